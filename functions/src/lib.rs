@@ -1,0 +1,4 @@
+//! Entry points of Tessera's binaries. Each binary in `src/bin/` only calls into here or
+//! into the `tessera` library crate.
+
+pub mod cli;

@@ -1,0 +1,14 @@
+//! Plain data types: pass.json, colors and Wallet dates.
+
+pub mod color;
+pub mod date;
+pub mod pass;
+pub mod semantics;
+
+pub use color::Rgb;
+pub use date::{WalletDate, parse_wallet_date};
+pub use pass::{
+    Barcode, Beacon, Field, FieldGroup, Location, Nfc, ParseError, PassFields, PassJson, PassStyle, RelevantDate,
+    UpcomingPassInformationEntry,
+};
+pub use semantics::SemanticTags;
