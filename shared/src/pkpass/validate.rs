@@ -246,7 +246,8 @@ fn check_barcodes(pass: &PassJson, v: &mut Issues) {
         check_barcode(barcode, &format!("barcodes[{i}]"), v);
     }
     let is_classic = |b: &Barcode| b.format.as_deref().is_some_and(|f| CLASSIC_BARCODE_FORMATS.contains(&f));
-    if let Some(first_new) = barcodes.iter().position(|b| !is_classic(b) && b.format.is_some()) {
+    let is_new = |b: &Barcode| b.format.as_deref().is_some_and(|f| NEW_BARCODE_FORMATS.contains(&f));
+    if let Some(first_new) = barcodes.iter().position(is_new) {
         v.check(
             barcodes[first_new..].iter().any(is_classic),
             || format!("barcodes[{first_new}].format"),
