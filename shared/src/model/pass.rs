@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use super::semantics::SemanticTags;
 
@@ -40,113 +41,78 @@ impl PassStyle {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PassJson {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format_version: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_type_identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<PassFields>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<PassFields>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_ticket: Option<PassFields>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic: Option<PassFields>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_card: Option<PassFields>,
 
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreground_color: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_color: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer_background_color: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress_strip_shine: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grouping_identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_prohibited: Option<bool>,
 
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<Barcode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcodes: Option<Vec<Barcode>>,
 
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<Location>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub beacons: Option<Vec<Beacon>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_distance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevant_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevant_dates: Option<Vec<RelevantDate>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voided: Option<bool>,
 
-    #[serde(rename = "webServiceURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "webServiceURL")]
     pub web_service_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_token: Option<String>,
-    #[serde(rename = "appLaunchURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "appLaunchURL")]
     pub app_launch_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_store_identifiers: Option<Vec<u64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nfc: Option<Nfc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub semantics: Option<SemanticTags>,
 
     // iOS 18+ event tickets (poster style) and iOS 26 multi-event tickets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_style_schemes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_logo_text: Option<String>,
-    #[serde(rename = "bagPolicyURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bagPolicyURL")]
     pub bag_policy_url: Option<String>,
-    #[serde(rename = "orderFoodURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "orderFoodURL")]
     pub order_food_url: Option<String>,
-    #[serde(rename = "parkingInformationURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "parkingInformationURL")]
     pub parking_information_url: Option<String>,
-    #[serde(rename = "purchaseParkingURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "purchaseParkingURL")]
     pub purchase_parking_url: Option<String>,
-    #[serde(rename = "merchandiseURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "merchandiseURL")]
     pub merchandise_url: Option<String>,
-    #[serde(rename = "directionsInformationURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "directionsInformationURL")]
     pub directions_information_url: Option<String>,
-    #[serde(rename = "transitInformationURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "transitInformationURL")]
     pub transit_information_url: Option<String>,
-    #[serde(rename = "accessibilityURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessibilityURL")]
     pub accessibility_url: Option<String>,
-    #[serde(rename = "addOnURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "addOnURL")]
     pub add_on_url: Option<String>,
-    #[serde(rename = "sellURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sellURL")]
     pub sell_url: Option<String>,
-    #[serde(rename = "transferURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "transferURL")]
     pub transfer_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upcoming_pass_information: Option<Vec<UpcomingPassInformationEntry>>,
 
     #[serde(flatten)]
@@ -190,22 +156,16 @@ pub struct ParseError {
 }
 
 /// The field groups of a style (`PassFields` in Apple's reference).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PassFields {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auxiliary_fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub back_fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info_fields: Option<Vec<Field>>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -263,130 +223,100 @@ impl PassFields {
 }
 
 /// One field (`PassFieldContent` in Apple's reference).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Field {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributed_value: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_detector_types: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_style: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_style: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignores_time_zone: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_relative: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_style: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_alignment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub semantics: Option<SemanticTags>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Barcode {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_encoding: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub altitude: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevant_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Beacon {
-    #[serde(rename = "proximityUUID", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "proximityUUID")]
     pub proximity_uuid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub major: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minor: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevant_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// One entry of `relevantDates`: a single `date` (`relevantDate` in iOS 18), or an interval.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelevantDate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevant_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Nfc {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_public_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_authentication: Option<bool>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// iOS 26 multi-event tickets: one upcoming event on the ticket.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpcomingPassInformationEntry {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub entry_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_information: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub semantics: Option<SemanticTags>,
     #[serde(flatten)]
     pub extra: Extra,
