@@ -7,3 +7,4 @@
 pub mod embedded;
 pub mod model;
 pub mod pkpass;
+pub mod ports;

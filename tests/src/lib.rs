@@ -125,3 +125,5 @@ pub fn print_cms(signature: &Path) -> String {
         run(Command::new("openssl").args(["cms", "-cmsout", "-print", "-inform", "DER"]).arg("-in").arg(signature));
     String::from_utf8(out.stdout).unwrap()
 }
+
+pub mod conformance;

@@ -228,15 +228,15 @@ fn lock(dir: &Path) -> Result<fs::File, DevPkiError> {
 }
 
 fn write_public(path: &Path, bytes: &[u8]) -> Result<(), DevPkiError> {
-    write_atomically(path, bytes, 0o644)
+    write_file_atomically(path, bytes, 0o644)
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DevPkiError> {
-    write_atomically(path, bytes, 0o600)
+    write_file_atomically(path, bytes, 0o600)
 }
 
 /// Writes via a temporary file and a rename, so a reader never sees half a key.
-fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<(), DevPkiError> {
+pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<(), DevPkiError> {
     let tmp = path.with_extension("tmp");
     let mut options = fs::OpenOptions::new();
     options.create(true).truncate(true).write(true);

@@ -1,8 +1,14 @@
-//! Local adapters used when Tessera runs on one machine: the development PKI and pass
-//! source folders on disk.
+//! Local adapters used when Tessera runs on one machine: SQLite store, files for blobs and
+//! secrets, the development PKI, pass source folders.
 
 pub mod dev_pki;
+pub mod file_blobs;
+pub mod file_secrets;
 pub mod pass_folder;
+pub mod sqlite_store;
 
 pub use dev_pki::{DevPki, DevPkiError, load_identity_dir};
+pub use file_blobs::FileBlobs;
+pub use file_secrets::FileSecrets;
 pub use pass_folder::{FolderError, PassFolder, read_pass_folder};
+pub use sqlite_store::SqliteStore;

@@ -12,3 +12,4 @@ pub use pass::{
     UpcomingPassInformationEntry,
 };
 pub use semantics::SemanticTags;
+pub mod records;

@@ -1,0 +1,49 @@
+//! The embedded `Secrets`: identity folders `<root>/<passTypeId>/` holding certificate.pem,
+//! private-key.pem (mode 0600) and wwdr.pem — the layout `tessera sign --identity` reads.
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+
+use super::dev_pki::write_file_atomically;
+use crate::ports::secrets::check_pass_type_id;
+use crate::ports::{SecretError, Secrets, StoredIdentity};
+
+#[derive(Debug, Clone)]
+pub struct FileSecrets {
+    root: PathBuf,
+}
+
+impl FileSecrets {
+    pub fn new(root: &Path) -> FileSecrets {
+        FileSecrets { root: root.to_path_buf() }
+    }
+}
+
+#[async_trait]
+impl Secrets for FileSecrets {
+    async fn signing_identity(&self, pass_type_id: &str) -> Result<Option<StoredIdentity>, SecretError> {
+        check_pass_type_id(pass_type_id)?;
+        let dir = self.root.join(pass_type_id);
+        let read = |name: &str| std::fs::read_to_string(dir.join(name));
+        match (read("certificate.pem"), read("private-key.pem"), read("wwdr.pem")) {
+            (Ok(certificate_pem), Ok(private_key_pem), Ok(wwdr_pem)) => {
+                Ok(Some(StoredIdentity { certificate_pem, private_key_pem, wwdr_pem }))
+            }
+            (Err(e), _, _) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            _ => Err(SecretError::Corrupt(pass_type_id.to_string())),
+        }
+    }
+
+    async fn put_signing_identity(&self, pass_type_id: &str, identity: &StoredIdentity) -> Result<(), SecretError> {
+        check_pass_type_id(pass_type_id)?;
+        let dir = self.root.join(pass_type_id);
+        std::fs::create_dir_all(&dir).map_err(|e| SecretError::Backend(e.to_string()))?;
+        let write = |name: &str, text: &str, mode| {
+            write_file_atomically(&dir.join(name), text.as_bytes(), mode).map_err(|e| SecretError::Backend(e.to_string()))
+        };
+        write("private-key.pem", &identity.private_key_pem, 0o600)?;
+        write("wwdr.pem", &identity.wwdr_pem, 0o644)?;
+        write("certificate.pem", &identity.certificate_pem, 0o644)
+    }
+}

@@ -1,0 +1,713 @@
+//! The embedded `Store`: one SQLite database file (WAL mode) under the data directory.
+//! Calls run on Tokio's blocking pool with one connection behind a mutex; SQLite's own
+//! transactions and UNIQUE constraints give the atomicity and uniqueness the port promises.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::model::records::*;
+use crate::ports::{Store, StoreError};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS templates (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, vendor TEXT NOT NULL, pass_type_id TEXT,
+  version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS templates_updated ON templates(updated_at, id);
+CREATE TABLE IF NOT EXISTS passes (
+  id INTEGER PRIMARY KEY, template_id INTEGER NOT NULL, serial_number TEXT NOT NULL, pass_type_id TEXT NOT NULL,
+  external_id TEXT, authentication_token TEXT NOT NULL, tags TEXT NOT NULL, adaptive_link_id TEXT,
+  install_status TEXT NOT NULL, installed_at INTEGER, uninstalled_at INTEGER, platform TEXT,
+  devices INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  UNIQUE (pass_type_id, serial_number), UNIQUE (template_id, external_id));
+CREATE INDEX IF NOT EXISTS passes_template ON passes(template_id, id);
+CREATE INDEX IF NOT EXISTS passes_template_updated ON passes(template_id, updated_at, id);
+CREATE INDEX IF NOT EXISTS passes_updated ON passes(updated_at, id);
+CREATE INDEX IF NOT EXISTS passes_adaptive ON passes(adaptive_link_id, id);
+CREATE TABLE IF NOT EXISTS pass_tags (
+  tag TEXT NOT NULL, pass_id INTEGER NOT NULL REFERENCES passes(id) ON DELETE CASCADE, PRIMARY KEY (tag, pass_id));
+CREATE INDEX IF NOT EXISTS pass_tags_pass ON pass_tags(pass_id);
+CREATE TABLE IF NOT EXISTS registrations (
+  device_library_id TEXT NOT NULL, pass_type_id TEXT NOT NULL, serial_number TEXT NOT NULL,
+  push_token TEXT NOT NULL, platform TEXT NOT NULL,
+  pass_id INTEGER NOT NULL REFERENCES passes(id) ON DELETE CASCADE, template_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (device_library_id, pass_type_id, serial_number));
+CREATE INDEX IF NOT EXISTS registrations_pass ON registrations(pass_id);
+CREATE INDEX IF NOT EXISTS registrations_template ON registrations(template_id);
+CREATE TABLE IF NOT EXISTS links (
+  token TEXT PRIMARY KEY, kind TEXT NOT NULL, pass_id INTEGER, template_id INTEGER NOT NULL, payload TEXT,
+  expires_at INTEGER, used INTEGER NOT NULL, installs INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS adaptive_links (
+  id TEXT PRIMARY KEY, apple_template_id INTEGER, google_template_id INTEGER, payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+";
+
+const PASS_COLUMNS: &str = "id, template_id, serial_number, pass_type_id, external_id, authentication_token, tags, \
+    adaptive_link_id, install_status, installed_at, uninstalled_at, platform, devices, version, created_at, updated_at, body";
+const TEMPLATE_COLUMNS: &str = "id, name, vendor, pass_type_id, version, created_at, updated_at, body";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| backend(format!("{}: {e}", dir.display())))?;
+        }
+        let conn = Connection::open(path).map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        Self::init(conn)
+    }
+
+    /// A private database in memory, for tests and throwaway runs.
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn init(conn: Connection) -> Result<SqliteStore, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        conn.pragma_update(None, "busy_timeout", 5000).map_err(db)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
+        conn.execute_batch(SCHEMA).map_err(db)?;
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `work` in one transaction on the blocking pool; an error rolls it back.
+    async fn tx<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().map_err(|_| backend("the database lock was poisoned".into()))?;
+            let tx = conn.transaction().map_err(db)?;
+            let out = work(&tx)?;
+            tx.commit().map_err(db)?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| backend(format!("database task failed: {e}")))?
+    }
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    backend(e.to_string())
+}
+
+fn backend(message: String) -> StoreError {
+    StoreError::Backend(message)
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    value.to_string()
+}
+
+fn json_value(text: String) -> rusqlite::Result<serde_json::Value> {
+    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn conversion(what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad {what}").into())
+}
+
+fn template_row(row: &Row) -> rusqlite::Result<Template> {
+    let vendor: String = row.get(2)?;
+    Ok(Template {
+        id: row.get::<_, i64>(0)? as u64,
+        name: row.get(1)?,
+        vendor: Vendor::parse(&vendor).ok_or_else(|| conversion("vendor"))?,
+        pass_type_id: row.get(3)?,
+        version: row.get::<_, i64>(4)? as u64,
+        created_at: row.get(5)?,
+        updated_at: row.get(6)?,
+        body: json_value(row.get(7)?)?,
+    })
+}
+
+fn pass_row(row: &Row) -> rusqlite::Result<Pass> {
+    let tags: String = row.get(6)?;
+    let status: String = row.get(8)?;
+    let platform: Option<String> = row.get(11)?;
+    Ok(Pass {
+        id: row.get::<_, i64>(0)? as u64,
+        template_id: row.get::<_, i64>(1)? as u64,
+        serial_number: row.get(2)?,
+        pass_type_id: row.get(3)?,
+        external_id: row.get(4)?,
+        authentication_token: row.get(5)?,
+        tags: serde_json::from_str(&tags).map_err(|_| conversion("tags"))?,
+        adaptive_link_id: row.get(7)?,
+        installation: Installation {
+            status: InstallStatus::parse(&status).ok_or_else(|| conversion("install status"))?,
+            installed_at: row.get(9)?,
+            uninstalled_at: row.get(10)?,
+            platform: platform.as_deref().map(|p| Platform::parse(p).ok_or_else(|| conversion("platform"))).transpose()?,
+            devices: row.get::<_, i64>(12)? as u32,
+        },
+        version: row.get::<_, i64>(13)? as u64,
+        created_at: row.get(14)?,
+        updated_at: row.get(15)?,
+        body: json_value(row.get(16)?)?,
+    })
+}
+
+fn registration_row(row: &Row) -> rusqlite::Result<Registration> {
+    let platform: String = row.get(4)?;
+    Ok(Registration {
+        device_library_id: row.get(0)?,
+        pass_type_id: row.get(1)?,
+        serial_number: row.get(2)?,
+        push_token: row.get(3)?,
+        platform: Platform::parse(&platform).ok_or_else(|| conversion("platform"))?,
+        pass_id: row.get::<_, i64>(5)? as u64,
+        template_id: row.get::<_, i64>(6)? as u64,
+        created_at: row.get(7)?,
+    })
+}
+
+fn link_row(row: &Row) -> rusqlite::Result<PublicLink> {
+    let kind: String = row.get(1)?;
+    let payload: Option<String> = row.get(4)?;
+    Ok(PublicLink {
+        token: row.get(0)?,
+        kind: match kind.as_str() {
+            "single" => LinkKind::Single,
+            "multiple" => LinkKind::Multiple,
+            _ => return Err(conversion("link kind")),
+        },
+        pass_id: row.get::<_, Option<i64>>(2)?.map(|id| id as u64),
+        template_id: row.get::<_, i64>(3)? as u64,
+        payload: payload.map(json_value).transpose()?,
+        expires_at: row.get(5)?,
+        used: row.get(6)?,
+        installs: row.get::<_, i64>(7)? as u64,
+        created_at: row.get(8)?,
+    })
+}
+
+const REGISTRATION_COLUMNS: &str =
+    "device_library_id, pass_type_id, serial_number, push_token, platform, pass_id, template_id, created_at";
+
+fn next_id(tx: &Transaction, sequence: Sequence) -> Result<u64, StoreError> {
+    let value: i64 = tx
+        .query_row(
+            "INSERT INTO sequences(name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            [sequence.as_str()],
+            |r| r.get(0),
+        )
+        .map_err(db)?;
+    Ok(value as u64)
+}
+
+fn load_pass(tx: &Transaction, clause: &str, args: impl rusqlite::Params) -> Result<Option<Pass>, StoreError> {
+    tx.query_row(&format!("SELECT {PASS_COLUMNS} FROM passes WHERE {clause}"), args, pass_row).optional().map_err(db)
+}
+
+fn load_template(tx: &Transaction, id: u64) -> Result<Option<Template>, StoreError> {
+    tx.query_row(&format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1"), [id as i64], template_row)
+        .optional()
+        .map_err(db)
+}
+
+fn order_clause(page: &PageRequest) -> String {
+    let direction = match page.direction {
+        Direction::Asc => "ASC",
+        Direction::Desc => "DESC",
+    };
+    match page.order {
+        SortOrder::Id | SortOrder::CreatedAt => format!("id {direction}"),
+        SortOrder::UpdatedAt => format!("updated_at {direction}, id {direction}"),
+    }
+}
+
+fn write_tags(tx: &Transaction, pass_id: u64, tags: &[String]) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM pass_tags WHERE pass_id = ?1", [pass_id as i64]).map_err(db)?;
+    for tag in tags {
+        tx.execute("INSERT OR IGNORE INTO pass_tags(tag, pass_id) VALUES (?1, ?2)", params![tag, pass_id as i64]).map_err(db)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn allocate_id(&self, sequence: Sequence) -> Result<u64, StoreError> {
+        self.tx(move |tx| next_id(tx, sequence)).await
+    }
+
+    async fn create_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        let key = key.clone();
+        self.tx(move |tx| {
+            let inserted = tx
+                .execute(
+                    "INSERT OR IGNORE INTO api_keys(key_id, secret_hash, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![key.key_id, key.secret_hash, key.name, key.created_at],
+                )
+                .map_err(db)?;
+            if inserted == 0 {
+                return Err(StoreError::Duplicate { what: "API key", key: key.key_id });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError> {
+        let key_id = key_id.to_string();
+        self.tx(move |tx| {
+            tx.query_row("SELECT key_id, secret_hash, name, created_at FROM api_keys WHERE key_id = ?1", [key_id], |r| {
+                Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? })
+            })
+            .optional()
+            .map_err(db)
+        })
+        .await
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        self.tx(|tx| {
+            let mut stmt = tx.prepare("SELECT key_id, secret_hash, name, created_at FROM api_keys ORDER BY created_at, key_id").map_err(db)?;
+            let rows = stmt
+                .query_map([], |r| Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? }))
+                .map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)
+        })
+        .await
+    }
+
+    async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError> {
+        let new = template.clone();
+        self.tx(move |tx| {
+            let id = next_id(tx, Sequence::Template)?;
+            tx.execute(
+                "INSERT INTO templates(id, name, vendor, pass_type_id, version, created_at, updated_at, body) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)",
+                params![id as i64, new.name, new.vendor.as_str(), new.pass_type_id, now, json_text(&new.body)],
+            )
+            .map_err(db)?;
+            load_template(tx, id)?.ok_or(StoreError::NotFound("template"))
+        })
+        .await
+    }
+
+    async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError> {
+        self.tx(move |tx| load_template(tx, id)).await
+    }
+
+    async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError> {
+        let t = template.clone();
+        self.tx(move |tx| {
+            let changed = tx
+                .execute(
+                    "UPDATE templates SET name = ?1, pass_type_id = ?2, body = ?3, updated_at = ?4, version = version + 1 WHERE id = ?5 AND version = ?6",
+                    params![t.name, t.pass_type_id, json_text(&t.body), t.updated_at, t.id as i64, expected_version as i64],
+                )
+                .map_err(db)?;
+            if changed == 0 {
+                return Err(match load_template(tx, t.id)? {
+                    Some(_) => StoreError::Conflict("template"),
+                    None => StoreError::NotFound("template"),
+                });
+            }
+            load_template(tx, t.id)?.ok_or(StoreError::NotFound("template"))
+        })
+        .await
+    }
+
+    async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
+        self.tx(move |tx| match tx.execute("DELETE FROM templates WHERE id = ?1", [id as i64]).map_err(db)? {
+            0 => Err(StoreError::NotFound("template")),
+            _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError> {
+        let page = *page;
+        self.tx(move |tx| {
+            let total: i64 = tx.query_row("SELECT COUNT(*) FROM templates", [], |r| r.get(0)).map_err(db)?;
+            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
+            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let items = stmt
+                .query_map(params![page.page_size as i64, page.offset() as i64], template_row)
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            Ok(Page { total: total as u64, items })
+        })
+        .await
+    }
+
+    async fn create_pass(&self, pass: &NewPass, now: Millis) -> Result<Pass, StoreError> {
+        let new = pass.clone();
+        self.tx(move |tx| {
+            if load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![new.pass_type_id, new.serial_number])?.is_some() {
+                return Err(StoreError::Duplicate { what: "serial number", key: new.serial_number });
+            }
+            if let Some(ext) = &new.external_id
+                && load_pass(tx, "template_id = ?1 AND external_id = ?2", params![new.template_id as i64, ext])?.is_some()
+            {
+                return Err(StoreError::Duplicate { what: "external id", key: ext.clone() });
+            }
+            let id = next_id(tx, Sequence::Pass)?;
+            tx.execute(
+                "INSERT INTO passes(id, template_id, serial_number, pass_type_id, external_id, authentication_token, tags, \
+                 adaptive_link_id, install_status, devices, version, created_at, updated_at, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'not_been_installed', 0, 1, ?9, ?9, ?10)",
+                params![
+                    id as i64,
+                    new.template_id as i64,
+                    new.serial_number,
+                    new.pass_type_id,
+                    new.external_id,
+                    new.authentication_token,
+                    serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into()),
+                    new.adaptive_link_id,
+                    now,
+                    json_text(&new.body)
+                ],
+            )
+            .map_err(db)?;
+            write_tags(tx, id, &new.tags)?;
+            load_pass(tx, "id = ?1", [id as i64])?.ok_or(StoreError::NotFound("pass"))
+        })
+        .await
+    }
+
+    async fn get_pass(&self, id: u64) -> Result<Option<Pass>, StoreError> {
+        self.tx(move |tx| load_pass(tx, "id = ?1", [id as i64])).await
+    }
+
+    async fn get_pass_by_serial(&self, pass_type_id: &str, serial: &str) -> Result<Option<Pass>, StoreError> {
+        let (ptid, serial) = (pass_type_id.to_string(), serial.to_string());
+        self.tx(move |tx| load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![ptid, serial])).await
+    }
+
+    async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError> {
+        let ext = external_id.to_string();
+        self.tx(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext])).await
+    }
+
+    async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError> {
+        let u = update.clone();
+        self.tx(move |tx| {
+            let changed = tx
+                .execute(
+                    "UPDATE passes SET tags = ?1, body = ?2, updated_at = ?3, version = version + 1 WHERE id = ?4 AND version = ?5",
+                    params![
+                        serde_json::to_string(&u.tags).unwrap_or_else(|_| "[]".into()),
+                        json_text(&u.body),
+                        u.updated_at,
+                        u.id as i64,
+                        u.expected_version as i64
+                    ],
+                )
+                .map_err(db)?;
+            if changed == 0 {
+                return Err(match load_pass(tx, "id = ?1", [u.id as i64])? {
+                    Some(_) => StoreError::Conflict("pass"),
+                    None => StoreError::NotFound("pass"),
+                });
+            }
+            write_tags(tx, u.id, &u.tags)?;
+            load_pass(tx, "id = ?1", [u.id as i64])?.ok_or(StoreError::NotFound("pass"))
+        })
+        .await
+    }
+
+    async fn delete_pass(&self, id: u64) -> Result<(), StoreError> {
+        self.tx(move |tx| match tx.execute("DELETE FROM passes WHERE id = ?1", [id as i64]).map_err(db)? {
+            0 => Err(StoreError::NotFound("pass")),
+            _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError> {
+        let query = query.clone();
+        self.tx(move |tx| {
+            let mut clauses = Vec::new();
+            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            match &query.filter {
+                PassFilter::All => {}
+                PassFilter::Template(id) => {
+                    clauses.push("template_id = ?".to_string());
+                    args.push((*id as i64).into());
+                }
+                PassFilter::Tag(tag) => {
+                    clauses.push("id IN (SELECT pass_id FROM pass_tags WHERE tag = ?)".to_string());
+                    args.push(tag.clone().into());
+                }
+                PassFilter::AdaptiveLink(link) => {
+                    clauses.push("adaptive_link_id = ?".to_string());
+                    args.push(link.clone().into());
+                }
+            }
+            if let Some(status) = query.status {
+                let statuses = status.statuses();
+                clauses.push(format!("install_status IN ({})", vec!["?"; statuses.len()].join(", ")));
+                args.extend(statuses.into_iter().map(|s| s.as_str().to_string().into()));
+            }
+            let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+            let total: i64 = tx
+                .query_row(&format!("SELECT COUNT(*) FROM passes {filter}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+                .map_err(db)?;
+            let sql = format!("SELECT {PASS_COLUMNS} FROM passes {filter} ORDER BY {} LIMIT ? OFFSET ?", order_clause(&query.page));
+            args.push((query.page.page_size as i64).into());
+            args.push((query.page.offset() as i64).into());
+            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let items = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), pass_row)
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            Ok(Page { total: total as u64, items })
+        })
+        .await
+    }
+
+    async fn register_device(&self, registration: &NewRegistration, now: Millis) -> Result<RegisterOutcome, StoreError> {
+        let r = registration.clone();
+        self.tx(move |tx| {
+            let pass = load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![r.pass_type_id, r.serial_number])?
+                .ok_or(StoreError::NotFound("pass"))?;
+            let inserted = tx
+                .execute(
+                    &format!("INSERT OR IGNORE INTO registrations({REGISTRATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                    params![
+                        r.device_library_id,
+                        r.pass_type_id,
+                        r.serial_number,
+                        r.push_token,
+                        r.platform.as_str(),
+                        pass.id as i64,
+                        pass.template_id as i64,
+                        now
+                    ],
+                )
+                .map_err(db)?;
+            if inserted == 0 {
+                tx.execute(
+                    "UPDATE registrations SET push_token = ?1 WHERE device_library_id = ?2 AND pass_type_id = ?3 AND serial_number = ?4",
+                    params![r.push_token, r.device_library_id, r.pass_type_id, r.serial_number],
+                )
+                .map_err(db)?;
+                return Ok(RegisterOutcome::AlreadyRegistered);
+            }
+            tx.execute(
+                "UPDATE passes SET devices = devices + 1, install_status = 'installed', \
+                 installed_at = COALESCE(installed_at, ?1), platform = ?2 WHERE id = ?3",
+                params![now, r.platform.as_str(), pass.id as i64],
+            )
+            .map_err(db)?;
+            Ok(RegisterOutcome::Created)
+        })
+        .await
+    }
+
+    async fn unregister_device(&self, device: &str, pass_type_id: &str, serial: &str, now: Millis) -> Result<bool, StoreError> {
+        let (device, ptid, serial) = (device.to_string(), pass_type_id.to_string(), serial.to_string());
+        self.tx(move |tx| {
+            let pass_id: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM registrations WHERE device_library_id = ?1 AND pass_type_id = ?2 AND serial_number = ?3 RETURNING pass_id",
+                    params![device, ptid, serial],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            let Some(pass_id) = pass_id else { return Ok(false) };
+            tx.execute(
+                "UPDATE passes SET devices = MAX(devices - 1, 0), \
+                 install_status = CASE WHEN devices <= 1 THEN 'uninstalled' ELSE install_status END, \
+                 uninstalled_at = CASE WHEN devices <= 1 THEN ?1 ELSE uninstalled_at END WHERE id = ?2",
+                params![now, pass_id],
+            )
+            .map_err(db)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError> {
+        self.tx(move |tx| {
+            let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE pass_id = ?1 ORDER BY device_library_id");
+            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            stmt.query_map([pass_id as i64], registration_row).map_err(db)?.collect::<Result<_, _>>().map_err(db)
+        })
+        .await
+    }
+
+    async fn registrations_for_template(&self, template_id: u64) -> Result<Vec<Registration>, StoreError> {
+        self.tx(move |tx| {
+            let sql = format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE template_id = ?1 ORDER BY pass_id, device_library_id"
+            );
+            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            stmt.query_map([template_id as i64], registration_row).map_err(db)?.collect::<Result<_, _>>().map_err(db)
+        })
+        .await
+    }
+
+    async fn updated_serials(&self, device: &str, pass_type_id: &str, since: Option<Millis>) -> Result<UpdatedSerials, StoreError> {
+        let (device, ptid) = (device.to_string(), pass_type_id.to_string());
+        self.tx(move |tx| {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT p.serial_number, MAX(p.updated_at, COALESCE(t.updated_at, 0)) FROM registrations r \
+                     JOIN passes p ON p.id = r.pass_id LEFT JOIN templates t ON t.id = p.template_id \
+                     WHERE r.device_library_id = ?1 AND r.pass_type_id = ?2 ORDER BY p.serial_number",
+                )
+                .map_err(db)?;
+            let rows: Vec<(String, Millis)> =
+                stmt.query_map(params![device, ptid], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db)?.collect::<Result<_, _>>().map_err(db)?;
+            Ok(updated_since(rows, since))
+        })
+        .await
+    }
+
+    async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError> {
+        let l = link.clone();
+        self.tx(move |tx| {
+            let kind = match l.kind {
+                LinkKind::Single => "single",
+                LinkKind::Multiple => "multiple",
+            };
+            let inserted = tx
+                .execute(
+                    "INSERT OR IGNORE INTO links(token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        l.token,
+                        kind,
+                        l.pass_id.map(|id| id as i64),
+                        l.template_id as i64,
+                        l.payload.as_ref().map(json_text),
+                        l.expires_at,
+                        l.used,
+                        l.installs as i64,
+                        l.created_at
+                    ],
+                )
+                .map_err(db)?;
+            if inserted == 0 {
+                return Err(StoreError::Duplicate { what: "link", key: "token".into() });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError> {
+        let token = token.to_string();
+        self.tx(move |tx| {
+            tx.query_row(
+                "SELECT token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at FROM links WHERE token = ?1",
+                [token],
+                link_row,
+            )
+            .optional()
+            .map_err(db)
+        })
+        .await
+    }
+
+    async fn use_link(&self, token: &str, now: Millis) -> Result<LinkUse, StoreError> {
+        let token = token.to_string();
+        self.tx(move |tx| {
+            let link = tx
+                .query_row(
+                    "SELECT token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at FROM links WHERE token = ?1",
+                    [&token],
+                    link_row,
+                )
+                .optional()
+                .map_err(db)?
+                .ok_or(StoreError::NotFound("link"))?;
+            if link.expires_at.is_some_and(|at| at <= now) {
+                return Ok(LinkUse::Expired);
+            }
+            if link.kind == LinkKind::Single && link.used {
+                return Ok(LinkUse::AlreadyUsed);
+            }
+            tx.execute("UPDATE links SET used = 1, installs = installs + 1 WHERE token = ?1", [&token]).map_err(db)?;
+            Ok(LinkUse::Granted { installs: link.installs + 1 })
+        })
+        .await
+    }
+
+    async fn set_link_pass(&self, token: &str, pass_id: u64) -> Result<(), StoreError> {
+        let token = token.to_string();
+        self.tx(move |tx| {
+            let changed = tx
+                .execute("UPDATE links SET pass_id = ?1 WHERE token = ?2 AND pass_id IS NULL", params![pass_id as i64, token])
+                .map_err(db)?;
+            if changed == 1 {
+                return Ok(());
+            }
+            let exists: bool = tx.query_row("SELECT COUNT(*) > 0 FROM links WHERE token = ?1", [&token], |r| r.get(0)).map_err(db)?;
+            Err(if exists { StoreError::Conflict("link") } else { StoreError::NotFound("link") })
+        })
+        .await
+    }
+
+    async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {
+        let l = link.clone();
+        self.tx(move |tx| {
+            let inserted = tx
+                .execute(
+                    "INSERT OR IGNORE INTO adaptive_links(id, apple_template_id, google_template_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        l.id,
+                        l.apple_template_id.map(|id| id as i64),
+                        l.google_template_id.map(|id| id as i64),
+                        json_text(&l.payload),
+                        l.created_at
+                    ],
+                )
+                .map_err(db)?;
+            if inserted == 0 {
+                return Err(StoreError::Duplicate { what: "adaptive link", key: l.id });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError> {
+        let id = id.to_string();
+        self.tx(move |tx| {
+            tx.query_row(
+                "SELECT id, apple_template_id, google_template_id, payload, created_at FROM adaptive_links WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(AdaptiveLink {
+                        id: r.get(0)?,
+                        apple_template_id: r.get::<_, Option<i64>>(1)?.map(|v| v as u64),
+                        google_template_id: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
+                        payload: json_value(r.get(3)?)?,
+                        created_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+        })
+        .await
+    }
+}
+
+/// Serials changed after `since`, and the newest change as the next tag. Shared by adapters.
+pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> UpdatedSerials {
+    let last_updated = rows.iter().map(|(_, at)| *at).max().unwrap_or(0).max(since.unwrap_or(0));
+    let serial_numbers = rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
+    UpdatedSerials { serial_numbers, last_updated }
+}

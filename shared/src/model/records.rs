@@ -1,0 +1,367 @@
+//! The records Tessera keeps: API keys, templates, passes, device registrations and links.
+//! Attributes that are looked up, filtered or ordered on are typed fields; the content of
+//! templates and passes (headers, fields, images, …) is a JSON `body` owned by the service
+//! layer, so storage does not change when the API's content model grows.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Apple,
+    Google,
+}
+
+impl Vendor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Apple => "apple",
+            Vendor::Google => "google",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Vendor> {
+        match text {
+            "apple" => Some(Vendor::Apple),
+            "google" => Some(Vendor::Google),
+            _ => None,
+        }
+    }
+}
+
+/// An API key; only a hash of its secret is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub key_id: String,
+    /// Hex SHA-256 of the secret (secrets are 256-bit random, so no slow hash is needed).
+    pub secret_hash: String,
+    pub name: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTemplate {
+    pub name: String,
+    pub vendor: Vendor,
+    /// The Apple pass type identifier its passes are signed for.
+    pub pass_type_id: Option<String>,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub id: u64,
+    pub name: String,
+    pub vendor: Vendor,
+    pub pass_type_id: Option<String>,
+    /// Starts at 1 and grows by one per update; updates name the version they change.
+    pub version: u64,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPass {
+    pub template_id: u64,
+    pub serial_number: String,
+    pub pass_type_id: String,
+    pub external_id: Option<String>,
+    pub authentication_token: String,
+    pub tags: Vec<String>,
+    pub adaptive_link_id: Option<String>,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallStatus {
+    NotBeenInstalled,
+    Installed,
+    Uninstalled,
+}
+
+impl InstallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallStatus::NotBeenInstalled => "not_been_installed",
+            InstallStatus::Installed => "installed",
+            InstallStatus::Uninstalled => "uninstalled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InstallStatus> {
+        [InstallStatus::NotBeenInstalled, InstallStatus::Installed, InstallStatus::Uninstalled]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// Where a pass is installed, derived from device registrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installation {
+    pub status: InstallStatus,
+    pub installed_at: Option<Millis>,
+    pub uninstalled_at: Option<Millis>,
+    pub platform: Option<Platform>,
+    /// Devices registered now.
+    pub devices: u32,
+}
+
+impl Default for Installation {
+    fn default() -> Self {
+        Installation { status: InstallStatus::NotBeenInstalled, installed_at: None, uninstalled_at: None, platform: None, devices: 0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pass {
+    pub id: u64,
+    pub template_id: u64,
+    pub serial_number: String,
+    pub pass_type_id: String,
+    pub external_id: Option<String>,
+    pub authentication_token: String,
+    pub tags: Vec<String>,
+    pub adaptive_link_id: Option<String>,
+    pub installation: Installation,
+    pub version: u64,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub body: Value,
+}
+
+/// A content change of a pass; installation state is never written by an update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassUpdate {
+    pub id: u64,
+    /// The version this change was made from; a newer stored version means a conflict.
+    pub expected_version: u64,
+    pub tags: Vec<String>,
+    pub body: Value,
+    pub updated_at: Millis,
+}
+
+/// Who holds the pass: Apple Wallet, or an Android wallet speaking Apple's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Ios,
+    Android,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Ios => "ios",
+            Platform::Android => "android",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Platform> {
+        match text {
+            "ios" => Some(Platform::Ios),
+            "android" => Some(Platform::Android),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRegistration {
+    pub device_library_id: String,
+    pub pass_type_id: String,
+    pub serial_number: String,
+    pub push_token: String,
+    pub platform: Platform,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub device_library_id: String,
+    pub pass_type_id: String,
+    pub serial_number: String,
+    pub push_token: String,
+    pub platform: Platform,
+    pub pass_id: u64,
+    pub template_id: u64,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterOutcome {
+    Created,
+    AlreadyRegistered,
+}
+
+/// Serials of a device's passes changed after a tag, and the tag to use next time. A pass
+/// counts as changed when it or its template was updated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdatedSerials {
+    pub serial_numbers: Vec<String>,
+    pub last_updated: Millis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// The first successful install uses it up.
+    Single,
+    /// Counts installs.
+    Multiple,
+}
+
+/// A public download link. It points at a pass, or (dynamic links) at a template and the
+/// payload of a pass to create on first open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicLink {
+    pub token: String,
+    pub kind: LinkKind,
+    pub pass_id: Option<u64>,
+    pub template_id: u64,
+    pub payload: Option<Value>,
+    pub expires_at: Option<Millis>,
+    pub used: bool,
+    pub installs: u64,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkUse {
+    /// Granted; the link's install count after this use.
+    Granted { installs: u64 },
+    AlreadyUsed,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdaptiveLink {
+    pub id: String,
+    pub apple_template_id: Option<u64>,
+    pub google_template_id: Option<u64>,
+    pub payload: Value,
+    pub created_at: Millis,
+}
+
+/// Which counter an id comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sequence {
+    Template,
+    Pass,
+    Location,
+}
+
+impl Sequence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sequence::Template => "template",
+            Sequence::Pass => "pass",
+            Sequence::Location => "location",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Id,
+    /// Same order as `Id`: ids are handed out in creation order.
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// A page of a list, numbered from 1 as in the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub page_size: u32,
+    pub order: SortOrder,
+    pub direction: Direction,
+}
+
+impl PageRequest {
+    pub const MAX_PAGE_SIZE: u32 = 1000;
+
+    /// Items before this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page.max(1) - 1) * u64::from(self.page_size)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest { page: 1, page_size: 10, order: SortOrder::Id, direction: Direction::Desc }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// Items across all pages.
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassFilter {
+    All,
+    Template(u64),
+    Tag(String),
+    AdaptiveLink(String),
+}
+
+/// The `status` filter of pass lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallFilter {
+    Installed,
+    Uninstalled,
+    /// Installed now or before.
+    BeenInstalled,
+    NotBeenInstalled,
+}
+
+impl InstallFilter {
+    pub fn parse(text: &str) -> Option<InstallFilter> {
+        match text {
+            "installed" => Some(InstallFilter::Installed),
+            "uninstalled" => Some(InstallFilter::Uninstalled),
+            "been_installed" => Some(InstallFilter::BeenInstalled),
+            "not_been_installed" => Some(InstallFilter::NotBeenInstalled),
+            _ => None,
+        }
+    }
+
+    pub fn matches(self, status: InstallStatus) -> bool {
+        match self {
+            InstallFilter::Installed => status == InstallStatus::Installed,
+            InstallFilter::Uninstalled => status == InstallStatus::Uninstalled,
+            InstallFilter::BeenInstalled => status != InstallStatus::NotBeenInstalled,
+            InstallFilter::NotBeenInstalled => status == InstallStatus::NotBeenInstalled,
+        }
+    }
+
+    /// The statuses this filter lets through.
+    pub fn statuses(self) -> Vec<InstallStatus> {
+        [InstallStatus::NotBeenInstalled, InstallStatus::Installed, InstallStatus::Uninstalled]
+            .into_iter()
+            .filter(|s| self.matches(*s))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassQuery {
+    pub filter: PassFilter,
+    pub status: Option<InstallFilter>,
+    pub page: PageRequest,
+}

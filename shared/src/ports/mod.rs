@@ -1,0 +1,13 @@
+//! The ports: what the use cases need from the outside world, as traits. Each has an
+//! embedded implementation (`crate::embedded`) and an AWS one (`crate::aws`), held to the
+//! same behaviour by one conformance suite (`tessera-tests`).
+
+pub mod blobs;
+pub mod clock;
+pub mod secrets;
+pub mod store;
+
+pub use blobs::{Blob, BlobError, Blobs};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use secrets::{SecretError, Secrets, StoredIdentity};
+pub use store::{Store, StoreError};

@@ -1,0 +1,66 @@
+use async_trait::async_trait;
+
+use crate::model::records::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// An update named a version that is no longer the stored one.
+    #[error("{0} was changed by another request; reload it and try again")]
+    Conflict(&'static str),
+    #[error("{what} `{key}` already exists")]
+    Duplicate { what: &'static str, key: String },
+    /// The backend failed; the message is for logs, not for callers.
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// Durable state. Every method is atomic on its own; uniqueness and versions are enforced
+/// by the backend, so concurrent callers cannot break them.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The next number of a counter, starting at 1; never handed out twice.
+    async fn allocate_id(&self, sequence: Sequence) -> Result<u64, StoreError>;
+
+    async fn create_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError>;
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
+
+    async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError>;
+    async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError>;
+    /// Writes name, pass type, body and `updated_at` if `expected_version` is current.
+    async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError>;
+    async fn delete_template(&self, id: u64) -> Result<(), StoreError>;
+    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError>;
+
+    /// Creates a pass; its serial (per pass type) and external id (per template) are unique.
+    async fn create_pass(&self, pass: &NewPass, now: Millis) -> Result<Pass, StoreError>;
+    async fn get_pass(&self, id: u64) -> Result<Option<Pass>, StoreError>;
+    async fn get_pass_by_serial(&self, pass_type_id: &str, serial: &str) -> Result<Option<Pass>, StoreError>;
+    async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError>;
+    async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError>;
+    /// Deletes the pass, its uniqueness claims, tags and device registrations.
+    async fn delete_pass(&self, id: u64) -> Result<(), StoreError>;
+    async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError>;
+
+    /// Registers a device for a pass (found by pass type and serial). A repeat registration
+    /// keeps the original and takes the newest push token.
+    async fn register_device(&self, registration: &NewRegistration, now: Millis) -> Result<RegisterOutcome, StoreError>;
+    /// Returns whether a registration was removed.
+    async fn unregister_device(&self, device: &str, pass_type_id: &str, serial: &str, now: Millis) -> Result<bool, StoreError>;
+    async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError>;
+    async fn registrations_for_template(&self, template_id: u64) -> Result<Vec<Registration>, StoreError>;
+    /// The device's passes of this type changed after `since` (all of them without a tag).
+    async fn updated_serials(&self, device: &str, pass_type_id: &str, since: Option<Millis>) -> Result<UpdatedSerials, StoreError>;
+
+    async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError>;
+    async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError>;
+    /// Uses a link once: a single-use link succeeds for exactly one caller, however many race.
+    async fn use_link(&self, token: &str, now: Millis) -> Result<LinkUse, StoreError>;
+    /// Points a dynamic link at the pass it created; fails with `Conflict` if it already has one.
+    async fn set_link_pass(&self, token: &str, pass_id: u64) -> Result<(), StoreError>;
+
+    async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError>;
+    async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError>;
+}

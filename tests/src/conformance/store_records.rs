@@ -1,0 +1,251 @@
+//! Ids, API keys, templates and passes: CRUD, uniqueness, versions, paging.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tessera::model::records::*;
+use tessera::ports::StoreError;
+
+use super::{Backend, T0, ids, new_pass, new_template, page, query};
+
+pub async fn allocated_ids_are_unique_and_increasing(b: &Backend) {
+    assert_eq!(b.store.allocate_id(Sequence::Location).await.unwrap(), 1);
+    assert_eq!(b.store.allocate_id(Sequence::Location).await.unwrap(), 2);
+    assert_eq!(b.store.allocate_id(Sequence::Template).await.unwrap(), 1, "sequences are independent");
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let store = b.store.clone();
+            tokio::spawn(async move { store.allocate_id(Sequence::Location).await.unwrap() })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for task in tasks {
+        got.push(task.await.unwrap());
+    }
+    got.sort();
+    assert_eq!(got, (3..43).collect::<Vec<u64>>(), "40 concurrent allocations, no repeats, no gaps");
+}
+
+pub async fn api_keys(b: &Backend) {
+    assert_eq!(b.store.list_api_keys().await.unwrap(), vec![]);
+    let key = ApiKey { key_id: "key-1".into(), secret_hash: "ab".repeat(32), name: "default".into(), created_at: T0 };
+    b.store.create_api_key(&key).await.unwrap();
+    assert_eq!(b.store.get_api_key("key-1").await.unwrap(), Some(key.clone()));
+    assert_eq!(b.store.get_api_key("key-2").await.unwrap(), None);
+    let again = b.store.create_api_key(&ApiKey { secret_hash: "cd".repeat(32), ..key.clone() }).await;
+    assert!(matches!(again, Err(StoreError::Duplicate { what: "API key", .. })), "{again:?}");
+    assert_eq!(b.store.get_api_key("key-1").await.unwrap().unwrap().secret_hash, key.secret_hash, "unchanged");
+    let second = ApiKey { key_id: "key-2".into(), created_at: T0 + 1, ..key.clone() };
+    b.store.create_api_key(&second).await.unwrap();
+    assert_eq!(b.store.list_api_keys().await.unwrap(), vec![key, second]);
+}
+
+pub async fn templates_crud_and_versions(b: &Backend) {
+    let created = b.store.create_template(&new_template("Concerts"), T0).await.unwrap();
+    assert_eq!((created.version, created.created_at, created.updated_at), (1, T0, T0));
+    assert_eq!(created.name, "Concerts");
+    assert_eq!(b.store.get_template(created.id).await.unwrap(), Some(created.clone()));
+
+    let mut change = created.clone();
+    change.name = "Concerts 2027".into();
+    change.body = json!({"type": "eventTicket", "fields": {}});
+    change.updated_at = T0 + 5;
+    let updated = b.store.update_template(&change, 1).await.unwrap();
+    assert_eq!((updated.version, updated.updated_at, updated.created_at), (2, T0 + 5, T0));
+    assert_eq!(updated.body, change.body);
+    assert_eq!(b.store.update_template(&change, 1).await, Err(StoreError::Conflict("template")), "stale version");
+    assert_eq!(b.store.get_template(created.id).await.unwrap(), Some(updated), "the stale write changed nothing");
+
+    b.store.delete_template(created.id).await.unwrap();
+    assert_eq!(b.store.get_template(created.id).await.unwrap(), None);
+    assert_eq!(b.store.delete_template(created.id).await, Err(StoreError::NotFound("template")));
+    assert_eq!(b.store.update_template(&change, 2).await, Err(StoreError::NotFound("template")));
+}
+
+pub async fn templates_paging(b: &Backend) {
+    let empty = b.store.list_templates(&page(1, 10, SortOrder::Id, Direction::Desc)).await.unwrap();
+    assert_eq!((empty.total, empty.items.len()), (0, 0));
+    let mut created = Vec::new();
+    for i in 0..3 {
+        created.push(b.store.create_template(&new_template(&format!("t{i}")), T0 + i).await.unwrap().id);
+    }
+    let first = b.store.list_templates(&page(1, 2, SortOrder::Id, Direction::Asc)).await.unwrap();
+    assert_eq!(first.total, 3);
+    assert_eq!(first.items.iter().map(|t| t.id).collect::<Vec<_>>(), created[..2]);
+    let last = b.store.list_templates(&page(2, 2, SortOrder::Id, Direction::Asc)).await.unwrap();
+    assert_eq!(last.items.iter().map(|t| t.id).collect::<Vec<_>>(), created[2..]);
+    let mut t0 = b.store.get_template(created[0]).await.unwrap().unwrap();
+    t0.updated_at = T0 + 100;
+    b.store.update_template(&t0, 1).await.unwrap();
+    let by_update = b.store.list_templates(&page(1, 3, SortOrder::UpdatedAt, Direction::Desc)).await.unwrap();
+    assert_eq!(by_update.items[0].id, created[0], "the updated template comes first");
+}
+
+pub async fn passes_crud_and_uniqueness(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let other = b.store.create_template(&new_template("u"), T0).await.unwrap();
+    let mut new = new_pass(template.id, "S-1");
+    new.external_id = Some("member-42".into());
+    new.tags = vec!["vip".into(), "2026".into()];
+    let pass = b.store.create_pass(&new, T0).await.unwrap();
+    assert_eq!((pass.version, pass.created_at, pass.updated_at, pass.template_id), (1, T0, T0, template.id));
+    assert_eq!(pass.tags, ["vip", "2026"]);
+    assert_eq!(pass.installation, Installation::default());
+    assert_eq!(b.store.get_pass(pass.id).await.unwrap(), Some(pass.clone()));
+    assert_eq!(b.store.get_pass_by_serial("pass.dev.tessera.example", "S-1").await.unwrap(), Some(pass.clone()));
+    assert_eq!(b.store.get_pass_by_serial("pass.other", "S-1").await.unwrap(), None);
+    assert_eq!(b.store.get_pass_by_external_id(template.id, "member-42").await.unwrap(), Some(pass.clone()));
+    assert_eq!(b.store.get_pass_by_external_id(other.id, "member-42").await.unwrap(), None);
+
+    let same_serial = b.store.create_pass(&new_pass(other.id, "S-1"), T0).await;
+    assert!(matches!(same_serial, Err(StoreError::Duplicate { what: "serial number", .. })), "{same_serial:?}");
+    let mut same_external = new_pass(template.id, "S-2");
+    same_external.external_id = Some("member-42".into());
+    let result = b.store.create_pass(&same_external, T0).await;
+    assert!(matches!(result, Err(StoreError::Duplicate { what: "external id", .. })), "{result:?}");
+    assert_eq!(b.store.get_pass_by_serial("pass.dev.tessera.example", "S-2").await.unwrap(), None, "nothing half-written");
+    same_external.template_id = other.id;
+    b.store.create_pass(&same_external, T0).await.expect("external ids are unique per template only");
+    let mut other_type = new_pass(template.id, "S-1");
+    other_type.pass_type_id = "pass.dev.tessera.other".into();
+    b.store.create_pass(&other_type, T0).await.expect("serials are unique per pass type only");
+
+    let update = PassUpdate { id: pass.id, expected_version: 1, tags: vec!["gold".into()], body: json!({"v": 2}), updated_at: T0 + 10 };
+    let updated = b.store.update_pass(&update).await.unwrap();
+    assert_eq!((updated.version, updated.updated_at, updated.created_at), (2, T0 + 10, T0));
+    assert_eq!((updated.tags.clone(), updated.body.clone()), (vec!["gold".to_string()], json!({"v": 2})));
+    assert_eq!(updated.serial_number, "S-1");
+    assert_eq!(b.store.update_pass(&update).await, Err(StoreError::Conflict("pass")));
+    assert_eq!(b.store.update_pass(&PassUpdate { id: 999_999, ..update }).await, Err(StoreError::NotFound("pass")));
+}
+
+pub async fn deleting_a_pass_frees_its_claims(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let mut new = new_pass(template.id, "D-1");
+    new.external_id = Some("ext-1".into());
+    new.tags = vec!["gone".into()];
+    let pass = b.store.create_pass(&new, T0).await.unwrap();
+    let device = NewRegistration {
+        device_library_id: "device-a".into(),
+        pass_type_id: pass.pass_type_id.clone(),
+        serial_number: "D-1".into(),
+        push_token: "push-a".into(),
+        platform: Platform::Ios,
+    };
+    b.store.register_device(&device, T0).await.unwrap();
+    b.store.delete_pass(pass.id).await.unwrap();
+    assert_eq!(b.store.get_pass(pass.id).await.unwrap(), None);
+    assert_eq!(b.store.get_pass_by_serial(&pass.pass_type_id, "D-1").await.unwrap(), None);
+    assert_eq!(b.store.get_pass_by_external_id(template.id, "ext-1").await.unwrap(), None);
+    assert_eq!(b.store.registrations_for_pass(pass.id).await.unwrap(), vec![]);
+    assert_eq!(b.store.registrations_for_template(template.id).await.unwrap(), vec![]);
+    let tagged = b.store.list_passes(&query(PassFilter::Tag("gone".into()), None, PageRequest::default())).await.unwrap();
+    assert_eq!(tagged.total, 0);
+    assert_eq!(b.store.delete_pass(pass.id).await, Err(StoreError::NotFound("pass")));
+    let again = b.store.create_pass(&new, T0 + 1).await.expect("serial and external id are free again");
+    assert_ne!(again.id, pass.id, "ids are never reused");
+}
+
+pub async fn passes_paging_and_order(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let all = |p| query(PassFilter::Template(template.id), None, p);
+    let empty = b.store.list_passes(&all(PageRequest::default())).await.unwrap();
+    assert_eq!((empty.total, empty.items.len()), (0, 0));
+    let mut created = Vec::new();
+    for i in 0..5 {
+        created.push(b.store.create_pass(&new_pass(template.id, &format!("P-{i}")), T0 + i).await.unwrap().id);
+    }
+    let asc = |n, size| all(page(n, size, SortOrder::Id, Direction::Asc));
+    let p1 = b.store.list_passes(&asc(1, 2)).await.unwrap();
+    assert_eq!((p1.total, ids(&p1)), (5, created[0..2].to_vec()));
+    assert_eq!(ids(&b.store.list_passes(&asc(2, 2)).await.unwrap()), created[2..4]);
+    let last = b.store.list_passes(&asc(3, 2)).await.unwrap();
+    assert_eq!((last.total, ids(&last)), (5, created[4..].to_vec()), "the last page is short");
+    let beyond = b.store.list_passes(&asc(4, 2)).await.unwrap();
+    assert_eq!((beyond.total, ids(&beyond)), (5, vec![]));
+    for (n, id) in created.iter().enumerate() {
+        assert_eq!(ids(&b.store.list_passes(&asc(n as u32 + 1, 1)).await.unwrap()), vec![*id], "pageSize 1, page {}", n + 1);
+    }
+    let desc = b.store.list_passes(&all(page(1, 5, SortOrder::Id, Direction::Desc))).await.unwrap();
+    assert_eq!(ids(&desc), created.iter().rev().copied().collect::<Vec<_>>());
+    let created_desc = b.store.list_passes(&all(page(1, 5, SortOrder::CreatedAt, Direction::Desc))).await.unwrap();
+    assert_eq!(ids(&created_desc), ids(&desc));
+
+    let oldest = b.store.get_pass(created[0]).await.unwrap().unwrap();
+    let update = PassUpdate { id: oldest.id, expected_version: 1, tags: vec![], body: json!({}), updated_at: T0 + 100 };
+    b.store.update_pass(&update).await.unwrap();
+    let by_update = b.store.list_passes(&all(page(1, 5, SortOrder::UpdatedAt, Direction::Asc))).await.unwrap();
+    assert_eq!(ids(&by_update), [created[1], created[2], created[3], created[4], created[0]]);
+    let by_update_desc = b.store.list_passes(&all(page(1, 2, SortOrder::UpdatedAt, Direction::Desc))).await.unwrap();
+    assert_eq!(ids(&by_update_desc), [created[0], created[4]]);
+    let everything = b.store.list_passes(&query(PassFilter::All, None, page(1, 10, SortOrder::Id, Direction::Asc))).await.unwrap();
+    assert_eq!((everything.total, ids(&everything)), (5, created.clone()));
+}
+
+pub async fn passes_filters(b: &Backend) {
+    let t1 = b.store.create_template(&new_template("t1"), T0).await.unwrap();
+    let t2 = b.store.create_template(&new_template("t2"), T0).await.unwrap();
+    let mut a = new_pass(t1.id, "F-a");
+    a.tags = vec!["vip".into()];
+    a.adaptive_link_id = Some("link-1".into());
+    let a = b.store.create_pass(&a, T0).await.unwrap();
+    let c = b.store.create_pass(&new_pass(t1.id, "F-c"), T0).await.unwrap();
+    let mut d = new_pass(t2.id, "F-d");
+    d.tags = vec!["vip".into(), "late".into()];
+    let d = b.store.create_pass(&d, T0).await.unwrap();
+    let list = |filter| async move {
+        ids(&b.store.list_passes(&query(filter, None, page(1, 10, SortOrder::Id, Direction::Asc))).await.unwrap())
+    };
+    assert_eq!(list(PassFilter::Template(t1.id)).await, [a.id, c.id]);
+    assert_eq!(list(PassFilter::Template(t2.id)).await, [d.id]);
+    assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id, d.id]);
+    assert_eq!(list(PassFilter::Tag("late".into())).await, [d.id]);
+    assert_eq!(list(PassFilter::Tag("nobody".into())).await, Vec::<u64>::new());
+    assert_eq!(list(PassFilter::AdaptiveLink("link-1".into())).await, [a.id]);
+    let tag_page = b.store.list_passes(&query(PassFilter::Tag("vip".into()), None, page(2, 1, SortOrder::Id, Direction::Desc))).await.unwrap();
+    assert_eq!((tag_page.total, ids(&tag_page)), (2, vec![a.id]));
+
+    let untag = PassUpdate { id: d.id, expected_version: 1, tags: vec!["late".into()], body: json!({}), updated_at: T0 + 1 };
+    b.store.update_pass(&untag).await.unwrap();
+    assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id], "tags follow updates");
+    let retag = PassUpdate { id: c.id, expected_version: 1, tags: vec!["vip".into()], body: json!({}), updated_at: T0 + 2 };
+    b.store.update_pass(&retag).await.unwrap();
+    assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id, c.id]);
+}
+
+/// 20 writers race to append to one pass, each retrying on conflict: nothing is lost.
+pub async fn racing_updaters_lose_nothing(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let mut new = new_pass(template.id, "RACE");
+    new.body = json!({"writers": []});
+    let pass = b.store.create_pass(&new, T0).await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let tasks: Vec<_> = (0..20u64)
+        .map(|writer| {
+            let (store, barrier) = (b.store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let mut conflicts = 0;
+                loop {
+                    let current = store.get_pass(pass.id).await.unwrap().unwrap();
+                    let mut body = current.body.clone();
+                    body["writers"].as_array_mut().unwrap().push(json!(writer));
+                    let update = PassUpdate { id: pass.id, expected_version: current.version, tags: vec![], body, updated_at: T0 + 1 };
+                    match store.update_pass(&update).await {
+                        Ok(_) => return conflicts,
+                        Err(StoreError::Conflict(_)) => conflicts += 1,
+                        Err(e) => panic!("writer {writer}: {e}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let last = b.store.get_pass(pass.id).await.unwrap().unwrap();
+    let mut writers: Vec<u64> = last.body["writers"].as_array().unwrap().iter().map(|w| w.as_u64().unwrap()).collect();
+    writers.sort();
+    assert_eq!(writers, (0..20).collect::<Vec<_>>(), "every writer's change survived");
+    assert_eq!(last.version, 21);
+}
