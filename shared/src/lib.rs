@@ -4,6 +4,7 @@
 //! - [`pkpass`]: validation, signing and zipping of .pkpass bundles; pure.
 //! - [`embedded`]: the local adapters (for now the development PKI).
 
+pub mod aws;
 pub mod embedded;
 pub mod model;
 pub mod pkpass;

@@ -127,3 +127,4 @@ pub fn print_cms(signature: &Path) -> String {
 }
 
 pub mod conformance;
+pub mod moto;

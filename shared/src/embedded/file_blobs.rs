@@ -41,7 +41,8 @@ impl Blobs for FileBlobs {
             }
             // Write both through temporary names, data last, so a reader sees old or new.
             let unique = format!("{}.{}", std::process::id(), rand::random::<u64>());
-            let (tmp_meta, tmp_data) = (meta.with_extension(format!("tmp{unique}")), data.with_extension(format!("tmp{unique}")));
+            let (tmp_meta, tmp_data) =
+                (meta.with_extension(format!("tmp{unique}")), data.with_extension(format!("tmp{unique}")));
             std::fs::write(&tmp_meta, content_type.as_bytes()).map_err(io)?;
             std::fs::rename(&tmp_meta, &meta).map_err(io)?;
             std::fs::write(&tmp_data, &bytes).map_err(io)?;

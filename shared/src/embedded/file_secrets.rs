@@ -40,7 +40,8 @@ impl Secrets for FileSecrets {
         let dir = self.root.join(pass_type_id);
         std::fs::create_dir_all(&dir).map_err(|e| SecretError::Backend(e.to_string()))?;
         let write = |name: &str, text: &str, mode| {
-            write_file_atomically(&dir.join(name), text.as_bytes(), mode).map_err(|e| SecretError::Backend(e.to_string()))
+            write_file_atomically(&dir.join(name), text.as_bytes(), mode)
+                .map_err(|e| SecretError::Backend(e.to_string()))
         };
         write("private-key.pem", &identity.private_key_pem, 0o600)?;
         write("wwdr.pem", &identity.wwdr_pem, 0o644)?;

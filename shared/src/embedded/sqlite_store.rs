@@ -113,7 +113,8 @@ fn json_text(value: &serde_json::Value) -> String {
 }
 
 fn json_value(text: String) -> rusqlite::Result<serde_json::Value> {
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn conversion(what: &str) -> rusqlite::Error {
@@ -151,7 +152,10 @@ fn pass_row(row: &Row) -> rusqlite::Result<Pass> {
             status: InstallStatus::parse(&status).ok_or_else(|| conversion("install status"))?,
             installed_at: row.get(9)?,
             uninstalled_at: row.get(10)?,
-            platform: platform.as_deref().map(|p| Platform::parse(p).ok_or_else(|| conversion("platform"))).transpose()?,
+            platform: platform
+                .as_deref()
+                .map(|p| Platform::parse(p).ok_or_else(|| conversion("platform")))
+                .transpose()?,
             devices: row.get::<_, i64>(12)? as u32,
         },
         version: row.get::<_, i64>(13)? as u64,
@@ -233,7 +237,8 @@ fn order_clause(page: &PageRequest) -> String {
 fn write_tags(tx: &Transaction, pass_id: u64, tags: &[String]) -> Result<(), StoreError> {
     tx.execute("DELETE FROM pass_tags WHERE pass_id = ?1", [pass_id as i64]).map_err(db)?;
     for tag in tags {
-        tx.execute("INSERT OR IGNORE INTO pass_tags(tag, pass_id) VALUES (?1, ?2)", params![tag, pass_id as i64]).map_err(db)?;
+        tx.execute("INSERT OR IGNORE INTO pass_tags(tag, pass_id) VALUES (?1, ?2)", params![tag, pass_id as i64])
+            .map_err(db)?;
     }
     Ok(())
 }
@@ -264,9 +269,11 @@ impl Store for SqliteStore {
     async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError> {
         let key_id = key_id.to_string();
         self.tx(move |tx| {
-            tx.query_row("SELECT key_id, secret_hash, name, created_at FROM api_keys WHERE key_id = ?1", [key_id], |r| {
-                Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? })
-            })
+            tx.query_row(
+                "SELECT key_id, secret_hash, name, created_at FROM api_keys WHERE key_id = ?1",
+                [key_id],
+                |r| Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? }),
+            )
             .optional()
             .map_err(db)
         })
@@ -275,9 +282,13 @@ impl Store for SqliteStore {
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         self.tx(|tx| {
-            let mut stmt = tx.prepare("SELECT key_id, secret_hash, name, created_at FROM api_keys ORDER BY created_at, key_id").map_err(db)?;
+            let mut stmt = tx
+                .prepare("SELECT key_id, secret_hash, name, created_at FROM api_keys ORDER BY created_at, key_id")
+                .map_err(db)?;
             let rows = stmt
-                .query_map([], |r| Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? }))
+                .query_map([], |r| {
+                    Ok(ApiKey { key_id: r.get(0)?, secret_hash: r.get(1)?, name: r.get(2)?, created_at: r.get(3)? })
+                })
                 .map_err(db)?;
             rows.collect::<Result<_, _>>().map_err(db)
         })
@@ -334,7 +345,8 @@ impl Store for SqliteStore {
         let page = *page;
         self.tx(move |tx| {
             let total: i64 = tx.query_row("SELECT COUNT(*) FROM templates", [], |r| r.get(0)).map_err(db)?;
-            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
+            let sql =
+                format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
             let mut stmt = tx.prepare(&sql).map_err(db)?;
             let items = stmt
                 .query_map(params![page.page_size as i64, page.offset() as i64], template_row)
@@ -393,7 +405,8 @@ impl Store for SqliteStore {
 
     async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError> {
         let ext = external_id.to_string();
-        self.tx(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext])).await
+        self.tx(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext]))
+            .await
     }
 
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError> {
@@ -458,9 +471,16 @@ impl Store for SqliteStore {
             }
             let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
             let total: i64 = tx
-                .query_row(&format!("SELECT COUNT(*) FROM passes {filter}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+                .query_row(
+                    &format!("SELECT COUNT(*) FROM passes {filter}"),
+                    rusqlite::params_from_iter(args.iter()),
+                    |r| r.get(0),
+                )
                 .map_err(db)?;
-            let sql = format!("SELECT {PASS_COLUMNS} FROM passes {filter} ORDER BY {} LIMIT ? OFFSET ?", order_clause(&query.page));
+            let sql = format!(
+                "SELECT {PASS_COLUMNS} FROM passes {filter} ORDER BY {} LIMIT ? OFFSET ?",
+                order_clause(&query.page)
+            );
             args.push((query.page.page_size as i64).into());
             args.push((query.page.offset() as i64).into());
             let mut stmt = tx.prepare(&sql).map_err(db)?;
@@ -474,7 +494,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn register_device(&self, registration: &NewRegistration, now: Millis) -> Result<RegisterOutcome, StoreError> {
+    async fn register_device(
+        &self,
+        registration: &NewRegistration,
+        now: Millis,
+    ) -> Result<RegisterOutcome, StoreError> {
         let r = registration.clone();
         self.tx(move |tx| {
             let pass = load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![r.pass_type_id, r.serial_number])?
@@ -513,7 +537,13 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn unregister_device(&self, device: &str, pass_type_id: &str, serial: &str, now: Millis) -> Result<bool, StoreError> {
+    async fn unregister_device(
+        &self,
+        device: &str,
+        pass_type_id: &str,
+        serial: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
         let (device, ptid, serial) = (device.to_string(), pass_type_id.to_string(), serial.to_string());
         self.tx(move |tx| {
             let pass_id: Option<i64> = tx
@@ -539,7 +569,9 @@ impl Store for SqliteStore {
 
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError> {
         self.tx(move |tx| {
-            let sql = format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE pass_id = ?1 ORDER BY device_library_id");
+            let sql = format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE pass_id = ?1 ORDER BY device_library_id"
+            );
             let mut stmt = tx.prepare(&sql).map_err(db)?;
             stmt.query_map([pass_id as i64], registration_row).map_err(db)?.collect::<Result<_, _>>().map_err(db)
         })
@@ -557,7 +589,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn updated_serials(&self, device: &str, pass_type_id: &str, since: Option<Millis>) -> Result<UpdatedSerials, StoreError> {
+    async fn updated_serials(
+        &self,
+        device: &str,
+        pass_type_id: &str,
+        since: Option<Millis>,
+    ) -> Result<UpdatedSerials, StoreError> {
         let (device, ptid) = (device.to_string(), pass_type_id.to_string());
         self.tx(move |tx| {
             let mut stmt = tx
@@ -567,8 +604,11 @@ impl Store for SqliteStore {
                      WHERE r.device_library_id = ?1 AND r.pass_type_id = ?2 ORDER BY p.serial_number",
                 )
                 .map_err(db)?;
-            let rows: Vec<(String, Millis)> =
-                stmt.query_map(params![device, ptid], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db)?.collect::<Result<_, _>>().map_err(db)?;
+            let rows: Vec<(String, Millis)> = stmt
+                .query_map(params![device, ptid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
             Ok(updated_since(rows, since))
         })
         .await
@@ -648,12 +688,16 @@ impl Store for SqliteStore {
         let token = token.to_string();
         self.tx(move |tx| {
             let changed = tx
-                .execute("UPDATE links SET pass_id = ?1 WHERE token = ?2 AND pass_id IS NULL", params![pass_id as i64, token])
+                .execute(
+                    "UPDATE links SET pass_id = ?1 WHERE token = ?2 AND pass_id IS NULL",
+                    params![pass_id as i64, token],
+                )
                 .map_err(db)?;
             if changed == 1 {
                 return Ok(());
             }
-            let exists: bool = tx.query_row("SELECT COUNT(*) > 0 FROM links WHERE token = ?1", [&token], |r| r.get(0)).map_err(db)?;
+            let exists: bool =
+                tx.query_row("SELECT COUNT(*) > 0 FROM links WHERE token = ?1", [&token], |r| r.get(0)).map_err(db)?;
             Err(if exists { StoreError::Conflict("link") } else { StoreError::NotFound("link") })
         })
         .await
@@ -708,6 +752,7 @@ impl Store for SqliteStore {
 /// Serials changed after `since`, and the newest change as the next tag. Shared by adapters.
 pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> UpdatedSerials {
     let last_updated = rows.iter().map(|(_, at)| *at).max().unwrap_or(0).max(since.unwrap_or(0));
-    let serial_numbers = rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
+    let serial_numbers =
+        rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
     UpdatedSerials { serial_numbers, last_updated }
 }

@@ -114,7 +114,13 @@ pub struct Installation {
 
 impl Default for Installation {
     fn default() -> Self {
-        Installation { status: InstallStatus::NotBeenInstalled, installed_at: None, uninstalled_at: None, platform: None, devices: 0 }
+        Installation {
+            status: InstallStatus::NotBeenInstalled,
+            installed_at: None,
+            uninstalled_at: None,
+            platform: None,
+            devices: 0,
+        }
     }
 }
 
@@ -233,7 +239,9 @@ pub struct PublicLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkUse {
     /// Granted; the link's install count after this use.
-    Granted { installs: u64 },
+    Granted {
+        installs: u64,
+    },
     AlreadyUsed,
     Expired,
 }

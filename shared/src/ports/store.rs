@@ -46,13 +46,25 @@ pub trait Store: Send + Sync {
 
     /// Registers a device for a pass (found by pass type and serial). A repeat registration
     /// keeps the original and takes the newest push token.
-    async fn register_device(&self, registration: &NewRegistration, now: Millis) -> Result<RegisterOutcome, StoreError>;
+    async fn register_device(&self, registration: &NewRegistration, now: Millis)
+    -> Result<RegisterOutcome, StoreError>;
     /// Returns whether a registration was removed.
-    async fn unregister_device(&self, device: &str, pass_type_id: &str, serial: &str, now: Millis) -> Result<bool, StoreError>;
+    async fn unregister_device(
+        &self,
+        device: &str,
+        pass_type_id: &str,
+        serial: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError>;
     async fn registrations_for_template(&self, template_id: u64) -> Result<Vec<Registration>, StoreError>;
     /// The device's passes of this type changed after `since` (all of them without a tag).
-    async fn updated_serials(&self, device: &str, pass_type_id: &str, since: Option<Millis>) -> Result<UpdatedSerials, StoreError>;
+    async fn updated_serials(
+        &self,
+        device: &str,
+        pass_type_id: &str,
+        since: Option<Millis>,
+    ) -> Result<UpdatedSerials, StoreError>;
 
     async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError>;
     async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError>;

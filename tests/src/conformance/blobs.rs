@@ -12,7 +12,10 @@ pub async fn blobs_round_trip(b: &Backend) {
     );
     b.blobs.put("passes/1/v1.pkpass", b"second".to_vec(), "application/octet-stream").await.unwrap();
     let replaced = b.blobs.get("passes/1/v1.pkpass").await.unwrap().unwrap();
-    assert_eq!((replaced.bytes.as_slice(), replaced.content_type.as_str()), (&b"second"[..], "application/octet-stream"));
+    assert_eq!(
+        (replaced.bytes.as_slice(), replaced.content_type.as_str()),
+        (&b"second"[..], "application/octet-stream")
+    );
     b.blobs.put("templates/3/icon@2x.png", vec![0x89, b'P'], "image/png").await.unwrap();
     b.blobs.delete("passes/1/v1.pkpass").await.unwrap();
     assert_eq!(b.blobs.get("passes/1/v1.pkpass").await.unwrap(), None);

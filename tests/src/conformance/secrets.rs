@@ -23,7 +23,11 @@ pub async fn signing_identities_round_trip(b: &Backend) {
 
     let renewed = StoredIdentity::from_identity(&identity("TESSERA002")).unwrap();
     b.secrets.put_signing_identity(ptid, &renewed).await.unwrap();
-    assert_eq!(b.secrets.signing_identity(ptid).await.unwrap().unwrap().load().unwrap().team_id(), "TESSERA002", "renewal replaces");
+    assert_eq!(
+        b.secrets.signing_identity(ptid).await.unwrap().unwrap().load().unwrap().team_id(),
+        "TESSERA002",
+        "renewal replaces"
+    );
     assert_eq!(b.secrets.signing_identity("pass.dev.tessera.other").await.unwrap(), None);
     for bad in ["../pass.x", "pass.a/b", "not-a-pass-id", "pass..x"] {
         assert!(matches!(b.secrets.signing_identity(bad).await, Err(SecretError::InvalidName(_))), "{bad}");

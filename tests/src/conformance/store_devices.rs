@@ -25,7 +25,13 @@ pub async fn registration_lifecycle_drives_installation(b: &Backend) {
     let installed = b.store.get_pass(pass.id).await.unwrap().unwrap();
     assert_eq!(
         installed.installation,
-        Installation { status: InstallStatus::Installed, installed_at: Some(T0 + 10), uninstalled_at: None, platform: Some(Platform::Ios), devices: 1 }
+        Installation {
+            status: InstallStatus::Installed,
+            installed_at: Some(T0 + 10),
+            uninstalled_at: None,
+            platform: Some(Platform::Ios),
+            devices: 1
+        }
     );
     assert_eq!((installed.version, installed.updated_at), (1, T0), "installing is not a content change");
 
@@ -33,7 +39,10 @@ pub async fn registration_lifecycle_drives_installation(b: &Backend) {
     assert_eq!(b.store.register_device(&new_token, T0 + 20).await.unwrap(), RegisterOutcome::AlreadyRegistered);
     let regs = b.store.registrations_for_pass(pass.id).await.unwrap();
     assert_eq!(regs.len(), 1, "idempotent");
-    assert_eq!((regs[0].push_token.as_str(), regs[0].created_at, regs[0].pass_id), ("push-phone-rotated", T0 + 10, pass.id));
+    assert_eq!(
+        (regs[0].push_token.as_str(), regs[0].created_at, regs[0].pass_id),
+        ("push-phone-rotated", T0 + 10, pass.id)
+    );
     assert_eq!(b.store.get_pass(pass.id).await.unwrap().unwrap().installation.devices, 1);
 
     b.store.register_device(&device("android", "R-1", Platform::Android), T0 + 30).await.unwrap();
@@ -43,16 +52,30 @@ pub async fn registration_lifecycle_drives_installation(b: &Backend) {
 
     assert!(b.store.unregister_device("phone", "pass.dev.tessera.example", "R-1", T0 + 40).await.unwrap());
     let one = b.store.get_pass(pass.id).await.unwrap().unwrap().installation;
-    assert_eq!((one.status, one.devices, one.uninstalled_at), (InstallStatus::Installed, 1, None), "still on one device");
+    assert_eq!(
+        (one.status, one.devices, one.uninstalled_at),
+        (InstallStatus::Installed, 1, None),
+        "still on one device"
+    );
     assert!(b.store.unregister_device("android", "pass.dev.tessera.example", "R-1", T0 + 50).await.unwrap());
     let none = b.store.get_pass(pass.id).await.unwrap().unwrap().installation;
-    assert_eq!((none.status, none.devices, none.uninstalled_at, none.installed_at), (InstallStatus::Uninstalled, 0, Some(T0 + 50), Some(T0 + 10)));
-    assert!(!b.store.unregister_device("android", "pass.dev.tessera.example", "R-1", T0 + 60).await.unwrap(), "already gone");
+    assert_eq!(
+        (none.status, none.devices, none.uninstalled_at, none.installed_at),
+        (InstallStatus::Uninstalled, 0, Some(T0 + 50), Some(T0 + 10))
+    );
+    assert!(
+        !b.store.unregister_device("android", "pass.dev.tessera.example", "R-1", T0 + 60).await.unwrap(),
+        "already gone"
+    );
     assert_eq!(b.store.get_pass(pass.id).await.unwrap().unwrap().installation.devices, 0);
 
     b.store.register_device(&phone, T0 + 70).await.unwrap();
     let back = b.store.get_pass(pass.id).await.unwrap().unwrap().installation;
-    assert_eq!((back.status, back.installed_at, back.devices), (InstallStatus::Installed, Some(T0 + 10), 1), "first install time kept");
+    assert_eq!(
+        (back.status, back.installed_at, back.devices),
+        (InstallStatus::Installed, Some(T0 + 10), 1),
+        "first install time kept"
+    );
 
     let unknown = b.store.register_device(&device("phone", "NO-SUCH-SERIAL", Platform::Ios), T0).await;
     assert_eq!(unknown, Err(StoreError::NotFound("pass")));
@@ -72,7 +95,8 @@ pub async fn updated_serials_follow_pass_and_template_changes(b: &Backend) {
     let nothing = b.store.updated_serials("dev-1", ptid, Some(first.last_updated)).await.unwrap();
     assert_eq!((nothing.serial_numbers.len(), nothing.last_updated), (0, first.last_updated));
 
-    let update = PassUpdate { id: a.id, expected_version: 1, tags: vec![], body: json!({"gate": "B"}), updated_at: T0 + 10 };
+    let update =
+        PassUpdate { id: a.id, expected_version: 1, tags: vec![], body: json!({"gate": "B"}), updated_at: T0 + 10 };
     b.store.update_pass(&update).await.unwrap();
     let changed = b.store.updated_serials("dev-1", ptid, Some(first.last_updated)).await.unwrap();
     assert_eq!((changed.serial_numbers, changed.last_updated), (vec!["U-a".to_string()], T0 + 10));
@@ -81,7 +105,11 @@ pub async fn updated_serials_follow_pass_and_template_changes(b: &Backend) {
     t.updated_at = T0 + 20;
     b.store.update_template(&t, 1).await.unwrap();
     let all = b.store.updated_serials("dev-1", ptid, Some(T0 + 10)).await.unwrap();
-    assert_eq!((all.serial_numbers, all.last_updated), (vec!["U-a".to_string(), "U-c".to_string()], T0 + 20), "a template change updates all its passes");
+    assert_eq!(
+        (all.serial_numbers, all.last_updated),
+        (vec!["U-a".to_string(), "U-c".to_string()], T0 + 20),
+        "a template change updates all its passes"
+    );
 
     assert_eq!(b.store.updated_serials("dev-1", "pass.other", None).await.unwrap().serial_numbers.len(), 0);
     assert_eq!(b.store.updated_serials("dev-2", ptid, None).await.unwrap().serial_numbers.len(), 0);
@@ -98,7 +126,15 @@ pub async fn status_filters_follow_registrations(b: &Backend) {
     b.store.register_device(&device("d", "S-was", Platform::Ios), T0).await.unwrap();
     b.store.unregister_device("d", "pass.dev.tessera.example", "S-was", T0 + 1).await.unwrap();
     let with = |status| async move {
-        let found = b.store.list_passes(&query(PassFilter::Template(template.id), Some(status), page(1, 10, SortOrder::Id, Direction::Asc))).await.unwrap();
+        let found = b
+            .store
+            .list_passes(&query(
+                PassFilter::Template(template.id),
+                Some(status),
+                page(1, 10, SortOrder::Id, Direction::Asc),
+            ))
+            .await
+            .unwrap();
         assert_eq!(found.total as usize, found.items.len());
         ids(&found)
     };

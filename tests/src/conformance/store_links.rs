@@ -9,7 +9,17 @@ use tessera::ports::StoreError;
 use super::{Backend, T0, ids, new_pass, new_template, page, query};
 
 fn link(token: &str, kind: LinkKind, template_id: u64, pass_id: Option<u64>) -> PublicLink {
-    PublicLink { token: token.into(), kind, pass_id, template_id, payload: None, expires_at: None, used: false, installs: 0, created_at: T0 }
+    PublicLink {
+        token: token.into(),
+        kind,
+        pass_id,
+        template_id,
+        payload: None,
+        expires_at: None,
+        used: false,
+        installs: 0,
+        created_at: T0,
+    }
 }
 
 pub async fn single_use_links(b: &Backend) {
@@ -36,7 +46,8 @@ pub async fn multiple_use_links_count_installs(b: &Backend) {
 }
 
 pub async fn expired_links(b: &Backend) {
-    let expiring = PublicLink { expires_at: Some(T0 + 1000), ..link("tok-expiring-0123456789", LinkKind::Multiple, 7, Some(70)) };
+    let expiring =
+        PublicLink { expires_at: Some(T0 + 1000), ..link("tok-expiring-0123456789", LinkKind::Multiple, 7, Some(70)) };
     b.store.create_link(&expiring).await.unwrap();
     assert_eq!(b.store.use_link(&expiring.token, T0 + 999).await.unwrap(), LinkUse::Granted { installs: 1 });
     assert_eq!(b.store.use_link(&expiring.token, T0 + 1000).await.unwrap(), LinkUse::Expired);
@@ -73,7 +84,10 @@ pub async fn concurrent_consumers_of_a_single_use_link(b: &Backend) {
 }
 
 pub async fn dynamic_links_get_their_pass_once(b: &Backend) {
-    let dynamic = PublicLink { payload: Some(json!({"fields": {"name": {"value": "Ada"}}})), ..link("tok-dynamic-0123456789", LinkKind::Single, 7, None) };
+    let dynamic = PublicLink {
+        payload: Some(json!({"fields": {"name": {"value": "Ada"}}})),
+        ..link("tok-dynamic-0123456789", LinkKind::Single, 7, None)
+    };
     b.store.create_link(&dynamic).await.unwrap();
     assert_eq!(b.store.get_link(&dynamic.token).await.unwrap().unwrap().payload, dynamic.payload);
     b.store.set_link_pass(&dynamic.token, 41).await.unwrap();
@@ -100,6 +114,14 @@ pub async fn adaptive_links(b: &Backend) {
     minted.adaptive_link_id = Some(adaptive.id.clone());
     let minted = b.store.create_pass(&minted, T0).await.unwrap();
     b.store.create_pass(&new_pass(apple.id, "A-2"), T0).await.unwrap();
-    let listed = b.store.list_passes(&query(PassFilter::AdaptiveLink(adaptive.id.clone()), None, page(1, 10, SortOrder::Id, Direction::Desc))).await.unwrap();
+    let listed = b
+        .store
+        .list_passes(&query(
+            PassFilter::AdaptiveLink(adaptive.id.clone()),
+            None,
+            page(1, 10, SortOrder::Id, Direction::Desc),
+        ))
+        .await
+        .unwrap();
     assert_eq!((listed.total, ids(&listed)), (1, vec![minted.id]));
 }

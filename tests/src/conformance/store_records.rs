@@ -103,14 +103,24 @@ pub async fn passes_crud_and_uniqueness(b: &Backend) {
     same_external.external_id = Some("member-42".into());
     let result = b.store.create_pass(&same_external, T0).await;
     assert!(matches!(result, Err(StoreError::Duplicate { what: "external id", .. })), "{result:?}");
-    assert_eq!(b.store.get_pass_by_serial("pass.dev.tessera.example", "S-2").await.unwrap(), None, "nothing half-written");
+    assert_eq!(
+        b.store.get_pass_by_serial("pass.dev.tessera.example", "S-2").await.unwrap(),
+        None,
+        "nothing half-written"
+    );
     same_external.template_id = other.id;
     b.store.create_pass(&same_external, T0).await.expect("external ids are unique per template only");
     let mut other_type = new_pass(template.id, "S-1");
     other_type.pass_type_id = "pass.dev.tessera.other".into();
     b.store.create_pass(&other_type, T0).await.expect("serials are unique per pass type only");
 
-    let update = PassUpdate { id: pass.id, expected_version: 1, tags: vec!["gold".into()], body: json!({"v": 2}), updated_at: T0 + 10 };
+    let update = PassUpdate {
+        id: pass.id,
+        expected_version: 1,
+        tags: vec!["gold".into()],
+        body: json!({"v": 2}),
+        updated_at: T0 + 10,
+    };
     let updated = b.store.update_pass(&update).await.unwrap();
     assert_eq!((updated.version, updated.updated_at, updated.created_at), (2, T0 + 10, T0));
     assert_eq!((updated.tags.clone(), updated.body.clone()), (vec!["gold".to_string()], json!({"v": 2})));
@@ -139,7 +149,8 @@ pub async fn deleting_a_pass_frees_its_claims(b: &Backend) {
     assert_eq!(b.store.get_pass_by_external_id(template.id, "ext-1").await.unwrap(), None);
     assert_eq!(b.store.registrations_for_pass(pass.id).await.unwrap(), vec![]);
     assert_eq!(b.store.registrations_for_template(template.id).await.unwrap(), vec![]);
-    let tagged = b.store.list_passes(&query(PassFilter::Tag("gone".into()), None, PageRequest::default())).await.unwrap();
+    let tagged =
+        b.store.list_passes(&query(PassFilter::Tag("gone".into()), None, PageRequest::default())).await.unwrap();
     assert_eq!(tagged.total, 0);
     assert_eq!(b.store.delete_pass(pass.id).await, Err(StoreError::NotFound("pass")));
     let again = b.store.create_pass(&new, T0 + 1).await.expect("serial and external id are free again");
@@ -164,7 +175,12 @@ pub async fn passes_paging_and_order(b: &Backend) {
     let beyond = b.store.list_passes(&asc(4, 2)).await.unwrap();
     assert_eq!((beyond.total, ids(&beyond)), (5, vec![]));
     for (n, id) in created.iter().enumerate() {
-        assert_eq!(ids(&b.store.list_passes(&asc(n as u32 + 1, 1)).await.unwrap()), vec![*id], "pageSize 1, page {}", n + 1);
+        assert_eq!(
+            ids(&b.store.list_passes(&asc(n as u32 + 1, 1)).await.unwrap()),
+            vec![*id],
+            "pageSize 1, page {}",
+            n + 1
+        );
     }
     let desc = b.store.list_passes(&all(page(1, 5, SortOrder::Id, Direction::Desc))).await.unwrap();
     assert_eq!(ids(&desc), created.iter().rev().copied().collect::<Vec<_>>());
@@ -178,7 +194,8 @@ pub async fn passes_paging_and_order(b: &Backend) {
     assert_eq!(ids(&by_update), [created[1], created[2], created[3], created[4], created[0]]);
     let by_update_desc = b.store.list_passes(&all(page(1, 2, SortOrder::UpdatedAt, Direction::Desc))).await.unwrap();
     assert_eq!(ids(&by_update_desc), [created[0], created[4]]);
-    let everything = b.store.list_passes(&query(PassFilter::All, None, page(1, 10, SortOrder::Id, Direction::Asc))).await.unwrap();
+    let everything =
+        b.store.list_passes(&query(PassFilter::All, None, page(1, 10, SortOrder::Id, Direction::Asc))).await.unwrap();
     assert_eq!((everything.total, ids(&everything)), (5, created.clone()));
 }
 
@@ -202,13 +219,19 @@ pub async fn passes_filters(b: &Backend) {
     assert_eq!(list(PassFilter::Tag("late".into())).await, [d.id]);
     assert_eq!(list(PassFilter::Tag("nobody".into())).await, Vec::<u64>::new());
     assert_eq!(list(PassFilter::AdaptiveLink("link-1".into())).await, [a.id]);
-    let tag_page = b.store.list_passes(&query(PassFilter::Tag("vip".into()), None, page(2, 1, SortOrder::Id, Direction::Desc))).await.unwrap();
+    let tag_page = b
+        .store
+        .list_passes(&query(PassFilter::Tag("vip".into()), None, page(2, 1, SortOrder::Id, Direction::Desc)))
+        .await
+        .unwrap();
     assert_eq!((tag_page.total, ids(&tag_page)), (2, vec![a.id]));
 
-    let untag = PassUpdate { id: d.id, expected_version: 1, tags: vec!["late".into()], body: json!({}), updated_at: T0 + 1 };
+    let untag =
+        PassUpdate { id: d.id, expected_version: 1, tags: vec!["late".into()], body: json!({}), updated_at: T0 + 1 };
     b.store.update_pass(&untag).await.unwrap();
     assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id], "tags follow updates");
-    let retag = PassUpdate { id: c.id, expected_version: 1, tags: vec!["vip".into()], body: json!({}), updated_at: T0 + 2 };
+    let retag =
+        PassUpdate { id: c.id, expected_version: 1, tags: vec!["vip".into()], body: json!({}), updated_at: T0 + 2 };
     b.store.update_pass(&retag).await.unwrap();
     assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id, c.id]);
 }
@@ -230,7 +253,13 @@ pub async fn racing_updaters_lose_nothing(b: &Backend) {
                     let current = store.get_pass(pass.id).await.unwrap().unwrap();
                     let mut body = current.body.clone();
                     body["writers"].as_array_mut().unwrap().push(json!(writer));
-                    let update = PassUpdate { id: pass.id, expected_version: current.version, tags: vec![], body, updated_at: T0 + 1 };
+                    let update = PassUpdate {
+                        id: pass.id,
+                        expected_version: current.version,
+                        tags: vec![],
+                        body,
+                        updated_at: T0 + 1,
+                    };
                     match store.update_pass(&update).await {
                         Ok(_) => return conflicts,
                         Err(StoreError::Conflict(_)) => conflicts += 1,

@@ -1,0 +1,14 @@
+//! The AWS adapters of the ports: DynamoDB (`Store`), S3 (`Blobs`), Secrets Manager
+//! (`Secrets`), and `bootstrap` to create the resources for emulators and dev accounts.
+
+pub mod bootstrap;
+pub mod config;
+pub mod dynamo;
+pub mod s3_blobs;
+pub mod schema;
+pub mod secrets_manager;
+
+pub use config::{AwsClients, AwsResources};
+pub use dynamo::DynamoStore;
+pub use s3_blobs::S3Blobs;
+pub use secrets_manager::SecretsManagerSecrets;

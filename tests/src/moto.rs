@@ -1,0 +1,106 @@
+//! An AWS-API emulator for tests: moto_server (PyPI `moto[server]`) serving DynamoDB, S3 and
+//! Secrets Manager over the real wire protocols on 127.0.0.1.
+//!
+//! `TESSERA_TEST_AWS_ENDPOINT` points at a running one (infra/test.sh starts it). Without it,
+//! the first test that needs AWS starts `moto_server` (from `TESSERA_MOTO_SERVER`,
+//! `<workspace>/.venv/bin`, or PATH) on a free port; a watchdog stops it when the tests exit.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region};
+use tessera::aws::bootstrap::bootstrap;
+use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
+
+use crate::conformance::Backend;
+
+pub fn endpoint() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(|| {
+        std::env::var("TESSERA_TEST_AWS_ENDPOINT").ok().filter(|e| !e.is_empty()).unwrap_or_else(start_moto)
+    })
+}
+
+fn moto_binary() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("TESSERA_MOTO_SERVER") {
+        return Some(PathBuf::from(path));
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+    if venv.exists() {
+        return Some(venv);
+    }
+    let on_path = Command::new("sh").args(["-c", "command -v moto_server"]).output().ok()?;
+    on_path.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&on_path.stdout).trim()))
+}
+
+fn start_moto() -> String {
+    let binary = moto_binary().unwrap_or_else(|| {
+        panic!(
+            "the AWS tests need moto_server: run `infra/test.sh` (installs it in .venv and starts it), \
+             or set TESSERA_TEST_AWS_ENDPOINT to a running one"
+        )
+    });
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
+    let script = format!(
+        "\"$0\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & moto=$!; trap 'kill $moto 2>/dev/null' EXIT; \
+         while kill -0 {parent} 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done",
+        parent = std::process::id()
+    );
+    // The watchdog outlives every test and ends on its own when this process exits.
+    static WATCHDOG: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
+    let watchdog = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(&binary)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto_server starts");
+    let _ = WATCHDOG.set(std::sync::Mutex::new(watchdog));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Clients for the emulator, as the SDK builds them from the standard AWS environment.
+pub async fn clients() -> AwsClients {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
+        .load()
+        .await;
+    AwsClients::new(&config)
+}
+
+/// Resource names no other test uses (tests share one emulator and run in parallel).
+pub fn unique_resources() -> AwsResources {
+    let suffix: String = (0..10).map(|_| (b'a' + rand::random_range(0..26u8)) as char).collect();
+    AwsResources {
+        table: format!("tessera-{suffix}"),
+        bucket: format!("tessera-{suffix}"),
+        blob_prefix: "blobs/".into(),
+        secret_prefix: format!("tessera-{suffix}"),
+    }
+}
+
+/// A fresh, bootstrapped AWS backend on the emulator.
+pub async fn aws_backend() -> Backend {
+    let clients = clients().await;
+    let resources = unique_resources();
+    bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
+    Backend {
+        store: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table)),
+        blobs: Arc::new(S3Blobs::new(clients.s3.clone(), &resources.bucket, &resources.blob_prefix)),
+        secrets: Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
+        guard: Box::new(()),
+    }
+}
