@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tessera_tests::{
-    STYLE_FIXTURES, assert_manifest_matches, assert_signature_verifies, copy_fixture, pass_fixture, run,
-    signature_certificate_subjects, unzip,
+    STYLE_FIXTURES, assert_manifest_matches, assert_signature_verifies, copy_fixture, make_openssl_identity,
+    pass_fixture, run, signature_certificate_subjects, unzip,
 };
 
 fn tessera(data_dir: &Path) -> Command {
@@ -140,91 +140,10 @@ fn several_folders_make_a_pkpasses_bundle_of_verifiable_passes() {
     }
 }
 
-/// An identity outside the dev PKI's folder: a separate root, WWDR and signer made with openssl.
-fn make_foreign_identity(dir: &Path, pass_type_id: &str, team: &str) -> PathBuf {
-    fs::create_dir_all(dir).unwrap();
-    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "root.key",
-        "-out",
-        "root.pem",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=Test Root",
-    ]);
-    fs::write(dir.join("ca.ext"), "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n")
-        .unwrap();
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "wwdr.key",
-        "-out",
-        "wwdr.csr",
-        "-subj",
-        "/CN=Test WWDR/OU=G4",
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "wwdr.csr",
-        "-CA",
-        "root.pem",
-        "-CAkey",
-        "root.key",
-        "-CAcreateserial",
-        "-out",
-        "wwdr.pem",
-        "-days",
-        "30",
-        "-extfile",
-        "ca.ext",
-    ]);
-    let subject = format!("/UID={pass_type_id}/CN=Pass Type ID: {pass_type_id}/OU={team}/O=Test");
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "private-key.pem",
-        "-out",
-        "pass.csr",
-        "-subj",
-        &subject,
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "pass.csr",
-        "-CA",
-        "wwdr.pem",
-        "-CAkey",
-        "wwdr.key",
-        "-CAcreateserial",
-        "-out",
-        "certificate.pem",
-        "-days",
-        "30",
-    ]);
-    dir.to_path_buf()
-}
-
 #[test]
 fn a_pem_identity_folder_signs_and_a_mismatched_one_is_refused() {
     let work = tempfile::tempdir().unwrap();
-    let identity = make_foreign_identity(&work.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
+    let identity = make_openssl_identity(&work.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
     let out = work.path().join("g.pkpass");
     let result =
         sign(&work.path().join("data"), &[pass_fixture("generic")], &out, &["--identity", identity.to_str().unwrap()]);
@@ -233,7 +152,7 @@ fn a_pem_identity_folder_signs_and_a_mismatched_one_is_refused() {
     assert_signature_verifies(&extracted, &identity.join("root.pem"));
     assert!(!work.path().join("data/pki").exists(), "an explicit identity leaves the dev PKI alone");
 
-    let other = make_foreign_identity(&work.path().join("other"), "pass.com.example.other", "OTHERTEAM1");
+    let other = make_openssl_identity(&work.path().join("other"), "pass.com.example.other", "OTHERTEAM1");
     let out = work.path().join("mismatch.pkpass");
     let result =
         sign(&work.path().join("data"), &[pass_fixture("generic")], &out, &["--identity", other.to_str().unwrap()]);
@@ -247,7 +166,7 @@ fn a_pem_identity_folder_signs_and_a_mismatched_one_is_refused() {
 #[test]
 fn a_legacy_encrypted_p12_signs_with_its_password_only() {
     let work = tempfile::tempdir().unwrap();
-    let id = make_foreign_identity(&work.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
+    let id = make_openssl_identity(&work.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
     // Keychain Access style: legacy RC2/3DES encryption, with the WWDR in the chain.
     run(Command::new("openssl").current_dir(&id).args([
         "pkcs12",

@@ -125,6 +125,87 @@ pub fn print_cms(signature: &Path) -> String {
         run(Command::new("openssl").args(["cms", "-cmsout", "-print", "-inform", "DER"]).arg("-in").arg(signature));
     String::from_utf8(out.stdout).unwrap()
 }
+/// A signing identity made with the openssl CLI alone (its own root, WWDR and signer) in
+/// `dir`, laid out as an identity folder; `root.pem` is beside it.
+pub fn make_openssl_identity(dir: &Path, pass_type_id: &str, team: &str) -> PathBuf {
+    fs::create_dir_all(dir).unwrap();
+    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "root.key",
+        "-out",
+        "root.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Test Root",
+    ]);
+    fs::write(dir.join("ca.ext"), "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n")
+        .unwrap();
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "wwdr.key",
+        "-out",
+        "wwdr.csr",
+        "-subj",
+        "/CN=Test WWDR/OU=G4",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "wwdr.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-CAcreateserial",
+        "-out",
+        "wwdr.pem",
+        "-days",
+        "30",
+        "-extfile",
+        "ca.ext",
+    ]);
+    let subject = format!("/UID={pass_type_id}/CN=Pass Type ID: {pass_type_id}/OU={team}/O=Test");
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "private-key.pem",
+        "-out",
+        "pass.csr",
+        "-subj",
+        &subject,
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "pass.csr",
+        "-CA",
+        "wwdr.pem",
+        "-CAkey",
+        "wwdr.key",
+        "-CAcreateserial",
+        "-out",
+        "certificate.pem",
+        "-days",
+        "30",
+    ]);
+    dir.to_path_buf()
+}
 
 pub mod conformance;
 pub mod moto;

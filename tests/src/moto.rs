@@ -2,8 +2,8 @@
 //! Secrets Manager over the real wire protocols on 127.0.0.1.
 //!
 //! `TESSERA_TEST_AWS_ENDPOINT` points at a running one (infra/test.sh starts it). Without it,
-//! the first test that needs AWS starts `moto_server` (from `TESSERA_MOTO_SERVER`,
-//! `<workspace>/.venv/bin`, or PATH) on a free port; a watchdog stops it when the tests exit.
+//! the first test that needs AWS starts `infra/moto_serial.py` (with `TESSERA_MOTO_PYTHON`
+//! or the workspace's `.venv`) on a free port; a watchdog stops it when the tests exit.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -24,29 +24,32 @@ pub fn endpoint() -> &'static str {
     })
 }
 
-fn moto_binary() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("TESSERA_MOTO_SERVER") {
+/// A Python with moto installed: `TESSERA_MOTO_PYTHON`, or the workspace's `.venv`.
+fn moto_python() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("TESSERA_MOTO_PYTHON") {
         return Some(PathBuf::from(path));
     }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-    if venv.exists() {
-        return Some(venv);
-    }
-    let on_path = Command::new("sh").args(["-c", "command -v moto_server"]).output().ok()?;
-    on_path.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&on_path.stdout).trim()))
+    let venv = workspace().join(".venv/bin/python");
+    let has_moto = Command::new(&venv).args(["-c", "import moto.server"]).output().is_ok_and(|o| o.status.success());
+    has_moto.then_some(venv)
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn start_moto() -> String {
-    let binary = moto_binary().unwrap_or_else(|| {
+    let python = moto_python().unwrap_or_else(|| {
         panic!(
-            "the AWS tests need moto_server: run `infra/test.sh` (installs it in .venv and starts it), \
-             or set TESSERA_TEST_AWS_ENDPOINT to a running one"
+            "the AWS tests need moto: run `infra/test.sh` (installs it in .venv and starts it), \
+             or set TESSERA_TEST_AWS_ENDPOINT to a running moto_server"
         )
     });
+    let launcher = workspace().join("infra/moto_serial.py");
     let port =
         std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
     let script = format!(
-        "\"$0\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & moto=$!; trap 'kill $moto 2>/dev/null' EXIT; \
+        "\"$0\" \"$1\" 127.0.0.1 {port} >/dev/null 2>&1 & moto=$!; trap 'kill $moto 2>/dev/null' EXIT; \
          while kill -0 {parent} 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done",
         parent = std::process::id()
     );
@@ -55,7 +58,8 @@ fn start_moto() -> String {
     let watchdog = Command::new("sh")
         .arg("-c")
         .arg(script)
-        .arg(&binary)
+        .arg(&python)
+        .arg(&launcher)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

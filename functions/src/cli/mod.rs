@@ -1,5 +1,8 @@
 //! The `tessera` command line.
 
+mod aws;
+mod identity;
+mod keys;
 mod sign;
 
 use std::path::PathBuf;
@@ -19,7 +22,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Sign pass folders into a .pkpass (or .pkpasses).
     Sign(sign::SignArgs),
+    /// Manage signing identities.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Work on Tessera's AWS resources.
+    #[command(subcommand)]
+    Aws(aws::AwsCommand),
 }
 
 /// Exit codes: 0 done, 1 the input was refused (problems printed), 2 bad usage.
@@ -27,6 +37,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sign(args) => sign::run(args, &cli.data_dir),
+        Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
+        Command::Aws(command) => block_on(aws::run(command)),
     };
     match result {
         Ok(message) => {
@@ -40,4 +52,10 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn block_on<T>(work: impl std::future::Future<Output = Result<T, Vec<String>>>) -> Result<T, Vec<String>> {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| vec![e.to_string()])?;
+    runtime.block_on(work)
 }

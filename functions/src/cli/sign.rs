@@ -4,8 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use tessera::embedded::{DevPki, load_identity_dir, read_pass_folder};
+use tessera::embedded::{DevPki, read_pass_folder};
 use tessera::pkpass::{PassAssets, SigningIdentity, build_pkpass, build_pkpasses};
+
+use super::identity::load_identity;
 
 #[derive(Args)]
 #[command(long_about = "Sign pass folders (pass.json, images, <lang>.lproj/) into a .pkpass, \
@@ -43,7 +45,12 @@ pub fn run(args: SignArgs, data_dir: &Path) -> Result<String, Vec<String>> {
         }
     }
     let now = now_unix();
-    let explicit = args.identity.as_deref().map(|path| load_identity(path, &args)).transpose().map_err(|e| vec![e])?;
+    let explicit = args
+        .identity
+        .as_deref()
+        .map(|path| load_identity(path, args.password.as_deref(), args.wwdr.as_deref()))
+        .transpose()
+        .map_err(|e| vec![e])?;
     let mut dev_pki = None;
     let mut built = Vec::new();
     let mut problems = Vec::new();
@@ -95,17 +102,6 @@ pub fn run(args: SignArgs, data_dir: &Path) -> Result<String, Vec<String>> {
         message.push_str(&format!("\nsigned with the development PKI; verify against {}", pki.root_path().display()));
     }
     Ok(message)
-}
-
-fn load_identity(path: &Path, args: &SignArgs) -> Result<SigningIdentity, String> {
-    let wwdr = args.wwdr.as_deref().map(|p| fs::read(p).map_err(|e| format!("{}: {e}", p.display()))).transpose()?;
-    if path.is_dir() {
-        return load_identity_dir(path, args.password.as_deref().map(str::as_bytes))
-            .map_err(|e| format!("{}: {e}", path.display()));
-    }
-    let der = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    SigningIdentity::from_p12(&der, args.password.as_deref().unwrap_or(""), wwdr.as_deref())
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn dev_identity_for(

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, on both backends: the embedded one, and the AWS one
+# against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols).
+# Installs moto into .venv on first use, starts one instance on a free 127.0.0.1 port
+# (serving requests one at a time, see infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv="${TESSERA_VENV:-.venv}"
+if [ ! -x "$venv/bin/moto_server" ]; then
+  echo "installing moto[server] into $venv ..." >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]'
+fi
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+log="$(mktemp)"
+"$venv/bin/python" infra/moto_serial.py 127.0.0.1 "$port" >"$log" 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do
+  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; then break; fi
+  if ! kill -0 "$moto_pid" 2>/dev/null; then cat "$log" >&2; echo "moto_server exited" >&2; exit 1; fi
+  sleep 0.2
+done
+export TESSERA_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
+
+cargo test --workspace --locked "$@"

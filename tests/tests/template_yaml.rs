@@ -1,0 +1,81 @@
+//! template.yaml and the code agree: the table `tessera aws bootstrap` creates is the one the
+//! SAM template declares (keys, attributes, indexes, stream, billing), and the bucket is
+//! private and encrypted in both.
+
+use std::collections::BTreeSet;
+
+use serde_norway::Value;
+use tessera::aws::schema::{BILLING_MODE, INDEXES, KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, STREAM_VIEW_TYPE};
+
+fn template() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+fn resource<'a>(template: &'a Value, kind: &str) -> &'a Value {
+    let resources = template["Resources"].as_mapping().unwrap();
+    let matching: Vec<&Value> = resources.values().filter(|r| r["Type"].as_str() == Some(kind)).collect();
+    assert_eq!(matching.len(), 1, "exactly one {kind}");
+    &matching[0]["Properties"]
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("{key} in {v:?}"))
+}
+
+fn keys(schema: &Value) -> (String, String) {
+    let mut hash = None;
+    let mut range = None;
+    for element in schema.as_sequence().unwrap() {
+        match str_of(element, "KeyType") {
+            "HASH" => hash = Some(str_of(element, "AttributeName").to_string()),
+            "RANGE" => range = Some(str_of(element, "AttributeName").to_string()),
+            other => panic!("key type {other}"),
+        }
+    }
+    (hash.unwrap(), range.unwrap())
+}
+
+#[test]
+fn the_table_matches_the_schema_both_ways() {
+    let template = template();
+    let table = resource(&template, "AWS::DynamoDB::Table");
+    assert_eq!(keys(&table["KeySchema"]), (PARTITION_KEY.to_string(), SORT_KEY.to_string()));
+    assert_eq!(str_of(table, "BillingMode"), BILLING_MODE);
+    assert_eq!(str_of(&table["StreamSpecification"], "StreamViewType"), STREAM_VIEW_TYPE);
+
+    let declared: BTreeSet<(String, String)> = table["AttributeDefinitions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| (str_of(a, "AttributeName").to_string(), str_of(a, "AttributeType").to_string()))
+        .collect();
+    let code: BTreeSet<(String, String)> =
+        KEY_ATTRIBUTES.iter().map(|(n, t)| (n.to_string(), t.as_str().to_string())).collect();
+    assert_eq!(declared, code, "attribute definitions");
+
+    let declared: BTreeSet<(String, String, String, String)> = table["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let (hash, range) = keys(&i["KeySchema"]);
+            (str_of(i, "IndexName").to_string(), hash, range, str_of(&i["Projection"], "ProjectionType").to_string())
+        })
+        .collect();
+    let code: BTreeSet<(String, String, String, String)> =
+        INDEXES.iter().map(|i| (i.name.into(), i.partition_key.into(), i.sort_key.into(), "ALL".into())).collect();
+    assert_eq!(declared, code, "global secondary indexes");
+}
+
+#[test]
+fn the_bucket_is_private_and_encrypted() {
+    let template = template();
+    let bucket = resource(&template, "AWS::S3::Bucket");
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for key in ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"] {
+        assert_eq!(block[key].as_bool(), Some(true), "{key}");
+    }
+    let rule = &bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"];
+    assert_eq!(str_of(rule, "SSEAlgorithm"), "AES256", "bootstrap applies the same default encryption");
+}
