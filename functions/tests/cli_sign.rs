@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tessera_tests::{
-    STYLE_FIXTURES, assert_manifest_matches, assert_signature_verifies, copy_fixture, make_openssl_identity,
-    pass_fixture, run, signature_certificate_subjects, unzip,
+    STYLE_FIXTURES, assert_manifest_matches, assert_signature_verifies, copy_fixture, export_p12,
+    make_openssl_identity, pass_fixture, signature_certificate_subjects, unzip,
 };
 
 fn tessera(data_dir: &Path) -> Command {
@@ -168,23 +168,8 @@ fn a_legacy_encrypted_p12_signs_with_its_password_only() {
     let work = tempfile::tempdir().unwrap();
     let id = make_openssl_identity(&work.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
     // Keychain Access style: legacy RC2/3DES encryption, with the WWDR in the chain.
-    run(Command::new("openssl").current_dir(&id).args([
-        "pkcs12",
-        "-export",
-        "-legacy",
-        "-inkey",
-        "private-key.pem",
-        "-in",
-        "certificate.pem",
-        "-certfile",
-        "wwdr.pem",
-        "-out",
-        "pass.p12",
-        "-passout",
-        "pass:s3cret-Pw",
-    ]));
+    let p12 = export_p12(&id, "s3cret-Pw", true);
     let out = work.path().join("c.pkpass");
-    let p12 = id.join("pass.p12");
     let result = tessera(&work.path().join("data"))
         .args(["sign"])
         .arg(pass_fixture("coupon"))

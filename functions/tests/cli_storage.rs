@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 use tessera::aws::SecretsManagerSecrets;
 use tessera::embedded::FileSecrets;
 use tessera::ports::Secrets;
-use tessera_tests::make_openssl_identity;
 use tessera_tests::moto::{clients, endpoint, unique_resources};
+use tessera_tests::{export_p12, make_openssl_identity};
 
 const PTID: &str = "pass.dev.tessera.example";
 
@@ -76,24 +76,11 @@ async fn keys_import_refuses_a_certificate_of_another_pass_type() {
 async fn keys_import_from_a_p12_into_secrets_manager() {
     let work = tempfile::tempdir().unwrap();
     let id = make_openssl_identity(&work.path().join("id"), PTID, "TESSERA001");
-    tessera_tests::run(Command::new("openssl").current_dir(&id).args([
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "private-key.pem",
-        "-in",
-        "certificate.pem",
-        "-certfile",
-        "wwdr.pem",
-        "-out",
-        "pass.p12",
-        "-passout",
-        "pass:pw-123",
-    ]));
+    let p12 = export_p12(&id, "pw-123", false);
     let prefix = unique_resources().secret_prefix;
     let out = tessera(&work.path().join("data"))
         .args(["keys", "import", "--backend", "aws", "--pass-type-id", PTID])
-        .arg(id.join("pass.p12"))
+        .arg(&p12)
         .env("TESSERA_IDENTITY_PASSWORD", "pw-123")
         .env("TESSERA_SECRET_PREFIX", &prefix)
         .output()

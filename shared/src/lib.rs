@@ -1,8 +1,10 @@
 //! Tessera: issue and update Apple Wallet and Google Wallet passes.
 //!
-//! - [`model`]: plain data types (pass.json and its parts).
+//! - [`model`]: plain data types: pass.json and its parts, the stored records.
 //! - [`pkpass`]: validation, signing and zipping of .pkpass bundles; pure.
-//! - [`embedded`]: the local adapters (for now the development PKI).
+//! - [`ports`]: what the use cases need from outside (Store, Blobs, Secrets, Clock).
+//! - [`embedded`]: local adapters (SQLite, files, development PKI).
+//! - [`aws`]: AWS adapters (DynamoDB, S3, Secrets Manager) and bootstrap.
 
 pub mod aws;
 pub mod embedded;

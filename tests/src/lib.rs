@@ -129,82 +129,40 @@ pub fn print_cms(signature: &Path) -> String {
 /// `dir`, laid out as an identity folder; `root.pem` is beside it.
 pub fn make_openssl_identity(dir: &Path, pass_type_id: &str, team: &str) -> PathBuf {
     fs::create_dir_all(dir).unwrap();
-    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "root.key",
-        "-out",
-        "root.pem",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=Test Root",
-    ]);
+    // Arguments split on whitespace, then the subject (which has spaces) if any.
+    let openssl = |args: &str, subject: Option<&str>| {
+        let mut command = Command::new("openssl");
+        command.current_dir(dir).args(args.split_whitespace());
+        if let Some(subject) = subject {
+            command.args(["-subj", subject]);
+        }
+        run(&mut command);
+    };
     fs::write(dir.join("ca.ext"), "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n")
         .unwrap();
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "wwdr.key",
-        "-out",
-        "wwdr.csr",
-        "-subj",
-        "/CN=Test WWDR/OU=G4",
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "wwdr.csr",
-        "-CA",
-        "root.pem",
-        "-CAkey",
-        "root.key",
-        "-CAcreateserial",
-        "-out",
-        "wwdr.pem",
-        "-days",
-        "30",
-        "-extfile",
-        "ca.ext",
-    ]);
+    openssl("req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem -days 30", Some("/CN=Test Root"));
+    openssl("req -newkey rsa:2048 -nodes -keyout wwdr.key -out wwdr.csr", Some("/CN=Test WWDR/OU=G4"));
+    openssl(
+        "x509 -req -in wwdr.csr -CA root.pem -CAkey root.key -CAcreateserial -out wwdr.pem -days 30 -extfile ca.ext",
+        None,
+    );
     let subject = format!("/UID={pass_type_id}/CN=Pass Type ID: {pass_type_id}/OU={team}/O=Test");
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "private-key.pem",
-        "-out",
-        "pass.csr",
-        "-subj",
-        &subject,
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "pass.csr",
-        "-CA",
-        "wwdr.pem",
-        "-CAkey",
-        "wwdr.key",
-        "-CAcreateserial",
-        "-out",
-        "certificate.pem",
-        "-days",
-        "30",
-    ]);
+    openssl("req -newkey rsa:2048 -nodes -keyout private-key.pem -out pass.csr", Some(&subject));
+    openssl("x509 -req -in pass.csr -CA wwdr.pem -CAkey wwdr.key -CAcreateserial -out certificate.pem -days 30", None);
     dir.to_path_buf()
+}
+
+/// Exports an identity folder as `pass.p12` with the WWDR in its chain; `legacy` uses the
+/// RC2/3DES encryption Keychain Access writes.
+pub fn export_p12(identity_dir: &Path, password: &str, legacy: bool) -> PathBuf {
+    let mut command = Command::new("openssl");
+    command.current_dir(identity_dir).args(["pkcs12", "-export"]);
+    if legacy {
+        command.arg("-legacy");
+    }
+    command.args(["-inkey", "private-key.pem", "-in", "certificate.pem", "-certfile", "wwdr.pem", "-out", "pass.p12"]);
+    run(command.arg("-passout").arg(format!("pass:{password}")));
+    identity_dir.join("pass.p12")
 }
 
 pub mod conformance;

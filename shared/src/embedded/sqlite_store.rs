@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::model::records::*;
+use crate::ports::store::updated_since;
 use crate::ports::{Store, StoreError};
 
 const SCHEMA: &str = "
@@ -747,12 +748,4 @@ impl Store for SqliteStore {
         })
         .await
     }
-}
-
-/// Serials changed after `since`, and the newest change as the next tag. Shared by adapters.
-pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> UpdatedSerials {
-    let last_updated = rows.iter().map(|(_, at)| *at).max().unwrap_or(0).max(since.unwrap_or(0));
-    let serial_numbers =
-        rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
-    UpdatedSerials { serial_numbers, last_updated }
 }

@@ -76,3 +76,12 @@ pub trait Store: Send + Sync {
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError>;
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError>;
 }
+
+/// For adapters: from each registered serial with its last change (the later of the pass's and
+/// its template's), the serials changed after `since` and the tag for next time.
+pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> UpdatedSerials {
+    let last_updated = rows.iter().map(|(_, at)| *at).max().unwrap_or(0).max(since.unwrap_or(0));
+    let serial_numbers =
+        rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
+    UpdatedSerials { serial_numbers, last_updated }
+}

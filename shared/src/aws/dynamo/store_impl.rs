@@ -9,8 +9,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, Transact
 use super::items::*;
 use super::{DynamoStore, Query, backend, build_error, names};
 use crate::aws::schema::updated_key;
-use crate::embedded::sqlite_store::updated_since;
 use crate::model::records::*;
+use crate::ports::store::updated_since;
 use crate::ports::{Store, StoreError};
 
 fn values<const N: usize>(pairs: [(&str, AttributeValue); N]) -> HashMap<String, AttributeValue> {
