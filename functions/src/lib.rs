@@ -2,3 +2,4 @@
 //! into the `tessera` library crate.
 
 pub mod cli;
+pub mod server;

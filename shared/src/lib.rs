@@ -6,8 +6,11 @@
 //! - [`embedded`]: local adapters (SQLite, files, development PKI).
 //! - [`aws`]: AWS adapters (DynamoDB, S3, Secrets Manager) and bootstrap.
 
+pub mod app;
 pub mod aws;
 pub mod embedded;
+pub mod http;
 pub mod model;
 pub mod pkpass;
 pub mod ports;
+pub mod service;

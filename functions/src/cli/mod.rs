@@ -3,6 +3,7 @@
 mod aws;
 mod identity;
 mod keys;
+mod serve;
 mod sign;
 
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ enum Command {
     /// Manage signing identities.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Serve the whole API locally (embedded store by default).
+    Serve(serve::ServeArgs),
     /// Work on Tessera's AWS resources.
     #[command(subcommand)]
     Aws(aws::AwsCommand),
@@ -39,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(args, &cli.data_dir),
         Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
         Command::Aws(command) => block_on(aws::run(command)),
+        Command::Serve(args) => serve_blocking(args, &cli.data_dir),
     };
     match result {
         Ok(message) => {
@@ -58,4 +62,12 @@ fn block_on<T>(work: impl std::future::Future<Output = Result<T, Vec<String>>>) 
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| vec![e.to_string()])?;
     runtime.block_on(work)
+}
+
+fn serve_blocking(args: serve::ServeArgs, data_dir: &std::path::Path) -> Result<String, Vec<String>> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| vec![e.to_string()])?;
+    runtime.block_on(serve::run(args, data_dir))
 }

@@ -108,6 +108,12 @@ pub fn civil_from_unix(unix_seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
     (year, month, day, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
 }
 
+/// `2026-11-24T07:11:00.000Z` for a time in milliseconds since the epoch.
+pub fn format_millis(millis: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil_from_unix(millis.div_euclid(1000));
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", millis.rem_euclid(1000))
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };

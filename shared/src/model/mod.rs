@@ -4,6 +4,7 @@ pub mod color;
 pub mod date;
 pub mod pass;
 pub mod semantics;
+pub mod template;
 
 pub use color::Rgb;
 pub use date::{WalletDate, parse_wallet_date};

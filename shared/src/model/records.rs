@@ -261,6 +261,8 @@ pub enum Sequence {
     Template,
     Pass,
     Location,
+    /// Receipts of accepted updates (`ticketId`).
+    Ticket,
 }
 
 impl Sequence {
@@ -269,6 +271,7 @@ impl Sequence {
             Sequence::Template => "template",
             Sequence::Pass => "pass",
             Sequence::Location => "location",
+            Sequence::Ticket => "ticket",
         }
     }
 }

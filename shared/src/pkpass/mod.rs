@@ -6,6 +6,7 @@ pub mod build;
 pub mod files;
 pub mod identity;
 mod issue;
+pub mod png;
 pub mod sign;
 pub mod strings;
 pub mod validate;

@@ -1,0 +1,86 @@
+//! `tessera serve`: the whole API as one local process.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use tessera::app::{App, AppConfig};
+use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
+use tessera::ports::SystemClock;
+use tessera::service::api_keys::ensure_initial_key;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Backend {
+    /// SQLite, files and the development PKI under $TESSERA_DATA_DIR.
+    Embedded,
+    /// DynamoDB, S3 and Secrets Manager from the standard AWS environment.
+    Aws,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, value_enum, env = "TESSERA_BACKEND", default_value = "embedded")]
+    backend: Backend,
+    #[arg(long, env = "PORT", default_value_t = 8080)]
+    port: u16,
+    /// The address to listen on.
+    #[arg(long, env = "TESSERA_BIND", default_value = "127.0.0.1")]
+    bind: String,
+    /// Base of the URLs Tessera hands out; default http://127.0.0.1:$PORT.
+    #[arg(long, env = "TESSERA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// `<keyId>:<secret>`: the API key to create or accept (scripts and tests).
+    #[arg(long, env = "TESSERA_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+}
+
+pub async fn run(args: ServeArgs, data_dir: &Path) -> Result<String, Vec<String>> {
+    let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .await
+        .map_err(|e| vec![format!("cannot listen on {}:{}: {e}", args.bind, args.port)])?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
+    let config = AppConfig::new(&public_url);
+    let app = match args.backend {
+        Backend::Embedded => App::embedded(data_dir, config).map_err(|e| vec![e.to_string()])?,
+        Backend::Aws => {
+            let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
+            let names = AwsResources::from_env();
+            App::new(
+                Arc::new(DynamoStore::new(clients.dynamodb.clone(), &names.table)),
+                Arc::new(S3Blobs::new(clients.s3.clone(), &names.bucket, &names.blob_prefix)),
+                Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &names.secret_prefix)),
+                Arc::new(SystemClock),
+                config,
+            )
+        }
+    };
+    if let Some(created) = ensure_initial_key(&app, args.api_key.as_deref()).await.map_err(|e| vec![e.to_string()])? {
+        println!("Created an API key (shown once; it is stored hashed):");
+        println!("  key id: {}\n  secret: {}", created.key_id, created.secret);
+        println!(
+            "  try:    curl -u {}:{} -H 'Api-Revision: 1.2' {public_url}/v1/template",
+            created.key_id, created.secret
+        );
+    }
+    println!("Tessera is listening on http://{}:{port} (public URL {public_url})", args.bind);
+    crate::server::serve(listener, Arc::new(app), shutdown_signal()).await;
+    Ok("stopped".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,75 @@
+//! Every failure becomes `{"error": {"code", "message", "field"?}}` with a fitting status.
+
+use lambda_http::Body;
+use lambda_http::http::{Response, StatusCode};
+use serde_json::json;
+
+use crate::service::ServiceError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into(), field: None }
+    }
+
+    pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError { field: Some(field.into()), ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message) }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API key is required (Authorization: Basic or Bearer)",
+        )
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(field) = self.field {
+            error["field"] = json!(field);
+        }
+        let mut response = super::json_response(self.status, &json!({ "error": error }));
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert("www-authenticate", lambda_http::http::HeaderValue::from_static("Basic realm=\"tessera\""));
+        }
+        response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(problems) => {
+                let message =
+                    problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ");
+                ApiError {
+                    field: problems.first().map(|p| p.field.clone()),
+                    ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+                }
+            }
+            ServiceError::NotFound(what) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+            }
+            ServiceError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            ServiceError::Gone(message) => ApiError::new(StatusCode::GONE, "gone", message),
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged",
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Route handlers: parse the request, call a use case, shape the response.
+
+pub mod passes;
+pub mod public;
+pub mod templates;

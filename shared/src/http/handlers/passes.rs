@@ -1,0 +1,87 @@
+use lambda_http::http::Response;
+use lambda_http::{Body, Request};
+use serde_json::json;
+
+use crate::app::App;
+use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
+use crate::http::{ApiError, file_response, ok_json};
+use crate::model::records::{InstallFilter, PassFilter, PassQuery};
+use crate::pkpass::PKPASS_MIME;
+use crate::service::passes::{self, PassRequest};
+use crate::service::views;
+
+pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let template_id = id_param(&request, "id")?;
+    let body: PassRequest = optional_json_body(&request)?;
+    let record = passes::create(app, template_id, body, None).await?;
+    ok_json(&views::pass(&app.config.public_url, &record)?)
+}
+
+pub async fn create_with_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let template_id = id_param(&request, "templateId")?;
+    let external_id = path_param(&request, "externalId")?;
+    let body: PassRequest = optional_json_body(&request)?;
+    let record = passes::create(app, template_id, body, Some(external_id)).await?;
+    ok_json(&views::pass(&app.config.public_url, &record)?)
+}
+
+pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let template_id = id_param(&request, "templateId")?;
+    let record = passes::get_by_external_id(app, template_id, &path_param(&request, "externalId")?).await?;
+    ok_json(&views::pass(&app.config.public_url, &record)?)
+}
+
+pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let record = passes::get(app, id_param(&request, "id")?).await?;
+    ok_json(&views::pass(&app.config.public_url, &record)?)
+}
+
+pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = id_param(&request, "id")?;
+    let ticket = passes::update(app, id, json_body(&request)?).await?;
+    ok_json(&json!({"ticketId": ticket}))
+}
+
+pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = id_param(&request, "id")?;
+    passes::delete(app, id).await?;
+    ok_json(&json!({"status": "deleted", "passId": id.to_string()}))
+}
+
+pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let (pass, bytes) = passes::pkpass(app, id_param(&request, "id")?).await?;
+    Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+}
+
+fn status_filter(request: &Request) -> Result<Option<InstallFilter>, ApiError> {
+    query(request, "status")
+        .map(|s| {
+            InstallFilter::parse(&s).ok_or_else(|| {
+                ApiError::bad_request("status", "must be installed, uninstalled, been_installed or not_been_installed")
+            })
+        })
+        .transpose()
+}
+
+async fn list_with(app: &App, request: &Request, filter: PassFilter) -> Result<Response<Body>, ApiError> {
+    let page = page_request(request)?;
+    let query = PassQuery { filter, status: status_filter(request)?, page };
+    let found = passes::list(app, &query).await?;
+    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r)).collect();
+    ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
+}
+
+pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let filter = match query(&request, "templateId") {
+        Some(id) => {
+            PassFilter::Template(id.parse().map_err(|_| ApiError::bad_request("templateId", "must be an integer id"))?)
+        }
+        None => PassFilter::All,
+    };
+    list_with(app, &request, filter).await
+}
+
+pub async fn list_by_tag(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let tag = path_param(&request, "tag")?;
+    list_with(app, &request, PassFilter::Tag(tag)).await
+}

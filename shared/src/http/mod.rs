@@ -1,0 +1,165 @@
+//! HTTP: the routes table (the single source of method + path + handler for the local server,
+//! the Lambda binaries and template.yaml), request parsing, auth and error mapping.
+
+pub mod auth;
+pub mod error;
+pub mod handlers;
+pub mod request;
+pub mod routes;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use lambda_http::http::{HeaderValue, Method, Response, StatusCode};
+use lambda_http::{Body, Request, RequestExt};
+
+pub use error::ApiError;
+pub use routes::ROUTES;
+
+use crate::app::App;
+
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Response<Body>, ApiError>> + Send + 'a>>;
+pub type Handler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The management API: an API key and `Api-Revision: 1.2`.
+    ApiKey,
+    /// Public links and the device protocol (which authenticates itself).
+    Public,
+}
+
+pub struct Route {
+    /// Also the name of the route's Lambda binary.
+    pub name: &'static str,
+    pub method: Method,
+    /// API Gateway syntax: `/v1/pass/{id}`.
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: Handler,
+}
+
+pub const API_REVISION: &str = "1.2";
+
+/// Runs one route: the checks every route shares, then its handler; every failure becomes a
+/// JSON error response here, once (a Lambda returning `Err` would lose the body).
+pub async fn handle(app: &App, route: &Route, request: Request) -> Response<Body> {
+    let result = async {
+        if request::body_bytes(&request).len() > app.config.max_body_bytes {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request bodies are limited to {} bytes", app.config.max_body_bytes),
+            ));
+        }
+        if route.access == Access::ApiKey {
+            auth::authenticate(app, &request).await?;
+            let revision = request.headers().get("api-revision").and_then(|v| v.to_str().ok());
+            if revision != Some(API_REVISION) {
+                return Err(ApiError {
+                    field: Some("Api-Revision".into()),
+                    ..ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "unsupported_api_revision",
+                        format!("the Api-Revision header must be {API_REVISION}"),
+                    )
+                });
+            }
+        }
+        (route.handler)(app, request).await
+    }
+    .await;
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// Finds the route for a method and path (static segments win over parameters) and the
+/// path parameters it binds.
+pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap<String, String>), ApiError> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut path_matched = false;
+    let mut best: Option<(&'static Route, HashMap<String, String>, usize)> = None;
+    for route in ROUTES {
+        let pattern: Vec<&str> = route.path.split('/').collect();
+        if pattern.len() != segments.len() {
+            continue;
+        }
+        let mut params = HashMap::new();
+        let mut statics = 0;
+        let matches =
+            pattern.iter().zip(&segments).all(|(p, s)| match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => {
+                    params.insert(name.to_string(), s.to_string());
+                    !s.is_empty()
+                }
+                None => {
+                    statics += 1;
+                    p == s
+                }
+            });
+        if !matches {
+            continue;
+        }
+        path_matched = true;
+        if route.method == *method && best.as_ref().is_none_or(|(_, _, s)| statics > *s) {
+            best = Some((route, params, statics));
+        }
+    }
+    match best {
+        Some((route, params, _)) => Ok((route, params)),
+        None if path_matched => Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{method} is not allowed on {path}"),
+        )),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no route for {path}"))),
+    }
+}
+
+/// The local server's entry: route by path, bind parameters as API Gateway would, handle.
+pub async fn dispatch(app: &App, request: Request) -> Response<Body> {
+    let path = request.uri().path().to_string();
+    match route_for(request.method(), &path) {
+        Ok((route, params)) => {
+            let query: HashMap<String, Vec<String>> = request
+                .uri()
+                .query()
+                .map(|q| {
+                    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+                    for pair in q.split('&').filter(|p| !p.is_empty()) {
+                        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                        let decode = |s: &str| {
+                            percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned()
+                        };
+                        map.entry(decode(k)).or_default().push(decode(v));
+                    }
+                    map
+                })
+                .unwrap_or_default();
+            let request = request.with_path_parameters(params).with_query_string_parameters(query);
+            handle(app, route, request).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
+    let mut response = Response::new(Body::Text(value.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}
+
+pub fn ok_json(value: &serde_json::Value) -> Result<Response<Body>, ApiError> {
+    Ok(json_response(StatusCode::OK, value))
+}
+
+pub fn file_response(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::Binary(bytes));
+    response.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        response.headers_mut().insert("content-disposition", disposition);
+    }
+    response
+}

@@ -1,0 +1,100 @@
+//! Reading requests the same way whether they come from API Gateway or the local server:
+//! path parameters from the request extensions, JSON bodies whatever the Content-Type says.
+
+use lambda_http::{Body, Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::model::records::{Direction, PageRequest, SortOrder};
+
+pub fn body_bytes(request: &Request) -> &[u8] {
+    match request.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    }
+}
+
+/// Parses the JSON body; a mistake names its JSON path.
+pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    let bytes = body_bytes(request);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("body", "a JSON body is required"));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let whole_body =
+            matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
+        let field = if whole_body || path == "." || path.is_empty() { "body".to_string() } else { path };
+        ApiError::bad_request(field, format!("malformed JSON: {inner}"))
+    })
+}
+
+/// An optional JSON body (absent or empty counts as `{}`).
+pub fn optional_json_body<T: DeserializeOwned + Default>(request: &Request) -> Result<T, ApiError> {
+    if body_bytes(request).iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { json_body(request) }
+}
+
+pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    request
+        .path_parameters()
+        .first(name)
+        .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+        .ok_or_else(|| ApiError::bad_request(name, "is missing from the path"))
+}
+
+pub fn id_param(request: &Request, name: &str) -> Result<u64, ApiError> {
+    let text = path_param(request, name)?;
+    text.parse().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request(name, "must be a positive integer id"))
+}
+
+pub fn query(request: &Request, name: &str) -> Option<String> {
+    request.query_string_parameters().first(name).map(str::to_string)
+}
+
+/// `page`, `pageSize`, `order` and `direction` as the API documents them.
+pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
+    let mut page = PageRequest::default();
+    if let Some(p) = query(request, "page") {
+        page.page = p
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| ApiError::bad_request("page", "must be an integer ≥ 1"))?;
+    }
+    if let Some(size) = query(request, "pageSize") {
+        page.page_size =
+            size.parse().ok().filter(|s| (1..=PageRequest::MAX_PAGE_SIZE).contains(s)).ok_or_else(|| {
+                ApiError::bad_request("pageSize", format!("must be between 1 and {}", PageRequest::MAX_PAGE_SIZE))
+            })?;
+    }
+    if let Some(order) = query(request, "order") {
+        page.order = match order.as_str() {
+            "id" => SortOrder::Id,
+            "createdAt" => SortOrder::CreatedAt,
+            "updatedAt" => SortOrder::UpdatedAt,
+            _ => return Err(ApiError::bad_request("order", "must be id, createdAt or updatedAt")),
+        };
+    }
+    if let Some(direction) = query(request, "direction") {
+        page.direction = match direction.to_ascii_uppercase().as_str() {
+            "ASC" => Direction::Asc,
+            "DESC" => Direction::Desc,
+            _ => return Err(ApiError::bad_request("direction", "must be ASC or DESC")),
+        };
+    }
+    Ok(page)
+}
+
+pub fn pagination_json(page: &PageRequest) -> serde_json::Value {
+    serde_json::json!({
+        "order": match page.order { SortOrder::Id => "id", SortOrder::CreatedAt => "createdAt", SortOrder::UpdatedAt => "updatedAt" },
+        "direction": match page.direction { Direction::Asc => "ASC", Direction::Desc => "DESC" },
+        "page": page.page,
+        "start": page.offset(),
+        "pageSize": page.page_size,
+    })
+}

@@ -1,0 +1,38 @@
+//! Every route of the API. The local server mounts this table, each Lambda binary serves
+//! one entry of it, and a test holds template.yaml to it.
+
+use lambda_http::http::Method;
+
+use super::handlers::{passes, public, templates};
+use super::{Access, Route};
+
+macro_rules! route {
+    ($name:literal, $method:ident $path:literal, $access:ident, $handler:path) => {
+        Route {
+            name: $name,
+            method: Method::$method,
+            path: $path,
+            access: Access::$access,
+            handler: |app, request| Box::pin($handler(app, request)),
+        }
+    };
+}
+
+pub static ROUTES: &[Route] = &[
+    route!("create_template", POST "/v1/template", ApiKey, templates::create),
+    route!("list_templates", GET "/v1/template", ApiKey, templates::list),
+    route!("get_template", GET "/v1/template/{id}", ApiKey, templates::get),
+    route!("update_template", PUT "/v1/template/{id}", ApiKey, templates::update),
+    route!("delete_template", DELETE "/v1/template/{id}", ApiKey, templates::delete),
+    // `{id}` is the template id here: API Gateway wants one parameter name per position.
+    route!("create_pass", POST "/v1/pass/{id}", ApiKey, passes::create),
+    route!("create_pass_with_external_id", POST "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::create_with_external_id),
+    route!("get_pass_by_external_id", GET "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::get_by_external_id),
+    route!("list_passes", GET "/v1/pass", ApiKey, passes::list),
+    route!("get_pass", GET "/v1/pass/{id}", ApiKey, passes::get),
+    route!("update_pass", PUT "/v1/pass/{id}", ApiKey, passes::update),
+    route!("delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete),
+    route!("download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download),
+    route!("list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag),
+    route!("public_download", GET "/v1/download/pass/{token}", Public, public::download),
+];

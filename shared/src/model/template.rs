@@ -1,0 +1,108 @@
+//! Template and pass content in Airship's shape: `headers` (pass-level settings such as
+//! logo_text, colors, barcode_*, *_image) and `fields` (named fields placed by `fieldType`).
+//! A pass carries the same shape with only what differs from its template.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_with::skip_serializing_none;
+
+use super::pass::Extra;
+
+/// One header or field, as Airship writes them.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSpec {
+    pub value: Option<Value>,
+    pub label: Option<String>,
+    pub change_message: Option<String>,
+    /// header | primary | secondary | auxiliary | back (fields); topLevel | image | barcode (headers).
+    pub field_type: Option<String>,
+    pub order: Option<i64>,
+    pub format_type: Option<String>,
+    pub number_style: Option<String>,
+    pub text_alignment: Option<String>,
+    pub date_style: Option<String>,
+    pub time_style: Option<String>,
+    pub currency_code: Option<String>,
+    pub ignores_time_zone: Option<bool>,
+    pub is_relative: Option<bool>,
+    pub required: Option<bool>,
+    pub hide_empty: Option<bool>,
+    pub semantics: Option<Value>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A location in Airship's shape (coordinates may come as numbers or numeric strings).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationSpec {
+    pub latitude: Option<Value>,
+    pub longitude: Option<Value>,
+    pub altitude: Option<Value>,
+    pub relevant_text: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BeaconSpec {
+    pub uuid: Option<String>,
+    pub major: Option<i64>,
+    pub minor: Option<i64>,
+    pub relevant_text: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// What a template holds besides its name, vendor and pass type (kept in `Template::body`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateContent {
+    pub description: Option<String>,
+    /// boardingPass | coupon | eventTicket | generic | storeCard
+    #[serde(rename = "type")]
+    pub style: Option<String>,
+    pub organization_name: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub locations: Vec<LocationSpec>,
+    #[serde(default)]
+    pub beacons: Vec<BeaconSpec>,
+    pub semantics: Option<Value>,
+    pub nfc: Option<Value>,
+    /// Stored images: header name (`icon_image`) → blob key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_blobs: BTreeMap<String, String>,
+}
+
+/// What a pass holds (kept in `Pass::body`): overrides of its template.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PassContent {
+    #[serde(default)]
+    pub headers: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldSpec>,
+    /// Replaces the template's locations when present.
+    pub locations: Option<Vec<LocationSpec>>,
+    pub beacons: Option<Vec<BeaconSpec>>,
+    pub semantics: Option<Value>,
+    pub nfc: Option<Value>,
+    /// Ids handed out for locations added through the API (same order as `locations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub location_ids: Vec<u64>,
+    /// The token of the pass's public download link, if it has one.
+    pub public_link: Option<String>,
+}

@@ -1,0 +1,65 @@
+//! Signing identities by pass type, loaded once from the Secrets port and kept in memory.
+//! Locally, a pass type without an imported identity gets one from the development PKI.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::error::ServiceError;
+use crate::embedded::DevPki;
+use crate::pkpass::SigningIdentity;
+use crate::ports::Secrets;
+
+/// The team id the development PKI puts in certificates it issues.
+pub const DEV_TEAM_ID: &str = "TESSERADEV";
+
+pub struct IdentityCache {
+    secrets: Arc<dyn Secrets>,
+    dev_pki_dir: Option<PathBuf>,
+    loaded: Mutex<HashMap<String, Arc<SigningIdentity>>>,
+}
+
+impl IdentityCache {
+    pub fn new(secrets: Arc<dyn Secrets>, dev_pki_dir: Option<PathBuf>) -> IdentityCache {
+        IdentityCache { secrets, dev_pki_dir, loaded: Mutex::new(HashMap::new()) }
+    }
+
+    pub async fn get(&self, pass_type_id: &str, now_seconds: i64) -> Result<Arc<SigningIdentity>, ServiceError> {
+        if let Some(identity) = self.cached(pass_type_id) {
+            return Ok(identity);
+        }
+        let identity = match self.secrets.signing_identity(pass_type_id).await? {
+            Some(stored) => {
+                stored.load().map_err(|e| ServiceError::Internal(format!("signing identity of {pass_type_id}: {e}")))?
+            }
+            None => self.dev_identity(pass_type_id, now_seconds).await?,
+        };
+        let identity = Arc::new(identity);
+        if let Ok(mut loaded) = self.loaded.lock() {
+            loaded.insert(pass_type_id.to_string(), identity.clone());
+        }
+        Ok(identity)
+    }
+
+    fn cached(&self, pass_type_id: &str) -> Option<Arc<SigningIdentity>> {
+        self.loaded.lock().ok().and_then(|l| l.get(pass_type_id).cloned())
+    }
+
+    async fn dev_identity(&self, pass_type_id: &str, now_seconds: i64) -> Result<SigningIdentity, ServiceError> {
+        let Some(dir) = self.dev_pki_dir.clone() else {
+            return Err(ServiceError::invalid(
+                "passTypeIdentifier",
+                format!(
+                    "no signing identity is configured for `{pass_type_id}`; import one with `tessera keys import`"
+                ),
+            ));
+        };
+        let pass_type_id = pass_type_id.to_string();
+        tokio::task::spawn_blocking(move || {
+            let pki = DevPki::open_or_create(&dir).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            pki.identity(&pass_type_id, DEV_TEAM_ID, now_seconds).map_err(|e| ServiceError::Internal(e.to_string()))
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+    }
+}

@@ -1,0 +1,11 @@
+//! The use cases, written against the ports only.
+
+pub mod api_keys;
+pub mod error;
+pub mod identities;
+pub mod passes;
+pub mod render;
+pub mod templates;
+pub mod views;
+
+pub use error::{FieldProblem, ServiceError};

@@ -1,0 +1,285 @@
+//! Pass use cases: create (optionally with an external id), read, update, delete, list,
+//! and the signed .pkpass, cached in Blobs per pass and template version.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::ServiceError;
+use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
+use super::templates;
+use crate::app::App;
+use crate::model::records::*;
+use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent};
+use crate::pkpass::{BuildError, PKPASS_MIME, build_pkpass};
+
+pub const MAX_TAGS: usize = 15;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicUrlRequest {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// The body of `POST /v1/pass/{templateId}` and `PUT /v1/pass/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PassRequest {
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, FieldSpec>,
+    pub locations: Option<Vec<LocationSpec>>,
+    pub beacons: Option<Vec<BeaconSpec>>,
+    pub semantics: Option<Value>,
+    pub nfc: Option<Value>,
+    pub tags: Option<Vec<String>>,
+    #[serde(alias = "publicURL")]
+    pub public_url: Option<PublicUrlRequest>,
+    pub external_id: Option<String>,
+    /// PassEntry's name for the external id.
+    pub ext_id: Option<String>,
+    pub template_id: Option<Value>,
+}
+
+fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
+    if tags.len() > MAX_TAGS {
+        return Err(ServiceError::invalid("tags", format!("at most {MAX_TAGS} tags, found {}", tags.len())));
+    }
+    if let Some(i) = tags.iter().position(|t| t.trim().is_empty() || t.len() > 128) {
+        return Err(ServiceError::invalid(format!("tags[{i}]"), "must be 1 to 128 characters"));
+    }
+    Ok(())
+}
+
+fn link_kind(request: &PassRequest) -> Result<Option<LinkKind>, ServiceError> {
+    match request.public_url.as_ref().map(|p| p.kind.as_deref().unwrap_or("multiple").to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(kind) if kind == "single" => Ok(Some(LinkKind::Single)),
+        Some(kind) if kind == "multiple" => Ok(Some(LinkKind::Multiple)),
+        Some(_) => Err(ServiceError::invalid("publicUrl.type", "must be single or multiple")),
+    }
+}
+
+fn random_token(bytes: usize) -> String {
+    (0..bytes).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
+}
+
+/// A pass, its template and its public link, as the views need them.
+pub struct PassRecord {
+    pub pass: Pass,
+    pub template: Template,
+    pub link: Option<PublicLink>,
+}
+
+pub async fn create(
+    app: &App,
+    template_id: u64,
+    request: PassRequest,
+    external_id: Option<String>,
+) -> Result<PassRecord, ServiceError> {
+    let template = templates::get(app, template_id).await?;
+    let template_content = templates::content(&template)?;
+    let tags = request.tags.clone().unwrap_or_default();
+    check_tags(&tags)?;
+    let kind = link_kind(&request)?;
+    let external_id = external_id.or(request.external_id.clone()).or(request.ext_id.clone());
+    if let Some(ext) = &external_id
+        && (ext.is_empty() || ext.len() > 255)
+    {
+        return Err(ServiceError::invalid("externalId", "must be 1 to 255 characters"));
+    }
+    let content = PassContent {
+        headers: request.headers,
+        fields: request.fields,
+        locations: request.locations,
+        beacons: request.beacons,
+        semantics: request.semantics,
+        nfc: request.nfc,
+        location_ids: Vec::new(),
+        public_link: kind.map(|_| uuid::Uuid::new_v4().to_string()),
+    };
+    let problems = check_overrides(&template_content, &content);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let serial = uuid::Uuid::new_v4().to_string();
+    let token = random_token(24);
+    let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
+    // Render and sign before anything is stored: an invalid pass changes nothing.
+    let pkpass = sign(app, &template, &content, &pass_type_id, &serial, &token).await?;
+    let new = NewPass {
+        template_id,
+        serial_number: serial,
+        pass_type_id,
+        external_id,
+        authentication_token: token,
+        tags,
+        adaptive_link_id: None,
+        body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+    };
+    let pass = app.store.create_pass(&new, app.now()).await?;
+    app.blobs.put(&pkpass_key(&pass, &template), pkpass, PKPASS_MIME).await?;
+    let link = match (kind, &content.public_link) {
+        (Some(kind), Some(token)) => {
+            let link = PublicLink {
+                token: token.clone(),
+                kind,
+                pass_id: Some(pass.id),
+                template_id,
+                payload: None,
+                expires_at: None,
+                used: false,
+                installs: 0,
+                created_at: app.now(),
+            };
+            app.store.create_link(&link).await?;
+            Some(link)
+        }
+        _ => None,
+    };
+    Ok(PassRecord { pass, template, link })
+}
+
+async fn sign(
+    app: &App,
+    template: &Template,
+    content: &PassContent,
+    pass_type_id: &str,
+    serial: &str,
+    token: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    if template.vendor == Vendor::Google {
+        return Err(ServiceError::invalid("templateId", "Google Wallet passes are not supported yet"));
+    }
+    let now_seconds = app.now() / 1000;
+    let identity = app.identities.get(pass_type_id, now_seconds).await?;
+    let assets = templates::assets(app, template).await?;
+    let template_content = templates::content(template)?;
+    let id = PassIdentity {
+        pass_type_id,
+        team_id: identity.team_id(),
+        serial_number: serial,
+        authentication_token: token,
+        web_service_url: Some(&app.config.public_url),
+    };
+    let pass_json = render(&template.name, &template_content, content, &id)?;
+    match build_pkpass(&pass_json, &assets, &identity, now_seconds) {
+        Ok(bytes) => Ok(bytes),
+        Err(BuildError::Invalid(issues)) => Err(problems_from_issues(issues, &pass_json)),
+        Err(e) => Err(ServiceError::Internal(e.to_string())),
+    }
+}
+
+/// The blob of a pass's .pkpass for the current versions of the pass and its template.
+fn pkpass_key(pass: &Pass, template: &Template) -> String {
+    format!("passes/{}/p{}-t{}.pkpass", pass.id, pass.version, template.version)
+}
+
+pub async fn record(app: &App, pass: Pass) -> Result<PassRecord, ServiceError> {
+    let template = templates::get(app, pass.template_id).await?;
+    let token = pass.body.get("publicLink").and_then(|t| t.as_str()).map(str::to_string);
+    let link = match token {
+        Some(token) => app.store.get_link(&token).await?,
+        None => None,
+    };
+    Ok(PassRecord { pass, template, link })
+}
+
+pub async fn get(app: &App, id: u64) -> Result<PassRecord, ServiceError> {
+    let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
+    record(app, pass).await
+}
+
+pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) -> Result<PassRecord, ServiceError> {
+    templates::get(app, template_id).await?;
+    let pass =
+        app.store.get_pass_by_external_id(template_id, external_id).await?.ok_or(ServiceError::NotFound("pass"))?;
+    record(app, pass).await
+}
+
+/// Applies an update; returns the receipt (`ticketId`).
+pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
+    let PassRecord { pass, template, .. } = get(app, id).await?;
+    let template_content = templates::content(&template)?;
+    let mut content: PassContent =
+        serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    for (name, spec) in request.headers {
+        content.headers.insert(name, spec);
+    }
+    for (name, spec) in request.fields {
+        content.fields.insert(name, spec);
+    }
+    if let Some(locations) = request.locations {
+        content.location_ids.clear();
+        content.locations = Some(locations);
+    }
+    if request.beacons.is_some() {
+        content.beacons = request.beacons;
+    }
+    if request.semantics.is_some() {
+        content.semantics = request.semantics;
+    }
+    if request.nfc.is_some() {
+        content.nfc = request.nfc;
+    }
+    let problems = check_overrides(&template_content, &content);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let tags = request.tags.unwrap_or_else(|| pass.tags.clone());
+    check_tags(&tags)?;
+    let pkpass =
+        sign(app, &template, &content, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await?;
+    let update = PassUpdate {
+        id,
+        expected_version: pass.version,
+        tags,
+        body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        updated_at: app.now().max(pass.updated_at + 1),
+    };
+    let updated = app.store.update_pass(&update).await?;
+    app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
+    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+}
+
+pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
+    let PassRecord { pass, template, .. } = get(app, id).await?;
+    app.store.delete_pass(id).await?;
+    // Only the current file is known by key; older versions stay until storage is swept.
+    app.blobs.delete(&pkpass_key(&pass, &template)).await?;
+    Ok(())
+}
+
+/// The signed .pkpass of the pass as it is now (cached per pass and template version).
+pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError> {
+    let PassRecord { pass, template, .. } = get(app, id).await?;
+    let key = pkpass_key(&pass, &template);
+    if let Some(blob) = app.blobs.get(&key).await? {
+        return Ok((pass, blob.bytes));
+    }
+    let content: PassContent =
+        serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let bytes =
+        sign(app, &template, &content, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await?;
+    app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
+    Ok((pass, bytes))
+}
+
+pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, ServiceError> {
+    let page = app.store.list_passes(query).await?;
+    let mut templates: std::collections::HashMap<u64, Template> = std::collections::HashMap::new();
+    let mut items = Vec::with_capacity(page.items.len());
+    for pass in page.items {
+        let template = match templates.get(&pass.template_id) {
+            Some(t) => t.clone(),
+            None => {
+                let t = templates::get(app, pass.template_id).await?;
+                templates.insert(t.id, t.clone());
+                t
+            }
+        };
+        items.push(PassRecord { pass, template, link: None });
+    }
+    Ok(Page { total: page.total, items })
+}

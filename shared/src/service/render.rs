@@ -1,0 +1,370 @@
+//! Template + pass → pass.json. Airship headers become pass.json keys, fields go to their
+//! group ordered by `order`, and the pass's overrides replace the template's values.
+//! Every input that cannot be placed is reported with its path in the request.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::error::{FieldProblem, ServiceError};
+use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
+use crate::model::{Barcode, Beacon, Field, FieldGroup, Location, PassFields, PassJson, PassStyle};
+use crate::pkpass::Issue;
+
+/// Headers that set pass.json keys (images are handled apart, see `IMAGE_HEADERS`).
+pub const KNOWN_HEADERS: [&str; 22] = [
+    "logo_text",
+    "background_color",
+    "foreground_color",
+    "label_color",
+    "logo_color",
+    "footer_background_color",
+    "barcode_type",
+    "barcode_value",
+    "barcode_encoding",
+    "barcodeAltText",
+    "barcode_label",
+    "relevantDate",
+    "expirationDate",
+    "sharingStatus",
+    "suppress_strip_shine",
+    "transitType",
+    "groupingIdentifier",
+    "appLaunchURL",
+    "associatedStoreIdentifiers",
+    "organization_name",
+    "description",
+    "maxDistance",
+];
+
+/// Image headers and the file each becomes (`icon_image` → icon.png, `icon_image_2x` → icon@2x.png).
+pub fn image_file(header: &str) -> Option<String> {
+    const BASES: [&str; 7] = ["icon", "logo", "strip", "thumbnail", "background", "footer", "personalizationLogo"];
+    let (base, scale) = match header.strip_suffix("_2x") {
+        Some(rest) => (rest, "@2x"),
+        None => match header.strip_suffix("_3x") {
+            Some(rest) => (rest, "@3x"),
+            None => (header, ""),
+        },
+    };
+    let name = base.strip_suffix("_image")?;
+    BASES.contains(&name).then(|| format!("{name}{scale}.png"))
+}
+
+/// Everything per pass that is not content: identifiers and the web service.
+pub struct PassIdentity<'a> {
+    pub pass_type_id: &'a str,
+    pub team_id: &'a str,
+    pub serial_number: &'a str,
+    pub authentication_token: &'a str,
+    pub web_service_url: Option<&'a str>,
+}
+
+pub fn style_of(content: &TemplateContent) -> Result<PassStyle, ServiceError> {
+    let style = content.style.as_deref().unwrap_or_default();
+    PassStyle::from_key(style).ok_or_else(|| {
+        ServiceError::invalid("type", "must be one of boardingPass, coupon, eventTicket, generic, storeCard")
+    })
+}
+
+/// Checks that a pass only overrides what its template has.
+pub fn check_overrides(template: &TemplateContent, pass: &PassContent) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    for name in pass.fields.keys() {
+        if !template.fields.contains_key(name) {
+            problems.push(FieldProblem::new(format!("fields.{name}"), "is not a field of the template"));
+        }
+    }
+    for name in pass.headers.keys() {
+        if !KNOWN_HEADERS.contains(&name.as_str()) && image_file(name).is_none() {
+            problems.push(FieldProblem::new(format!("headers.{name}"), "is not a header Tessera knows"));
+        }
+    }
+    problems
+}
+
+/// Builds pass.json. Problems in the inputs come back with their request paths; the result
+/// still has to pass `pkpass::validate_pass`.
+pub fn render(
+    template_name: &str,
+    template: &TemplateContent,
+    pass: &PassContent,
+    id: &PassIdentity,
+) -> Result<PassJson, ServiceError> {
+    let style = style_of(template)?;
+    let mut problems = check_overrides(template, pass);
+    let headers = merged(&template.headers, &pass.headers);
+    let header = |name: &str| headers.get(name).and_then(|h| h.value.as_ref()).filter(|v| !is_empty(v));
+    let text = |name: &str| header(name).map(value_text);
+
+    let mut out = PassJson {
+        format_version: Some(1),
+        pass_type_identifier: Some(id.pass_type_id.to_string()),
+        serial_number: Some(id.serial_number.to_string()),
+        team_identifier: Some(id.team_id.to_string()),
+        organization_name: Some(
+            text("organization_name")
+                .or_else(|| template.organization_name.clone())
+                .unwrap_or_else(|| template_name.to_string()),
+        ),
+        description: Some(
+            text("description").or_else(|| template.description.clone()).unwrap_or_else(|| template_name.to_string()),
+        ),
+        logo_text: text("logo_text"),
+        background_color: text("background_color"),
+        foreground_color: text("foreground_color"),
+        label_color: text("label_color"),
+        footer_background_color: text("footer_background_color"),
+        relevant_date: text("relevantDate"),
+        expiration_date: text("expirationDate"),
+        grouping_identifier: text("groupingIdentifier"),
+        app_launch_url: text("appLaunchURL"),
+        suppress_strip_shine: header("suppress_strip_shine").map(truthy),
+        sharing_prohibited: text("sharingStatus").map(|s| s == "oneUserOneDevice").filter(|p| *p),
+        web_service_url: id.web_service_url.map(str::to_string),
+        authentication_token: id.web_service_url.map(|_| id.authentication_token.to_string()),
+        semantics: None,
+        ..PassJson::default()
+    };
+    if headers.get("expirationDate").and_then(|h| h.label.as_deref()) == Some("voided") {
+        out.voided = Some(true);
+    }
+    if let Some(ids) = header("associatedStoreIdentifiers") {
+        match serde_json::from_value::<Vec<u64>>(ids.clone()) {
+            Ok(ids) => out.associated_store_identifiers = Some(ids),
+            Err(_) => problems
+                .push(FieldProblem::new("headers.associatedStoreIdentifiers", "must be an array of App Store ids")),
+        }
+    }
+    if let Some(distance) = header("maxDistance") {
+        match number(distance) {
+            Some(d) => out.max_distance = Some(d),
+            None => problems.push(FieldProblem::new("headers.maxDistance", "must be a number of meters")),
+        }
+    }
+    out.barcodes = barcode(&headers, &mut problems).map(|b| vec![b]);
+
+    let mut groups = PassFields::default();
+    if style == PassStyle::BoardingPass {
+        groups.transit_type = Some(transit_type(text("transitType").as_deref().unwrap_or("PKTransitTypeGeneric")));
+    }
+    let fields = merged(&template.fields, &pass.fields);
+    let mut ordered: Vec<(&String, &FieldSpec)> = fields.iter().collect();
+    ordered.sort_by_key(|(name, spec)| (spec.order.unwrap_or(i64::MAX), (*name).clone()));
+    for (name, spec) in ordered {
+        let Some(group) = field_group(spec.field_type.as_deref()) else {
+            problems.push(FieldProblem::new(
+                format!("fields.{name}.fieldType"),
+                "must be one of header, primary, secondary, auxiliary, back",
+            ));
+            continue;
+        };
+        if spec.value.as_ref().is_none_or(is_empty) && spec.hide_empty.unwrap_or(false) {
+            continue;
+        }
+        groups.group_mut(group).get_or_insert_with(Vec::new).push(field(name, spec, group));
+    }
+    match style {
+        PassStyle::BoardingPass => out.boarding_pass = Some(groups),
+        PassStyle::Coupon => out.coupon = Some(groups),
+        PassStyle::EventTicket => out.event_ticket = Some(groups),
+        PassStyle::Generic => out.generic = Some(groups),
+        PassStyle::StoreCard => out.store_card = Some(groups),
+    }
+
+    let locations = pass.locations.as_ref().unwrap_or(&template.locations);
+    out.locations = non_empty(locations.iter().enumerate().map(|(i, l)| location(l, i, &mut problems)).collect());
+    let beacons = pass.beacons.as_ref().unwrap_or(&template.beacons);
+    out.beacons = non_empty(beacons.iter().map(beacon).collect());
+    for (key, value) in [
+        ("semantics", pass.semantics.as_ref().or(template.semantics.as_ref())),
+        ("nfc", pass.nfc.as_ref().or(template.nfc.as_ref())),
+    ] {
+        if let Some(value) = value {
+            match (key, value.clone()) {
+                ("semantics", v) => match serde_json::from_value(v) {
+                    Ok(s) => out.semantics = Some(s),
+                    Err(e) => problems.push(FieldProblem::new("semantics", e.to_string())),
+                },
+                (_, v) => match serde_json::from_value(v) {
+                    Ok(n) => out.nfc = Some(n),
+                    Err(e) => problems.push(FieldProblem::new("nfc", e.to_string())),
+                },
+            }
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
+}
+
+/// Maps pass.json validation issues back to request paths where they come from a field.
+pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError {
+    let field_names: BTreeMap<String, String> =
+        pass.styles()
+            .into_iter()
+            .flat_map(|(style, groups)| {
+                FieldGroup::ALL.into_iter().flat_map(move |g| {
+                    groups.group(g).into_iter().flatten().enumerate().map(move |(i, f)| {
+                        (format!("{}.{}[{i}]", style.key(), g.key()), f.key.clone().unwrap_or_default())
+                    })
+                })
+            })
+            .collect();
+    let problems = issues
+        .into_iter()
+        .map(|issue| {
+            let field = field_names
+                .iter()
+                .find(|(prefix, _)| issue.path.starts_with(prefix.as_str()))
+                .map(|(_, name)| format!("fields.{name}"))
+                .unwrap_or_else(|| issue.path.clone());
+            FieldProblem::new(field, format!("{} ({})", issue.reason, issue.path))
+        })
+        .collect();
+    ServiceError::Invalid(problems)
+}
+
+fn merged(template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>) -> BTreeMap<String, FieldSpec> {
+    let mut out = template.clone();
+    for (name, spec) in pass {
+        let base = out.entry(name.clone()).or_default();
+        if spec.value.is_some() {
+            base.value = spec.value.clone();
+        }
+        if spec.label.is_some() {
+            base.label = spec.label.clone();
+        }
+        if spec.change_message.is_some() {
+            base.change_message = spec.change_message.clone();
+        }
+    }
+    out
+}
+
+fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
+    let numeric = matches!(spec.format_type.as_deref(), Some("Number" | "Currency"))
+        || spec.number_style.is_some()
+        || spec.currency_code.is_some();
+    let value = spec.value.clone().map(|v| match (&v, numeric) {
+        (Value::String(s), true) => s.trim().parse::<f64>().map(|n| json!(n)).unwrap_or(v),
+        _ => v,
+    });
+    let alignment = spec
+        .text_alignment
+        .as_deref()
+        .map(|a| if a.starts_with("PK") { a.to_string() } else { format!("PK{}{}", a[..1].to_uppercase(), &a[1..]) });
+    // Airship templates mark every field "natural"; Wallet refuses alignment on primary and back fields.
+    let alignment = alignment
+        .filter(|a| !(matches!(group, FieldGroup::Primary | FieldGroup::Back) && a == "PKTextAlignmentNatural"));
+    Field {
+        key: Some(name.to_string()),
+        value: value.or(Some(json!(""))),
+        label: spec.label.clone().filter(|l| !l.is_empty()),
+        change_message: spec.change_message.clone().filter(|m| !m.is_empty()),
+        date_style: spec.date_style.clone(),
+        time_style: spec.time_style.clone(),
+        number_style: spec.number_style.clone(),
+        currency_code: spec.currency_code.clone(),
+        ignores_time_zone: spec.ignores_time_zone,
+        is_relative: spec.is_relative,
+        text_alignment: alignment,
+        semantics: spec.semantics.clone().and_then(|s| serde_json::from_value(s).ok()),
+        ..Field::default()
+    }
+}
+
+fn field_group(field_type: Option<&str>) -> Option<FieldGroup> {
+    match field_type?.to_ascii_lowercase().as_str() {
+        "header" => Some(FieldGroup::Header),
+        "primary" => Some(FieldGroup::Primary),
+        "secondary" => Some(FieldGroup::Secondary),
+        "auxiliary" => Some(FieldGroup::Auxiliary),
+        "back" => Some(FieldGroup::Back),
+        _ => None,
+    }
+}
+
+fn barcode(headers: &BTreeMap<String, FieldSpec>, problems: &mut Vec<FieldProblem>) -> Option<Barcode> {
+    let text = |name: &str| headers.get(name).and_then(|h| h.value.as_ref()).filter(|v| !is_empty(v)).map(value_text);
+    let kind = text("barcode_type")?;
+    if kind.eq_ignore_ascii_case("none") {
+        return None;
+    }
+    let format = if kind.starts_with("PKBarcodeFormat") { kind } else { format!("PKBarcodeFormat{kind}") };
+    let Some(message) = text("barcode_value") else {
+        problems.push(FieldProblem::new("headers.barcode_value", "is required when barcode_type is set"));
+        return None;
+    };
+    Some(Barcode {
+        format: Some(format),
+        message: Some(message),
+        message_encoding: Some(text("barcode_encoding").unwrap_or_else(|| "iso-8859-1".into())),
+        alt_text: text("barcodeAltText"),
+        ..Barcode::default()
+    })
+}
+
+fn transit_type(value: &str) -> String {
+    if value.starts_with("PKTransitType") {
+        return value.to_string();
+    }
+    let name = value.strip_prefix("transit").unwrap_or(value);
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("PKTransitType{}{}", first.to_uppercase(), chars.as_str()),
+        None => "PKTransitTypeGeneric".into(),
+    }
+}
+
+fn location(spec: &LocationSpec, index: usize, problems: &mut Vec<FieldProblem>) -> Location {
+    let mut coordinate = |name: &str, value: Option<&Value>| -> Option<f64> {
+        let parsed = value.and_then(number);
+        if parsed.is_none() {
+            problems.push(FieldProblem::new(format!("locations[{index}].{name}"), "must be a number"));
+        }
+        parsed
+    };
+    Location {
+        latitude: coordinate("latitude", spec.latitude.as_ref()),
+        longitude: coordinate("longitude", spec.longitude.as_ref()),
+        altitude: spec.altitude.as_ref().and_then(number),
+        relevant_text: spec.relevant_text.clone(),
+        ..Location::default()
+    }
+}
+
+fn beacon(spec: &BeaconSpec) -> Beacon {
+    Beacon {
+        proximity_uuid: spec.uuid.clone(),
+        major: spec.major,
+        minor: spec.minor,
+        relevant_text: spec.relevant_text.clone(),
+        ..Beacon::default()
+    }
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+pub fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    matches!(value, Value::Null) || value.as_str().is_some_and(str::is_empty)
+}
+
+fn truthy(value: &Value) -> bool {
+    matches!(value, Value::Bool(true)) || value.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,142 @@
+//! A real Tessera server for HTTP tests: `tessera serve`'s own code on a free 127.0.0.1
+//! port, on the embedded backend (a temporary folder) or the AWS one (moto).
+
+use std::sync::Arc;
+
+use base64::Engine;
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use tessera::app::{App, AppConfig};
+use tessera::ports::SystemClock;
+use tessera::service::api_keys::ensure_initial_key;
+use tokio::sync::oneshot;
+
+pub const KEY_ID: &str = "test-key";
+pub const SECRET: &str = "test-secret-0123456789abcdef";
+
+pub struct TestServer {
+    pub base: String,
+    pub client: Client,
+    pub app: Arc<App>,
+    pub data_dir: Option<tempfile::TempDir>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn embedded() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (listener, base) = listen().await;
+        let app = App::embedded(dir.path(), AppConfig::new(&base)).unwrap();
+        TestServer::start(listener, base, app, Some(dir)).await
+    }
+
+    pub async fn aws() -> TestServer {
+        let backend = crate::moto::aws_backend().await;
+        let (listener, base) = listen().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = AppConfig::new(&base);
+        config.dev_pki_dir = Some(dir.path().join("pki"));
+        let app = App::new(backend.store, backend.blobs, backend.secrets, Arc::new(SystemClock), config);
+        TestServer::start(listener, base, app, Some(dir)).await
+    }
+
+    async fn start(
+        listener: tokio::net::TcpListener,
+        base: String,
+        app: App,
+        data_dir: Option<tempfile::TempDir>,
+    ) -> TestServer {
+        ensure_initial_key(&app, Some(&format!("{KEY_ID}:{SECRET}"))).await.unwrap();
+        let app = Arc::new(app);
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(tessera_functions::server::serve(listener, app.clone(), async move {
+            let _ = rx.await;
+        }));
+        TestServer { base, client: Client::new(), app, data_dir, shutdown: Some(tx) }
+    }
+
+    /// A management API request with the test key and `Api-Revision: 1.2`.
+    pub fn api(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(KEY_ID, Some(SECRET))
+            .header("Api-Revision", "1.2")
+    }
+
+    pub fn anonymous(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    pub async fn create_template(&self, body: &Value) -> Value {
+        let response = self.api(Method::POST, "/v1/template").json(body).send().await.unwrap();
+        expect_json(response, 200).await
+    }
+
+    pub async fn create_pass(&self, template_id: u64, body: &Value) -> Value {
+        let response = self.api(Method::POST, &format!("/v1/pass/{template_id}")).json(body).send().await.unwrap();
+        expect_json(response, 200).await
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn listen() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    (listener, base)
+}
+
+/// Asserts the status and returns the JSON body.
+pub async fn expect_json(response: Response, status: u16) -> Value {
+    let got = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// Asserts an error response: status, code and the field it names.
+pub async fn expect_error(response: Response, status: u16, code: &str, field: Option<&str>) -> Value {
+    let body = expect_json(response, status).await;
+    assert_eq!(body["error"]["code"], code, "{body}");
+    if let Some(field) = field {
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
+}
+
+pub fn png_data_url(png: &[u8]) -> String {
+    format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
+}
+
+/// An event ticket template in Airship's shape.
+pub fn event_template() -> Value {
+    let icon = std::fs::read(crate::pass_fixture("event-ticket").join("icon.png")).unwrap();
+    json!({
+        "name": "Concerts",
+        "description": "Concert tickets",
+        "vendor": "apple",
+        "type": "eventTicket",
+        "passTypeIdentifier": "pass.dev.tessera.example",
+        "organizationName": "Example Arena",
+        "headers": {
+            "logo_text": {"value": "Arena"},
+            "background_color": {"value": "#3c414c"},
+            "foreground_color": {"value": "rgb(255,255,255)"},
+            "barcode_type": {"value": "PKBarcodeFormatQR"},
+            "barcode_value": {"value": "TICKET-1"},
+            "icon_image": {"value": png_data_url(&icon)}
+        },
+        "fields": {
+            "Event": {"fieldType": "primary", "label": "EVENT", "value": "The Tour", "order": 1},
+            "Seat": {"fieldType": "auxiliary", "label": "SEAT", "value": "12", "order": 2, "changeMessage": "Your seat is now %@"},
+            "Terms": {"fieldType": "back", "label": "Terms", "value": "No re-entry", "textAlignment": "textAlignmentNatural"}
+        }
+    })
+}

@@ -1,0 +1,340 @@
+//! The management API through HTTP on the embedded backend: every endpoint's happy path and
+//! its errors. Failed requests must change nothing.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tessera_tests::api::{KEY_ID, SECRET, TestServer, event_template, expect_error, expect_json};
+use tessera_tests::api_flows::template_and_pass_life;
+
+#[tokio::test]
+async fn template_and_pass_life_on_embedded() {
+    template_and_pass_life(&TestServer::embedded().await).await;
+}
+
+async fn template_count(server: &TestServer) -> u64 {
+    expect_json(server.api(Method::GET, "/v1/template").send().await.unwrap(), 200).await["count"].as_u64().unwrap()
+}
+
+async fn pass_count(server: &TestServer) -> u64 {
+    expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn authentication_and_api_revision() {
+    let server = TestServer::embedded().await;
+    let anonymous = server.anonymous(Method::GET, "/v1/template").header("Api-Revision", "1.2").send().await.unwrap();
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+    expect_error(anonymous, 401, "unauthorized", None).await;
+    let wrong = server
+        .anonymous(Method::GET, "/v1/template")
+        .basic_auth(KEY_ID, Some("not-the-secret"))
+        .header("Api-Revision", "1.2");
+    let body = expect_error(wrong.send().await.unwrap(), 401, "unauthorized", None).await;
+    assert!(!body.to_string().contains("not-the-secret"), "secrets are never echoed");
+    let unknown =
+        server.anonymous(Method::GET, "/v1/template").basic_auth("nobody", Some(SECRET)).header("Api-Revision", "1.2");
+    expect_error(unknown.send().await.unwrap(), 401, "unauthorized", None).await;
+    let garbage = server
+        .anonymous(Method::GET, "/v1/template")
+        .header("Authorization", "Basic !!!")
+        .header("Api-Revision", "1.2");
+    expect_error(garbage.send().await.unwrap(), 401, "unauthorized", None).await;
+
+    let bearer = server
+        .anonymous(Method::GET, "/v1/template")
+        .bearer_auth(format!("{KEY_ID}:{SECRET}"))
+        .header("Api-Revision", "1.2");
+    expect_json(bearer.send().await.unwrap(), 200).await;
+
+    let no_revision = server.anonymous(Method::GET, "/v1/template").basic_auth(KEY_ID, Some(SECRET));
+    let body =
+        expect_error(no_revision.send().await.unwrap(), 400, "unsupported_api_revision", Some("Api-Revision")).await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("1.2"));
+    let old =
+        server.anonymous(Method::GET, "/v1/template").basic_auth(KEY_ID, Some(SECRET)).header("Api-Revision", "1.1");
+    expect_error(old.send().await.unwrap(), 400, "unsupported_api_revision", Some("Api-Revision")).await;
+}
+
+#[tokio::test]
+async fn unknown_routes_methods_and_bodies() {
+    let server = TestServer::embedded().await;
+    expect_error(server.api(Method::GET, "/v1/nothing-here").send().await.unwrap(), 404, "not_found", None).await;
+    expect_error(server.api(Method::PATCH, "/v1/template").send().await.unwrap(), 405, "method_not_allowed", None)
+        .await;
+    let malformed = server.api(Method::POST, "/v1/template").body("{\"name\": ").send().await.unwrap();
+    expect_error(malformed, 400, "invalid_request", Some("body")).await;
+    let empty = server.api(Method::POST, "/v1/template").send().await.unwrap();
+    expect_error(empty, 400, "invalid_request", Some("body")).await;
+    let wrong_type = server.api(Method::POST, "/v1/template").json(&json!({"name": 42})).send().await.unwrap();
+    expect_error(wrong_type, 400, "invalid_request", Some("name")).await;
+    let nested = server
+        .api(Method::POST, "/v1/template")
+        .json(&json!({"name": "x", "fields": {"Seat": {"order": "first"}}}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(nested, 400, "invalid_request", Some("fields.Seat.order")).await;
+    let unknown_key =
+        server.api(Method::POST, "/v1/template").json(&json!({"name": "x", "colour": "red"})).send().await.unwrap();
+    expect_error(unknown_key, 400, "invalid_request", None).await;
+    let huge = vec![b'x'; 7 * 1024 * 1024];
+    expect_error(
+        server.api(Method::POST, "/v1/template").body(huge).send().await.unwrap(),
+        413,
+        "payload_too_large",
+        None,
+    )
+    .await;
+    expect_error(server.api(Method::GET, "/v1/template/abc").send().await.unwrap(), 400, "invalid_request", Some("id"))
+        .await;
+    expect_error(server.api(Method::GET, "/v1/template/0").send().await.unwrap(), 400, "invalid_request", Some("id"))
+        .await;
+    assert_eq!(template_count(&server).await, 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn templates_crud() {
+    let server = TestServer::embedded().await;
+    let created = server.create_template(&event_template()).await;
+    let id = created["id"].as_u64().unwrap();
+    assert_eq!((created["name"].as_str(), created["vendor"].as_str()), (Some("Concerts"), Some("apple")));
+    assert_eq!(created["headers"]["icon_image"]["fieldType"], "image");
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/template/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched, created);
+
+    let mut changed = event_template();
+    changed["name"] = json!("Concerts 2027");
+    changed["fields"]["Seat"]["value"] = json!("99");
+    changed["headers"].as_object_mut().unwrap().remove("icon_image");
+    let updated =
+        expect_json(server.api(Method::PUT, &format!("/v1/template/{id}")).json(&changed).send().await.unwrap(), 200)
+            .await;
+    assert_eq!((updated["name"].as_str(), updated["version"].as_u64()), (Some("Concerts 2027"), Some(2)));
+    assert_eq!(updated["headers"]["icon_image"]["fieldType"], "image", "an image not sent again is kept");
+
+    let second = server
+        .create_template(
+            &json!({"name": "Coupons", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example"}),
+        )
+        .await;
+    let list = expect_json(server.api(Method::GET, "/v1/template?direction=ASC").send().await.unwrap(), 200).await;
+    assert_eq!(list["count"], 2);
+    assert_eq!(list["templates"][0]["id"], id);
+    assert_eq!(list["templates"][1]["id"], second["id"]);
+
+    let pass = server.create_pass(id, &json!({})).await;
+    expect_json(server.api(Method::DELETE, &format!("/v1/template/{id}")).send().await.unwrap(), 200).await;
+    expect_error(server.api(Method::GET, &format!("/v1/template/{id}")).send().await.unwrap(), 404, "not_found", None)
+        .await;
+    expect_error(
+        server.api(Method::GET, &format!("/v1/pass/{}", pass["id"])).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    expect_error(
+        server.api(Method::DELETE, &format!("/v1/template/{id}")).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    expect_error(
+        server.api(Method::PUT, &format!("/v1/template/{id}")).json(&changed).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_templates_name_the_field_and_create_nothing() {
+    let server = TestServer::embedded().await;
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"type": "eventTicket", "passTypeIdentifier": "pass.dev.tessera.example"}), "name"),
+        (json!({"name": "x", "type": "ticket", "passTypeIdentifier": "pass.dev.tessera.example"}), "type"),
+        (
+            json!({"name": "x", "type": "coupon", "vendor": "samsung", "passTypeIdentifier": "pass.dev.tessera.example"}),
+            "vendor",
+        ),
+        (json!({"name": "x", "type": "coupon"}), "passTypeIdentifier"),
+        (json!({"name": "x", "type": "coupon", "passTypeIdentifier": "com.example"}), "passTypeIdentifier"),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"background_color": {"value": "blue"}}}),
+            "backgroundColor",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"favourite_color": {"value": "blue"}}}),
+            "headers.favourite_color",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"logo_image": {"value": "data:image/png;base64,R0lGODlh"}}}),
+            "headers.logo_image.value",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"logo_image": {"value": "data:image/png;base64,%%%"}}}),
+            "headers.logo_image.value",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "fields": {"A": {"fieldType": "sideways", "value": "1"}}}),
+            "fields.A.fieldType",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "fields": {"A": {"fieldType": "primary", "value": "1", "changeMessage": "changed"}}}),
+            "fields.A",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"barcode_type": {"value": "QR"}}}),
+            "headers.barcode_value",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"expirationDate": {"value": "soon"}}}),
+            "expirationDate",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": "north", "longitude": 4.9}]}),
+            "locations[0].latitude",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": 95, "longitude": 4.9}]}),
+            "locations[0].latitude",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = server.api(Method::POST, "/v1/template").json(&body).send().await.unwrap();
+        let error = expect_error(response, 400, "invalid_request", Some(field)).await;
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(field.trim_start_matches("headers.").split('.').next().unwrap()),
+            "{error}"
+        );
+    }
+    let mut too_many = event_template();
+    too_many["locations"] =
+        json!((0..11).map(|i| json!({"latitude": 52.0 + f64::from(i) / 100.0, "longitude": 4.9})).collect::<Vec<_>>());
+    expect_error(
+        server.api(Method::POST, "/v1/template").json(&too_many).send().await.unwrap(),
+        400,
+        "invalid_request",
+        Some("locations"),
+    )
+    .await;
+    assert_eq!(template_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn passes_with_external_ids_and_bad_input() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let path = format!("/v1/pass/template/{template_id}/id/member%2042");
+    let created = expect_json(
+        server.api(Method::POST, &path).json(&json!({"fields": {"Seat": {"value": "3"}}})).send().await.unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(created["externalId"], "member 42");
+    let fetched = expect_json(server.api(Method::GET, &path).send().await.unwrap(), 200).await;
+    assert_eq!(fetched["id"], created["id"]);
+    expect_error(server.api(Method::POST, &path).json(&json!({})).send().await.unwrap(), 409, "conflict", None).await;
+    expect_error(
+        server.api(Method::GET, &format!("/v1/pass/template/{template_id}/id/nobody")).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+
+    let bad: Vec<(u64, Value, u16, &str, Option<&str>)> = vec![
+        (999, json!({}), 404, "not_found", None),
+        (template_id, json!({"fields": {"Nope": {"value": "1"}}}), 400, "invalid_request", Some("fields.Nope")),
+        (
+            template_id,
+            json!({"headers": {"wallpaper": {"value": "1"}}}),
+            400,
+            "invalid_request",
+            Some("headers.wallpaper"),
+        ),
+        (
+            template_id,
+            json!({"headers": {"background_color": {"value": "purple-ish"}}}),
+            400,
+            "invalid_request",
+            Some("backgroundColor"),
+        ),
+        (template_id, json!({"fields": {"Seat": {"value": true}}}), 400, "invalid_request", Some("fields.Seat")),
+        (
+            template_id,
+            json!({"tags": (0..16).map(|i| format!("t{i}")).collect::<Vec<_>>()}),
+            400,
+            "invalid_request",
+            Some("tags"),
+        ),
+        (template_id, json!({"publicUrl": {"type": "sometimes"}}), 400, "invalid_request", Some("publicUrl.type")),
+        (
+            template_id,
+            json!({"beacons": [{"uuid": "not-a-uuid", "major": 1}]}),
+            400,
+            "invalid_request",
+            Some("beacons[0].proximityUUID"),
+        ),
+        (
+            template_id,
+            json!({"locations": (0..11).map(|i| json!({"latitude": 1.0 + f64::from(i), "longitude": 2})).collect::<Vec<_>>()}),
+            400,
+            "invalid_request",
+            Some("locations"),
+        ),
+    ];
+    for (template, body, status, code, field) in bad {
+        let response = server.api(Method::POST, &format!("/v1/pass/{template}")).json(&body).send().await.unwrap();
+        expect_error(response, status, code, field).await;
+    }
+    assert_eq!(pass_count(&server).await, 1, "only the first pass exists");
+
+    let id = created["id"].as_u64().unwrap();
+    let stale = server
+        .api(Method::PUT, &format!("/v1/pass/{id}"))
+        .json(&json!({"fields": {"Seat": {"value": false}}}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(stale, 400, "invalid_request", Some("fields.Seat")).await;
+    let after = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(after["fields"]["Seat"]["value"], "3", "a refused update changes nothing");
+    expect_error(
+        server.api(Method::PUT, "/v1/pass/999").json(&json!({})).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    expect_error(server.api(Method::DELETE, "/v1/pass/999").send().await.unwrap(), 404, "not_found", None).await;
+    expect_error(server.api(Method::GET, "/v1/pass/999/download").send().await.unwrap(), 404, "not_found", None).await;
+    expect_error(
+        server.anonymous(Method::GET, "/v1/download/pass/no-such-token").send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    for (query, field) in [
+        ("page=0", "page"),
+        ("pageSize=5000", "pageSize"),
+        ("order=name", "order"),
+        ("direction=UP", "direction"),
+        ("status=lost", "status"),
+        ("templateId=x", "templateId"),
+    ] {
+        expect_error(
+            server.api(Method::GET, &format!("/v1/pass?{query}")).send().await.unwrap(),
+            400,
+            "invalid_request",
+            Some(field),
+        )
+        .await;
+    }
+}
