@@ -30,6 +30,15 @@ impl TestServer {
         TestServer::start(listener, base, app, Some(dir)).await
     }
 
+    /// The embedded backend on a clock the test sets.
+    pub async fn embedded_with_clock(clock: Arc<tessera::ports::ManualClock>) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (listener, base) = listen().await;
+        let mut app = App::embedded(dir.path(), AppConfig::new(&base)).unwrap();
+        app.clock = clock;
+        TestServer::start(listener, base, app, Some(dir)).await
+    }
+
     pub async fn aws() -> TestServer {
         let backend = crate::moto::aws_backend().await;
         let (listener, base) = listen().await;

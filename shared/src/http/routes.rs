@@ -33,6 +33,10 @@ pub static ROUTES: &[Route] = &[
     route!("update_pass", PUT "/v1/pass/{id}", ApiKey, passes::update),
     route!("delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete),
     route!("download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download),
+    route!("add_pass_locations", POST "/v1/pass/{id}/locations", ApiKey, passes::add_locations),
+    route!("delete_pass_location", DELETE "/v1/pass/{id}/location/{passLocationId}", ApiKey, passes::delete_location),
+    route!("create_dynamic_link", POST "/v1/pass/{id}/dynamic", ApiKey, passes::create_dynamic),
     route!("list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag),
     route!("public_download", GET "/v1/download/pass/{token}", Public, public::download),
+    route!("open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic),
 ];

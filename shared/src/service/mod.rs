@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod error;
 pub mod identities;
+pub mod links;
 pub mod passes;
 pub mod render;
 pub mod templates;

@@ -9,7 +9,7 @@ use super::render::{PassIdentity, check_overrides, problems_from_issues, render}
 use super::templates;
 use crate::app::App;
 use crate::model::records::*;
-use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent};
+use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::pkpass::{BuildError, PKPASS_MIME, build_pkpass};
 
 pub const MAX_TAGS: usize = 15;
@@ -61,6 +61,20 @@ fn link_kind(request: &PassRequest) -> Result<Option<LinkKind>, ServiceError> {
     }
 }
 
+/// The content a pass request describes (before any public link is attached).
+pub fn content_of(request: &PassRequest) -> PassContent {
+    PassContent {
+        headers: request.headers.clone(),
+        fields: request.fields.clone(),
+        locations: request.locations.clone(),
+        beacons: request.beacons.clone(),
+        semantics: request.semantics.clone(),
+        nfc: request.nfc.clone(),
+        location_ids: Vec::new(),
+        public_link: None,
+    }
+}
+
 fn random_token(bytes: usize) -> String {
     (0..bytes).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
 }
@@ -89,16 +103,8 @@ pub async fn create(
     {
         return Err(ServiceError::invalid("externalId", "must be 1 to 255 characters"));
     }
-    let content = PassContent {
-        headers: request.headers,
-        fields: request.fields,
-        locations: request.locations,
-        beacons: request.beacons,
-        semantics: request.semantics,
-        nfc: request.nfc,
-        location_ids: Vec::new(),
-        public_link: kind.map(|_| uuid::Uuid::new_v4().to_string()),
-    };
+    let mut content = content_of(&request);
+    content.public_link = kind.map(|_| uuid::Uuid::new_v4().to_string());
     let problems = check_overrides(&template_content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
@@ -200,47 +206,117 @@ pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) 
 
 /// Applies an update; returns the receipt (`ticketId`).
 pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
+    let tags = request.tags.clone();
+    if let Some(tags) = &tags {
+        check_tags(tags)?;
+    }
+    change(app, id, tags, |content, _| {
+        content.headers.extend(request.headers);
+        content.fields.extend(request.fields);
+        if let Some(locations) = request.locations {
+            content.location_ids.clear();
+            content.locations = Some(locations);
+        }
+        if request.beacons.is_some() {
+            content.beacons = request.beacons;
+        }
+        if request.semantics.is_some() {
+            content.semantics = request.semantics;
+        }
+        if request.nfc.is_some() {
+            content.nfc = request.nfc;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+}
+
+/// Adds locations to a pass; each gets an id (`passLocationId`) to delete it by. A pass that
+/// showed its template's locations keeps them, now as its own.
+pub async fn add_locations(
+    app: &App,
+    id: u64,
+    locations: Vec<LocationSpec>,
+) -> Result<Vec<(u64, LocationSpec)>, ServiceError> {
+    if locations.is_empty() {
+        return Err(ServiceError::invalid("locations", "must hold at least one location"));
+    }
+    let PassRecord { pass, template, .. } = get(app, id).await?;
+    let current: PassContent = serde_json::from_value(pass.body).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let shown = current
+        .locations
+        .as_ref()
+        .map_or_else(|| templates::content(&template).map(|t| t.locations.len()), |l| Ok(l.len()))?;
+    let needed = shown.saturating_sub(current.location_ids.len()) + locations.len();
+    let mut ids = Vec::with_capacity(needed);
+    for _ in 0..needed {
+        ids.push(app.store.allocate_id(Sequence::Location).await?);
+    }
+    let added = locations.len();
+    let content = change(app, id, None, move |content, template| {
+        let mut all = content.locations.take().unwrap_or_else(|| template.locations.clone());
+        all.extend(locations);
+        let mut spare = ids.into_iter();
+        while content.location_ids.len() < all.len() {
+            // A concurrent change added locations since we counted: let the caller retry.
+            let next =
+                spare.next().ok_or_else(|| ServiceError::Conflict("the pass changed meanwhile; try again".into()))?;
+            content.location_ids.push(next);
+        }
+        content.locations = Some(all);
+        Ok(())
+    })
+    .await?;
+    let locations = content.locations.unwrap_or_default();
+    let start = locations.len() - added;
+    Ok(content.location_ids[start..].iter().copied().zip(locations[start..].iter().cloned()).collect())
+}
+
+/// Removes one location (by its `passLocationId`); returns the pass's remaining locations.
+pub async fn delete_location(app: &App, id: u64, location_id: u64) -> Result<Vec<(u64, LocationSpec)>, ServiceError> {
+    let content = change(app, id, None, move |content, _| {
+        let index =
+            content.location_ids.iter().position(|l| *l == location_id).ok_or(ServiceError::NotFound("location"))?;
+        content.location_ids.remove(index);
+        if let Some(locations) = content.locations.as_mut() {
+            locations.remove(index);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(content.location_ids.iter().copied().zip(content.locations.unwrap_or_default()).collect())
+}
+
+/// Changes a pass's content, re-signs it and saves it as a new version. Nothing is stored
+/// when the change or the signing fails.
+async fn change(
+    app: &App,
+    id: u64,
+    tags: Option<Vec<String>>,
+    edit: impl FnOnce(&mut PassContent, &TemplateContent) -> Result<(), ServiceError>,
+) -> Result<PassContent, ServiceError> {
     let PassRecord { pass, template, .. } = get(app, id).await?;
     let template_content = templates::content(&template)?;
     let mut content: PassContent =
         serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    for (name, spec) in request.headers {
-        content.headers.insert(name, spec);
-    }
-    for (name, spec) in request.fields {
-        content.fields.insert(name, spec);
-    }
-    if let Some(locations) = request.locations {
-        content.location_ids.clear();
-        content.locations = Some(locations);
-    }
-    if request.beacons.is_some() {
-        content.beacons = request.beacons;
-    }
-    if request.semantics.is_some() {
-        content.semantics = request.semantics;
-    }
-    if request.nfc.is_some() {
-        content.nfc = request.nfc;
-    }
+    edit(&mut content, &template_content)?;
     let problems = check_overrides(&template_content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let tags = request.tags.unwrap_or_else(|| pass.tags.clone());
-    check_tags(&tags)?;
     let pkpass =
         sign(app, &template, &content, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await?;
     let update = PassUpdate {
         id,
         expected_version: pass.version,
-        tags,
+        tags: tags.unwrap_or_else(|| pass.tags.clone()),
         body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
         updated_at: app.now().max(pass.updated_at + 1),
     };
     let updated = app.store.update_pass(&update).await?;
     app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
-    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+    Ok(content)
 }
 
 pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {

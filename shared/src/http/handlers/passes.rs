@@ -85,3 +85,37 @@ pub async fn list_by_tag(app: &App, request: Request) -> Result<Response<Body>, 
     let tag = path_param(&request, "tag")?;
     list_with(app, &request, PassFilter::Tag(tag)).await
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationsRequest {
+    locations: Vec<crate::model::template::LocationSpec>,
+}
+
+fn located(pairs: Vec<(u64, crate::model::template::LocationSpec)>) -> serde_json::Value {
+    serde_json::Value::Array(
+        pairs.into_iter().map(|(id, value)| json!({"passLocationId": id, "value": value})).collect(),
+    )
+}
+
+pub async fn add_locations(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = id_param(&request, "id")?;
+    let body: LocationsRequest = json_body(&request)?;
+    ok_json(&located(passes::add_locations(app, id, body.locations).await?))
+}
+
+pub async fn delete_location(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = id_param(&request, "id")?;
+    let location = id_param(&request, "passLocationId")?;
+    let remaining = passes::delete_location(app, id, location).await?;
+    ok_json(&json!({"locations": located(remaining)}))
+}
+
+pub async fn create_dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let template_id = id_param(&request, "id")?;
+    let payload: serde_json::Value = optional_json_body(&request)?;
+    let payload = if payload.is_null() { json!({}) } else { payload };
+    let url =
+        crate::service::links::create_dynamic(app, template_id, payload, query(&request, "expiry").as_deref()).await?;
+    ok_json(&json!({"url": url}))
+}

@@ -25,3 +25,9 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
         LinkUse::Expired => Err(ApiError::new(StatusCode::GONE, "link_expired", "this link has expired")),
     }
 }
+
+pub async fn dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let token = path_param(&request, "token")?;
+    let (pass, bytes) = crate::service::links::open_dynamic(app, &token).await?;
+    Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+}

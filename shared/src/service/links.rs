@@ -1,0 +1,110 @@
+//! Dynamic links: a URL that creates its pass on first open (`POST /v1/pass/{id}/dynamic`),
+//! then keeps serving that pass.
+
+use serde_json::Value;
+
+use super::error::ServiceError;
+use super::passes::{self, PassRequest};
+use super::templates;
+use crate::app::App;
+use crate::model::date::parse_wallet_date;
+use crate::model::records::{LinkKind, LinkUse, Pass, PublicLink};
+use crate::ports::StoreError;
+
+/// Parses `expiry` as an ISO 8601 date-time, or a date (valid through that day, UTC).
+pub fn parse_expiry(text: &str, now: i64) -> Result<i64, ServiceError> {
+    let millis = match parse_wallet_date(text) {
+        Ok(date) => date.unix_seconds * 1000,
+        Err(_) => {
+            let end_of_day = format!("{text}T23:59:59Z");
+            parse_wallet_date(&end_of_day)
+                .map_err(|_| {
+                    ServiceError::invalid(
+                        "expiry",
+                        "must be a date (2027-05-18) or an ISO 8601 date-time with a time zone",
+                    )
+                })?
+                .unix_seconds
+                * 1000
+        }
+    };
+    if millis <= now {
+        return Err(ServiceError::invalid("expiry", "is in the past"));
+    }
+    Ok(millis)
+}
+
+/// Checks the payload against the template now and stores it behind a new link.
+pub async fn create_dynamic(
+    app: &App,
+    template_id: u64,
+    payload: Value,
+    expiry: Option<&str>,
+) -> Result<String, ServiceError> {
+    let template = templates::get(app, template_id).await?;
+    let request: PassRequest =
+        serde_json::from_value(payload.clone()).map_err(|e| ServiceError::invalid("body", e.to_string()))?;
+    let problems = super::render::check_overrides(&templates::content(&template)?, &passes::content_of(&request));
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let expires_at = expiry.map(|e| parse_expiry(e, app.now())).transpose()?;
+    let link = PublicLink {
+        token: uuid::Uuid::new_v4().to_string(),
+        kind: LinkKind::Multiple,
+        pass_id: None,
+        template_id,
+        payload: Some(payload),
+        expires_at,
+        used: false,
+        installs: 0,
+        created_at: app.now(),
+    };
+    app.store.create_link(&link).await?;
+    Ok(format!("{}/v1/pass/dynamic/{}", app.config.public_url, link.token))
+}
+
+/// Opens a dynamic link: the first open creates the pass (once, however many open at once).
+pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), ServiceError> {
+    let link =
+        app.store.get_link(token).await?.filter(|l| l.payload.is_some()).ok_or(ServiceError::NotFound("link"))?;
+    match app.store.use_link(token, app.now()).await? {
+        LinkUse::Granted { .. } => {}
+        LinkUse::Expired => return Err(ServiceError::Gone("this link has expired".into())),
+        LinkUse::AlreadyUsed => return Err(ServiceError::Gone("this link has already been used".into())),
+    }
+    let pass_id = match link.pass_id {
+        Some(id) => id,
+        None => {
+            let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
+                .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
+            let created = match passes::create(app, link.template_id, request, None).await {
+                Ok(record) => record.pass.id,
+                // The payload's external id is taken: by a concurrent first open of this link
+                // (its pass shows up on the link shortly), or by another pass (a real conflict).
+                Err(conflict @ ServiceError::Conflict(_)) => return served_by_winner(app, token, conflict).await,
+                Err(e) => return Err(e),
+            };
+            match app.store.set_link_pass(token, created).await {
+                Ok(()) => created,
+                Err(StoreError::Conflict(_)) => {
+                    // Another first open won the race: serve its pass, drop ours.
+                    passes::delete(app, created).await?;
+                    app.store.get_link(token).await?.and_then(|l| l.pass_id).ok_or(ServiceError::NotFound("link"))?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    passes::pkpass(app, pass_id).await
+}
+
+async fn served_by_winner(app: &App, token: &str, conflict: ServiceError) -> Result<(Pass, Vec<u8>), ServiceError> {
+    for _ in 0..40 {
+        if let Some(pass_id) = app.store.get_link(token).await?.and_then(|l| l.pass_id) {
+            return passes::pkpass(app, pass_id).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(conflict)
+}

@@ -1,0 +1,216 @@
+//! Pass locations and dynamic links through HTTP (embedded backend).
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::json;
+use tessera::ports::ManualClock;
+use tessera_tests::api::{TestServer, event_template, expect_error, expect_json};
+use tessera_tests::api_flows::download;
+
+#[tokio::test]
+async fn locations_are_added_with_ids_and_deleted_by_id() {
+    let server = TestServer::embedded().await;
+    let mut template = event_template();
+    template["locations"] = json!([{"latitude": 52.37, "longitude": 4.89, "relevantText": "Box office"}]);
+    let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+    let pass_id = server.create_pass(template_id, &json!({})).await["id"].as_u64().unwrap();
+    let path = format!("/v1/pass/{pass_id}/locations");
+
+    let body = json!({"locations": [
+        {"latitude": "37.618", "longitude": "-122.374", "relevantText": "Gate A", "city": "San Francisco"},
+        {"latitude": 37.62, "longitude": -122.38, "relevantText": "Gate B"}
+    ]});
+    let added = expect_json(server.api(Method::POST, &path).json(&body).send().await.unwrap(), 200).await;
+    let added = added.as_array().unwrap();
+    assert_eq!(added.len(), 2);
+    assert_eq!(added[0]["value"]["relevantText"], "Gate A");
+    assert_eq!(added[0]["value"]["city"], "San Francisco", "extra Airship keys are kept");
+    let (gate_a, gate_b) = (added[0]["passLocationId"].as_u64().unwrap(), added[1]["passLocationId"].as_u64().unwrap());
+    assert_ne!(gate_a, gate_b);
+
+    let pass = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    let shown: Vec<_> =
+        pass["locations"].as_array().unwrap().iter().map(|l| l["relevantText"].as_str().unwrap()).collect();
+    assert_eq!(shown, ["Box office", "Gate A", "Gate B"], "the template's location is kept as the pass's own");
+    assert!(pass["locations"].as_array().unwrap().iter().all(|l| l["id"].as_u64().is_some()));
+    let signed = download(&server, &format!("/v1/pass/{pass_id}/download")).await;
+    assert_eq!(signed["locations"].as_array().unwrap().len(), 3);
+    assert_eq!(signed["locations"][1]["latitude"], 37.618);
+
+    let remaining = expect_json(
+        server.api(Method::DELETE, &format!("/v1/pass/{pass_id}/location/{gate_a}")).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let remaining: Vec<u64> =
+        remaining["locations"].as_array().unwrap().iter().map(|l| l["passLocationId"].as_u64().unwrap()).collect();
+    assert_eq!(remaining.len(), 2);
+    assert!(remaining.contains(&gate_b) && !remaining.contains(&gate_a));
+    let signed = download(&server, &format!("/v1/pass/{pass_id}/download")).await;
+    assert_eq!(signed["locations"].as_array().unwrap().len(), 2);
+    expect_error(
+        server.api(Method::DELETE, &format!("/v1/pass/{pass_id}/location/{gate_a}")).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+
+    let nine: Vec<_> = (0..9).map(|i| json!({"latitude": 10.0 + f64::from(i), "longitude": 20})).collect();
+    let too_many = server.api(Method::POST, &path).json(&json!({ "locations": nine })).send().await.unwrap();
+    expect_error(too_many, 400, "invalid_request", Some("locations")).await;
+    let bad = server
+        .api(Method::POST, &path)
+        .json(&json!({"locations": [{"latitude": "x", "longitude": 1}]}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad, 400, "invalid_request", Some("locations[2].latitude")).await;
+    expect_error(
+        server.api(Method::POST, &path).json(&json!({"locations": []})).send().await.unwrap(),
+        400,
+        "invalid_request",
+        Some("locations"),
+    )
+    .await;
+    expect_error(
+        server.api(Method::POST, "/v1/pass/999/locations").json(&body).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    let after = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(after["locations"].as_array().unwrap().len(), 2, "refused additions changed nothing");
+}
+
+#[tokio::test]
+async fn a_dynamic_link_mints_its_pass_once() {
+    let server = Arc::new(TestServer::embedded().await);
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let body = json!({"fields": {"Seat": {"value": "7"}}, "externalId": "dyn-1"});
+    let created = expect_json(
+        server
+            .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?expiry=2099-05-18"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let url = created["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}/v1/pass/dynamic/", server.base)), "{url}");
+    assert_eq!(
+        expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"],
+        0,
+        "no pass before the first open"
+    );
+
+    let opens: Vec<_> = (0..10)
+        .map(|_| {
+            let (server, url) = (server.clone(), url.clone());
+            tokio::spawn(async move { server.client.get(&url).send().await.unwrap() })
+        })
+        .collect();
+    for open in opens {
+        let response = open.await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/vnd.apple.pkpass");
+    }
+    let passes = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(passes["count"], 1, "ten first opens made one pass: {passes}");
+    assert_eq!(passes["passes"][0]["externalId"], "dyn-1");
+    let pass_id = passes["passes"][0]["id"].as_u64().unwrap();
+    let signed = download(&server, &format!("/v1/pass/{pass_id}/download")).await;
+    assert_eq!(signed["eventTicket"]["auxiliaryFields"][0]["value"], "7");
+
+    let bad = server
+        .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic"))
+        .json(&json!({"fields": {"Nope": {"value": 1}}}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad, 400, "invalid_request", Some("fields.Nope")).await;
+    let past = server
+        .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?expiry=2001-01-01"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(past, 400, "invalid_request", Some("expiry")).await;
+    let garbled = server
+        .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?expiry=someday"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(garbled, 400, "invalid_request", Some("expiry")).await;
+    expect_error(
+        server.api(Method::POST, "/v1/pass/999/dynamic").json(&json!({})).send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    expect_error(
+        server.anonymous(Method::GET, "/v1/pass/dynamic/unknown-token").send().await.unwrap(),
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_dynamic_link_is_gone_and_mints_nothing() {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let clock = Arc::new(ManualClock::new(now));
+    let server = TestServer::embedded_with_clock(clock.clone()).await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let expiry = tessera::model::date::format_millis(now + 3_600_000);
+    let created = expect_json(
+        server
+            .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?expiry={expiry}"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    clock.advance(3_600_001);
+    let response = server.client.get(created["url"].as_str().unwrap()).send().await.unwrap();
+    expect_error(response, 410, "gone", None).await;
+    assert_eq!(expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"], 0);
+}
+
+#[tokio::test]
+async fn racing_first_opens_without_external_id_keep_one_pass() {
+    let server = Arc::new(TestServer::embedded().await);
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let created = expect_json(
+        server.api(Method::POST, &format!("/v1/pass/{template_id}/dynamic")).json(&json!({})).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let url = created["url"].as_str().unwrap().to_string();
+    let opens: Vec<_> = (0..8)
+        .map(|_| {
+            let (server, url) = (server.clone(), url.clone());
+            tokio::spawn(async move { server.client.get(&url).send().await.unwrap().bytes().await.unwrap() })
+        })
+        .collect();
+    let mut bodies = Vec::new();
+    for open in opens {
+        bodies.push(open.await.unwrap());
+    }
+    let passes = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(passes["count"], 1, "the losers' passes were removed: {passes}");
+    let serial = passes["passes"][0]["serialNumber"].as_str().unwrap();
+    for body in bodies {
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains(serial), "every open got the one pass");
+    }
+}
