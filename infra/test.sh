@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, on both backends: the embedded one, and the AWS one
-# against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols).
+# against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols); the
+# OpenAPI test fuzzes the running server with schemathesis.
 # Installs moto into .venv on first use, starts one instance on a free 127.0.0.1 port
 # (serving requests one at a time, see infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${TESSERA_VENV:-.venv}"
-if [ ! -x "$venv/bin/moto_server" ]; then
-  echo "installing moto[server] into $venv ..." >&2
+if [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/schemathesis" ]; then
+  echo "installing moto[server] and schemathesis into $venv ..." >&2
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]'
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' schemathesis
 fi
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

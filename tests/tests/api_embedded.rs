@@ -201,6 +201,11 @@ async fn invalid_templates_name_the_field_and_create_nothing() {
             json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": 95, "longitude": 4.9}]}),
             "locations[0].latitude",
         ),
+        // Found by schemathesis: a non-numeric altitude used to be dropped silently.
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": 5, "longitude": 4.9, "altitude": {}}]}),
+            "locations[0].altitude",
+        ),
     ];
     for (body, field) in cases {
         let response = server.api(Method::POST, "/v1/template").json(&body).send().await.unwrap();

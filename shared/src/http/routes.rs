@@ -3,7 +3,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{passes, public, templates};
+use super::handlers::{openapi, passes, public, templates};
 use super::{Access, Route};
 
 macro_rules! route {
@@ -19,6 +19,7 @@ macro_rules! route {
 }
 
 pub static ROUTES: &[Route] = &[
+    route!("openapi", GET "/openapi.json", Public, openapi::document),
     route!("create_template", POST "/v1/template", ApiKey, templates::create),
     route!("list_templates", GET "/v1/template", ApiKey, templates::list),
     route!("get_template", GET "/v1/template/{id}", ApiKey, templates::get),

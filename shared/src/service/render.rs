@@ -323,13 +323,10 @@ fn location(spec: &LocationSpec, index: usize, problems: &mut Vec<FieldProblem>)
         }
         parsed
     };
-    Location {
-        latitude: coordinate("latitude", spec.latitude.as_ref()),
-        longitude: coordinate("longitude", spec.longitude.as_ref()),
-        altitude: spec.altitude.as_ref().and_then(number),
-        relevant_text: spec.relevant_text.clone(),
-        ..Location::default()
-    }
+    let latitude = coordinate("latitude", spec.latitude.as_ref());
+    let longitude = coordinate("longitude", spec.longitude.as_ref());
+    let altitude = spec.altitude.as_ref().filter(|a| !a.is_null()).and_then(|a| coordinate("altitude", Some(a)));
+    Location { latitude, longitude, altitude, relevant_text: spec.relevant_text.clone(), ..Location::default() }
 }
 
 fn beacon(spec: &BeaconSpec) -> Beacon {
