@@ -105,4 +105,11 @@ pub struct PassContent {
     pub location_ids: Vec<u64>,
     /// The token of the pass's public download link, if it has one.
     pub public_link: Option<String>,
+    /// The last push message (shown as a notification when it changes).
+    pub message: Option<String>,
+    /// When the pass was deactivated (voided); `None` while active.
+    pub deactivated_at: Option<i64>,
+    /// PassEntry's `nfcEnabled`: the serial number becomes the NFC message.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nfc_enabled: bool,
 }

@@ -40,6 +40,14 @@ pub struct PassRequest {
     /// PassEntry's name for the external id.
     pub ext_id: Option<String>,
     pub template_id: Option<Value>,
+    /// A push message: shown as a notification on devices that hold the pass.
+    pub message: Option<String>,
+    /// PassEntry's top-level expiration (ISO 8601): the pass counts as deactivated from then on.
+    pub expiration_date: Option<String>,
+    /// PassEntry's `nfcEnabled`: the serial number becomes the NFC message.
+    pub nfc_enabled: Option<bool>,
+    /// Updates only: `deactivate` or `reactivate`.
+    pub action: Option<String>,
 }
 
 fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
@@ -63,8 +71,12 @@ fn link_kind(request: &PassRequest) -> Result<Option<LinkKind>, ServiceError> {
 
 /// The content a pass request describes (before any public link is attached).
 pub fn content_of(request: &PassRequest) -> PassContent {
+    let mut headers = request.headers.clone();
+    if let Some(expiration) = &request.expiration_date {
+        headers.entry("expirationDate".into()).or_default().value = Some(Value::String(expiration.clone()));
+    }
     PassContent {
-        headers: request.headers.clone(),
+        headers,
         fields: request.fields.clone(),
         locations: request.locations.clone(),
         beacons: request.beacons.clone(),
@@ -72,6 +84,16 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         nfc: request.nfc.clone(),
         location_ids: Vec::new(),
         public_link: None,
+        message: request.message.clone(),
+        deactivated_at: None,
+        nfc_enabled: request.nfc_enabled.unwrap_or(false),
+    }
+}
+
+fn check_message(message: Option<&String>) -> Result<(), ServiceError> {
+    match message {
+        Some(m) if m.chars().count() > 512 => Err(ServiceError::invalid("message", "must be at most 512 characters")),
+        _ => Ok(()),
     }
 }
 
@@ -97,6 +119,10 @@ pub async fn create(
     let tags = request.tags.clone().unwrap_or_default();
     check_tags(&tags)?;
     let kind = link_kind(&request)?;
+    check_message(request.message.as_ref())?;
+    if request.action.is_some() {
+        return Err(ServiceError::invalid("action", "only applies to updates (PUT /v1/pass/{id})"));
+    }
     let external_id = external_id.or(request.external_id.clone()).or(request.ext_id.clone());
     if let Some(ext) = &external_id
         && (ext.is_empty() || ext.len() > 255)
@@ -210,9 +236,29 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
     if let Some(tags) = &tags {
         check_tags(tags)?;
     }
+    check_message(request.message.as_ref())?;
+    let deactivate = match request.action.as_deref() {
+        None => None,
+        Some("deactivate") => Some(true),
+        Some("reactivate") => Some(false),
+        Some(_) => return Err(ServiceError::invalid("action", "must be deactivate or reactivate")),
+    };
+    let now = app.now();
     change(app, id, tags, |content, _| {
-        content.headers.extend(request.headers);
+        let changes = content_of(&request);
+        content.headers.extend(changes.headers);
         content.fields.extend(request.fields);
+        if request.message.is_some() {
+            content.message = request.message;
+        }
+        if let Some(enabled) = request.nfc_enabled {
+            content.nfc_enabled = enabled;
+        }
+        match deactivate {
+            Some(true) => content.deactivated_at = content.deactivated_at.or(Some(now)),
+            Some(false) => content.deactivated_at = None,
+            None => {}
+        }
         if let Some(locations) = request.locations {
             content.location_ids.clear();
             content.locations = Some(locations);

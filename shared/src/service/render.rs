@@ -126,7 +126,8 @@ pub fn render(
         semantics: None,
         ..PassJson::default()
     };
-    if headers.get("expirationDate").and_then(|h| h.label.as_deref()) == Some("voided") {
+    if headers.get("expirationDate").and_then(|h| h.label.as_deref()) == Some("voided") || pass.deactivated_at.is_some()
+    {
         out.voided = Some(true);
     }
     if let Some(ids) = header("associatedStoreIdentifiers") {
@@ -140,6 +141,19 @@ pub fn render(
         match number(distance) {
             Some(d) => out.max_distance = Some(d),
             None => problems.push(FieldProblem::new("headers.maxDistance", "must be a number of meters")),
+        }
+    }
+    let locations = pass.locations.as_ref().unwrap_or(&template.locations);
+    // PassEntry gives each location a radius; Wallet has one per pass: the largest applies.
+    let radii: Vec<f64> = locations.iter().filter_map(|l| l.extra.get("maxDistance").and_then(number)).collect();
+    if out.max_distance.is_none() && !radii.is_empty() {
+        out.max_distance = radii.iter().copied().reduce(f64::max);
+    }
+    if let Some(distance) = out.max_distance {
+        let limit = if style == PassStyle::EventTicket { 1000.0 } else { 100.0 };
+        if distance > limit {
+            let field = if radii.is_empty() { "headers.maxDistance" } else { "locations.maxDistance" };
+            problems.push(FieldProblem::new(field, format!("at most {limit} meters on a {} pass", style.key())));
         }
     }
     out.barcodes = barcode(&headers, &mut problems).map(|b| vec![b]);
@@ -164,6 +178,17 @@ pub fn render(
         }
         groups.group_mut(group).get_or_insert_with(Vec::new).push(field(name, spec, group));
     }
+    if let Some(message) = pass.message.as_ref().filter(|m| !m.is_empty()) {
+        // Wallet notifies when a field with a changeMessage changes: a back field carries it.
+        let field = Field {
+            key: Some(MESSAGE_FIELD.into()),
+            label: Some("Message".into()),
+            value: Some(json!(message)),
+            change_message: Some("%@".into()),
+            ..Field::default()
+        };
+        groups.back_fields.get_or_insert_with(Vec::new).push(field);
+    }
     match style {
         PassStyle::BoardingPass => out.boarding_pass = Some(groups),
         PassStyle::Coupon => out.coupon = Some(groups),
@@ -172,7 +197,6 @@ pub fn render(
         PassStyle::StoreCard => out.store_card = Some(groups),
     }
 
-    let locations = pass.locations.as_ref().unwrap_or(&template.locations);
     out.locations = non_empty(locations.iter().enumerate().map(|(i, l)| location(l, i, &mut problems)).collect());
     let beacons = pass.beacons.as_ref().unwrap_or(&template.beacons);
     out.beacons = non_empty(beacons.iter().map(beacon).collect());
@@ -193,8 +217,16 @@ pub fn render(
             }
         }
     }
+    if pass.nfc_enabled {
+        let mut nfc = out.nfc.take().unwrap_or_default();
+        nfc.message = Some(id.serial_number.to_string());
+        out.nfc = Some(nfc);
+    }
     if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
 }
+
+/// The back field that carries push messages.
+pub const MESSAGE_FIELD: &str = "tessera_message";
 
 /// Maps pass.json validation issues back to request paths where they come from a field.
 pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError {

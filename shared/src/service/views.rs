@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::error::ServiceError;
 use super::passes::PassRecord;
 use super::templates;
-use crate::model::date::format_millis;
+use crate::model::date::{format_millis, parse_wallet_date};
 use crate::model::records::{InstallStatus, LinkKind, PublicLink, Template};
 use crate::model::template::{FieldSpec, PassContent};
 
@@ -55,9 +55,38 @@ pub fn public_url(base: &str, link: &PublicLink) -> Value {
     })
 }
 
+/// PassEntry's extras a caller asks for with query flags.
+#[derive(Debug, Default)]
+pub struct PassExtras {
+    /// `includePassDesign=true`: the colors and logo text in effect.
+    pub design: bool,
+    /// `passSource=apple`: the signed .pkpass, inline.
+    pub pkpass: Option<Vec<u8>>,
+}
+
+/// PassEntry's lifecycle status: deactivated (voided or past its expiration), else what the
+/// devices say: active (installed), removed (uninstalled) or issued (never installed).
+pub fn pass_status(record: &PassRecord, now: i64) -> &'static str {
+    let body = &record.pass.body;
+    let expiration = body["headers"]["expirationDate"]["value"].as_str().map(str::to_string).or_else(|| {
+        templates::content(&record.template)
+            .ok()
+            .and_then(|t| t.headers.get("expirationDate")?.value.as_ref()?.as_str().map(str::to_string))
+    });
+    let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
+    if body.get("deactivatedAt").is_some_and(|d| !d.is_null()) || expired {
+        return "deactivated";
+    }
+    match record.pass.installation.status {
+        InstallStatus::Installed => "active",
+        InstallStatus::Uninstalled => "removed",
+        InstallStatus::NotBeenInstalled => "issued",
+    }
+}
+
 /// A pass in full: identifiers, status, and its headers and fields merged with the template's.
-pub fn pass(base: &str, record: &PassRecord) -> Result<Value, ServiceError> {
-    let mut out = pass_summary(base, record);
+pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> Result<Value, ServiceError> {
+    let mut out = pass_summary(base, record, now);
     let content: PassContent =
         serde_json::from_value(record.pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let template = templates::content(&record.template)?;
@@ -99,11 +128,33 @@ pub fn pass(base: &str, record: &PassRecord) -> Result<Value, ServiceError> {
         "beacons".into(),
         serde_json::to_value(content.beacons.as_ref().unwrap_or(&template.beacons)).unwrap_or_default(),
     );
+    if extras.design {
+        let header = |name: &str| {
+            content
+                .headers
+                .get(name)
+                .and_then(|h| h.value.clone())
+                .or_else(|| template.headers.get(name).and_then(|h| h.value.clone()))
+        };
+        map.insert(
+            "passDesign".into(),
+            json!({
+                "backgroundColor": header("background_color"),
+                "foregroundColor": header("foreground_color"),
+                "labelColor": header("label_color"),
+                "logoText": header("logo_text"),
+            }),
+        );
+    }
+    if let Some(bytes) = &extras.pkpass {
+        use base64::Engine;
+        map.insert("passSource".into(), json!({"apple": base64::engine::general_purpose::STANDARD.encode(bytes)}));
+    }
     Ok(out)
 }
 
 /// A pass as list endpoints show it.
-pub fn pass_summary(base: &str, record: &PassRecord) -> Value {
+pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     let p = &record.pass;
     let mut out = json!({
         "id": p.id,
@@ -113,9 +164,16 @@ pub fn pass_summary(base: &str, record: &PassRecord) -> Value {
         "createdAt": format_millis(p.created_at),
         "updatedAt": format_millis(p.updated_at),
         "status": p.installation.status.as_str(),
+        "passStatus": pass_status(record, now),
         "tags": p.tags,
     });
     let map = out.as_object_mut().expect("a JSON object literal");
+    if let Some(at) = p.body.get("deactivatedAt").and_then(Value::as_i64) {
+        map.insert("deactivatedAt".into(), json!(format_millis(at)));
+    }
+    if let Some(message) = p.body.get("message").and_then(Value::as_str) {
+        map.insert("lastMessage".into(), json!(message));
+    }
     if let Some(ext) = &p.external_id {
         map.insert("externalId".into(), json!(ext));
     }

@@ -8,13 +8,13 @@ use crate::http::{ApiError, file_response, ok_json};
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::passes::{self, PassRequest};
-use crate::service::views;
+use crate::service::views::{self, PassExtras};
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "id")?;
     let body: PassRequest = optional_json_body(&request)?;
     let record = passes::create(app, template_id, body, None).await?;
-    ok_json(&views::pass(&app.config.public_url, &record)?)
+    respond_pass(app, &request, &record).await
 }
 
 pub async fn create_with_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -22,18 +22,18 @@ pub async fn create_with_external_id(app: &App, request: Request) -> Result<Resp
     let external_id = path_param(&request, "externalId")?;
     let body: PassRequest = optional_json_body(&request)?;
     let record = passes::create(app, template_id, body, Some(external_id)).await?;
-    ok_json(&views::pass(&app.config.public_url, &record)?)
+    respond_pass(app, &request, &record).await
 }
 
 pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "templateId")?;
     let record = passes::get_by_external_id(app, template_id, &path_param(&request, "externalId")?).await?;
-    ok_json(&views::pass(&app.config.public_url, &record)?)
+    respond_pass(app, &request, &record).await
 }
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let record = passes::get(app, id_param(&request, "id")?).await?;
-    ok_json(&views::pass(&app.config.public_url, &record)?)
+    respond_pass(app, &request, &record).await
 }
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -67,7 +67,7 @@ async fn list_with(app: &App, request: &Request, filter: PassFilter) -> Result<R
     let page = page_request(request)?;
     let query = PassQuery { filter, status: status_filter(request)?, page };
     let found = passes::list(app, &query).await?;
-    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r)).collect();
+    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r, app.now())).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
 }
 
@@ -118,4 +118,23 @@ pub async fn create_dynamic(app: &App, request: Request) -> Result<Response<Body
     let url =
         crate::service::links::create_dynamic(app, template_id, payload, query(&request, "expiry").as_deref()).await?;
     ok_json(&json!({"url": url}))
+}
+
+/// A pass as JSON, with PassEntry's `includePassDesign` and `passSource` extras when asked.
+async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord) -> Result<Response<Body>, ApiError> {
+    let flag = |name: &str| query(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let mut extras = PassExtras { design: flag("includePassDesign"), pkpass: None };
+    match query(request, "passSource").as_deref() {
+        None => {}
+        // PassEntry leaves the source out once the pass is on a device.
+        Some("apple") if views::pass_status(record, app.now()) != "active" => {
+            extras.pkpass = Some(passes::pkpass(app, record.pass.id).await?.1);
+        }
+        Some("apple") => {}
+        Some("google") => {
+            return Err(ApiError::bad_request("passSource", "Google Wallet passes are not supported yet"));
+        }
+        Some(_) => return Err(ApiError::bad_request("passSource", "must be apple or google")),
+    }
+    ok_json(&views::pass(&app.config.public_url, record, app.now(), &extras)?)
 }
