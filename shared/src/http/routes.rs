@@ -3,7 +3,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{openapi, passes, public, templates};
+use super::handlers::{adaptive, openapi, passes, public, templates};
 use super::{Access, Route};
 
 macro_rules! route {
@@ -38,6 +38,9 @@ pub static ROUTES: &[Route] = &[
     route!("delete_pass_location", DELETE "/v1/pass/{id}/location/{passLocationId}", ApiKey, passes::delete_location),
     route!("create_dynamic_link", POST "/v1/pass/{id}/dynamic", ApiKey, passes::create_dynamic),
     route!("list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag),
+    route!("create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create),
+    route!("list_adaptive_link_passes", GET "/v1/links/adaptive/{adaptiveLinkId}/passes", ApiKey, adaptive::passes),
+    route!("open_adaptive_link", GET "/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}", Public, adaptive::open),
     route!("public_download", GET "/v1/download/pass/{token}", Public, public::download),
     route!("open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic),
 ];

@@ -78,7 +78,7 @@ pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), Ser
         None => {
             let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
                 .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
-            let created = match passes::create(app, link.template_id, request, None).await {
+            let created = match passes::create(app, link.template_id, request, None, None).await {
                 Ok(record) => record.pass.id,
                 // The payload's external id is taken: by a concurrent first open of this link
                 // (its pass shows up on the link shortly), or by another pass (a real conflict).

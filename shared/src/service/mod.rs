@@ -1,5 +1,6 @@
 //! The use cases, written against the ports only.
 
+pub mod adaptive;
 pub mod api_keys;
 pub mod error;
 pub mod identities;

@@ -113,6 +113,7 @@ pub async fn create(
     template_id: u64,
     request: PassRequest,
     external_id: Option<String>,
+    adaptive_link_id: Option<String>,
 ) -> Result<PassRecord, ServiceError> {
     let template = templates::get(app, template_id).await?;
     let template_content = templates::content(&template)?;
@@ -147,7 +148,7 @@ pub async fn create(
         external_id,
         authentication_token: token,
         tags,
-        adaptive_link_id: None,
+        adaptive_link_id,
         body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
     };
     let pass = app.store.create_pass(&new, app.now()).await?;

@@ -1,5 +1,6 @@
 //! Route handlers: parse the request, call a use case, shape the response.
 
+pub mod adaptive;
 pub mod openapi;
 pub mod passes;
 pub mod public;

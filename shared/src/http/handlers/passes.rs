@@ -13,7 +13,7 @@ use crate::service::views::{self, PassExtras};
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "id")?;
     let body: PassRequest = optional_json_body(&request)?;
-    let record = passes::create(app, template_id, body, None).await?;
+    let record = passes::create(app, template_id, body, None, None).await?;
     respond_pass(app, &request, &record).await
 }
 
@@ -21,7 +21,7 @@ pub async fn create_with_external_id(app: &App, request: Request) -> Result<Resp
     let template_id = id_param(&request, "templateId")?;
     let external_id = path_param(&request, "externalId")?;
     let body: PassRequest = optional_json_body(&request)?;
-    let record = passes::create(app, template_id, body, Some(external_id)).await?;
+    let record = passes::create(app, template_id, body, Some(external_id), None).await?;
     respond_pass(app, &request, &record).await
 }
 

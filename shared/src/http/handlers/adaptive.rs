@@ -1,0 +1,50 @@
+use lambda_http::http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use serde_json::json;
+
+use crate::app::App;
+use crate::http::request::{json_body, page_request, pagination_json, path_param, query};
+use crate::http::{ApiError, file_response, json_response, ok_json};
+use crate::model::records::{InstallFilter, PassFilter, PassQuery};
+use crate::pkpass::PKPASS_MIME;
+use crate::service::{adaptive, views};
+
+pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let (_, view) = adaptive::create(app, json_body(&request)?).await?;
+    Ok(json_response(StatusCode::OK, &view))
+}
+
+pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = path_param(&request, "adaptiveLinkId")?;
+    let page = page_request(&request)?;
+    let status = query(&request, "status")
+        .map(|s| {
+            InstallFilter::parse(&s).ok_or_else(|| {
+                ApiError::bad_request("status", "must be installed, uninstalled, been_installed or not_been_installed")
+            })
+        })
+        .transpose()?;
+    let found = adaptive::passes(app, &id, PassQuery { filter: PassFilter::All, status, page }).await?;
+    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r, app.now())).collect();
+    ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
+}
+
+/// The public link: `/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}`.
+pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = path_param(&request, "adaptiveLinkId")?;
+    match path_param(&request, "deviceType")?.to_ascii_lowercase().as_str() {
+        "ios" | "iphone" | "apple" => {
+            let (pass, bytes) = adaptive::open_ios(app, &id).await?;
+            Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+        }
+        "android" | "google" => {
+            adaptive::get(app, &id).await?;
+            Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no_google_pass",
+                "this link has no Google Wallet pass yet: Google Wallet passes are not supported yet",
+            ))
+        }
+        _ => Err(ApiError::bad_request("deviceType", "must be ios or android")),
+    }
+}
