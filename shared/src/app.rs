@@ -9,6 +9,7 @@ use crate::embedded::{FileBlobs, FileSecrets, SqliteStore};
 use crate::pkpass::PassAssets;
 use crate::ports::{Blobs, Clock, Secrets, Store, StoreError, SystemClock};
 use crate::service::identities::IdentityCache;
+use crate::service::image_fetch::{FetchPolicy, ImageFetcher};
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -19,6 +20,8 @@ pub struct AppConfig {
     pub dev_pki_dir: Option<PathBuf>,
     /// Requests with a larger body get 413.
     pub max_body_bytes: usize,
+    /// How template images given as URLs are fetched.
+    pub image_fetch: FetchPolicy,
 }
 
 impl AppConfig {
@@ -29,6 +32,7 @@ impl AppConfig {
             public_url: public_url.trim_end_matches('/').to_string(),
             dev_pki_dir: None,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            image_fetch: FetchPolicy::default(),
         }
     }
 }
@@ -40,6 +44,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
     pub identities: IdentityCache,
+    pub images: ImageFetcher,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -53,7 +58,8 @@ impl App {
         config: AppConfig,
     ) -> App {
         let identities = IdentityCache::new(secrets.clone(), config.dev_pki_dir.clone());
-        App { store, blobs, secrets, clock, config, identities, assets: Mutex::new(HashMap::new()) }
+        let images = ImageFetcher::new(config.image_fetch.clone());
+        App { store, blobs, secrets, clock, config, identities, images, assets: Mutex::new(HashMap::new()) }
     }
 
     /// Everything on local disk under `data_dir`: SQLite, blob files, identity folders, and

@@ -30,6 +30,17 @@ impl TestServer {
         TestServer::start(listener, base, app, Some(dir)).await
     }
 
+    /// The embedded backend with a configuration the test adjusts.
+    pub async fn embedded_configured(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (listener, base) = listen().await;
+        let mut config = AppConfig::new(&base);
+        config.dev_pki_dir = Some(dir.path().join("pki"));
+        adjust(&mut config);
+        let app = App::embedded(dir.path(), config).unwrap();
+        TestServer::start(listener, base, app, Some(dir)).await
+    }
+
     /// The embedded backend on a clock the test sets.
     pub async fn embedded_with_clock(clock: Arc<tessera::ports::ManualClock>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();

@@ -84,6 +84,9 @@ pub struct TemplateContent {
     /// Stored images: header name (`icon_image`) → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,
+    /// Where images given as URLs were fetched from: header name → URL.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_urls: BTreeMap<String, String>,
 }
 
 /// What a pass holds (kept in `Pass::body`): overrides of its template.

@@ -4,6 +4,7 @@ pub mod adaptive;
 pub mod api_keys;
 pub mod error;
 pub mod identities;
+pub mod image_fetch;
 pub mod links;
 pub mod passes;
 pub mod render;

@@ -51,6 +51,8 @@ struct Checked {
     content: TemplateContent,
     /// Header name → PNG bytes, still to be stored.
     images: BTreeMap<String, Vec<u8>>,
+    /// Header name → URL, still to be fetched.
+    image_urls: BTreeMap<String, String>,
 }
 
 fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
@@ -87,14 +89,21 @@ fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
         semantics: request.semantics,
         nfc: request.nfc,
         image_blobs: BTreeMap::new(),
+        image_urls: BTreeMap::new(),
     };
     if let Err(ServiceError::Invalid(mut p)) = style_of(&content) {
         problems.append(&mut p);
     }
     let mut images = BTreeMap::new();
+    let mut image_urls = BTreeMap::new();
     for (header, spec) in request.headers {
         if image_file(&header).is_some() {
-            match spec.value.as_ref().and_then(Value::as_str).map(decode_image) {
+            let value = spec.value.as_ref().and_then(Value::as_str);
+            if let Some(url) = value.filter(|v| v.starts_with("https://") || v.starts_with("http://")) {
+                image_urls.insert(header.clone(), url.to_string());
+                continue;
+            }
+            match value.map(decode_image) {
                 Some(Ok(png)) => {
                     images.insert(header.clone(), png);
                 }
@@ -115,15 +124,28 @@ fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
         return Err(ServiceError::Invalid(problems));
     }
     let (Some(name), Some(vendor)) = (name, vendor) else { return Err(ServiceError::Invalid(problems)) };
-    Ok(Checked { name, vendor, pass_type_id: request.pass_type_identifier, content, images })
+    Ok(Checked { name, vendor, pass_type_id: request.pass_type_identifier, content, images, image_urls })
+}
+
+/// Fetches the images given as URLs (once: they are stored like inline ones).
+async fn fetch_images(app: &App, checked: &mut Checked) -> Result<(), ServiceError> {
+    let mut problems = Vec::new();
+    for (header, url) in std::mem::take(&mut checked.image_urls) {
+        match app.images.fetch_png(&url).await {
+            Ok(png) => {
+                checked.images.insert(header.clone(), png);
+                checked.content.image_urls.insert(header, url);
+            }
+            Err(reason) => problems.push(FieldProblem::new(format!("headers.{header}.value"), reason)),
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(problems)) }
 }
 
 /// Decodes a `data:image/png;base64,…` URL into PNG bytes.
 fn decode_image(value: &str) -> Result<Vec<u8>, String> {
-    if value.starts_with("https://") || value.starts_with("http://") {
-        return Err("image URLs are not fetched yet; send the image inline as data:image/png;base64,…".into());
-    }
-    let data = value.strip_prefix("data:image/png;base64,").ok_or("must be a data:image/png;base64 URL")?;
+    let data =
+        value.strip_prefix("data:image/png;base64,").ok_or("must be an https URL or a data:image/png;base64 URL")?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(data.trim()).map_err(|_| "is not valid base64")?;
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(format!("is larger than {} KiB", MAX_IMAGE_BYTES / 1024));
@@ -171,6 +193,7 @@ fn default_icon() -> Vec<u8> {
 
 pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
     let mut checked = check(request)?;
+    fetch_images(app, &mut checked).await?;
     dry_run(&checked, &assets_for(&checked.images)?)?;
     store_images(app, &mut checked).await?;
     let new = NewTemplate {
@@ -202,15 +225,22 @@ pub async fn get(app: &App, id: u64) -> Result<Template, ServiceError> {
 pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Template, ServiceError> {
     let current = get(app, id).await?;
     let mut checked = check(request)?;
+    fetch_images(app, &mut checked).await?;
     if checked.vendor != current.vendor {
         return Err(ServiceError::invalid("vendor", "cannot change; create a new template instead"));
     }
     let old_content = content(&current)?;
-    // Headers without a new image keep the stored one.
+    // Headers without a new image keep the stored one (and where it came from).
     let mut images: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (header, key) in &old_content.image_blobs {
+        if checked.images.contains_key(header) {
+            continue;
+        }
         if let Some(blob) = app.blobs.get(key).await? {
             images.insert(header.clone(), blob.bytes);
+        }
+        if let Some(url) = old_content.image_urls.get(header) {
+            checked.content.image_urls.insert(header.clone(), url.clone());
         }
     }
     images.extend(std::mem::take(&mut checked.images));

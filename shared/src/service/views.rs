@@ -16,7 +16,9 @@ pub fn template(t: &Template) -> Result<Value, ServiceError> {
         headers.insert(name.clone(), field_json(spec, Some("topLevel")));
     }
     for (name, key) in &content.image_blobs {
-        headers.insert(name.clone(), json!({"value": key.rsplit('/').next().unwrap_or(key), "fieldType": "image"}));
+        let value =
+            content.image_urls.get(name).map(String::as_str).unwrap_or_else(|| key.rsplit('/').next().unwrap_or(key));
+        headers.insert(name.clone(), json!({"value": value, "fieldType": "image"}));
     }
     let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s, None))).collect();
     Ok(json!({

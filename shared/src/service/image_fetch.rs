@@ -1,0 +1,196 @@
+//! Fetching template images given as URLs, once, with guards: https only, no private,
+//! loopback or link-local addresses (checked on every connection, redirects included, so DNS
+//! tricks do not get around it), a timeout, a size cap, and PNG only (Wallet reads PNG).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+/// What the fetcher may do; the defaults are what production wants.
+#[derive(Debug, Clone)]
+pub struct FetchPolicy {
+    pub max_bytes: usize,
+    pub timeout: Duration,
+    /// Tests only: allow loopback and private addresses.
+    pub allow_private: bool,
+    /// Tests only: allow plain http.
+    pub allow_http: bool,
+}
+
+impl Default for FetchPolicy {
+    fn default() -> Self {
+        FetchPolicy {
+            max_bytes: super::templates::MAX_IMAGE_BYTES,
+            timeout: Duration::from_secs(5),
+            allow_private: false,
+            allow_http: false,
+        }
+    }
+}
+
+pub struct ImageFetcher {
+    client: reqwest::Client,
+    policy: FetchPolicy,
+}
+
+/// Whether an address is one no fetch may reach: loopback, private, link-local (cloud
+/// metadata lives there), unspecified, multicast, carrier-grade NAT, unique-local IPv6.
+pub fn is_forbidden(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            let segments = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (segments[0] & 0xfe00) == 0xfc00
+                || (segments[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_forbidden(IpAddr::V4(v4)))
+        }
+    }
+}
+
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> =
+                found.into_iter().filter(|a| allow_private || !is_forbidden(a.ip())).collect();
+            if allowed.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+impl ImageFetcher {
+    pub fn new(policy: FetchPolicy) -> ImageFetcher {
+        let redirect_policy = policy.clone();
+        let client = reqwest::Client::builder()
+            .timeout(policy.timeout)
+            .connect_timeout(policy.timeout)
+            .dns_resolver(Arc::new(GuardedResolver { allow_private: policy.allow_private }))
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= 3 {
+                    attempt.error("too many redirects")
+                } else if let Err(reason) = check_url(attempt.url(), &redirect_policy) {
+                    attempt.error(reason)
+                } else {
+                    attempt.follow()
+                }
+            }))
+            .user_agent("Tessera image fetcher")
+            .build()
+            // Building fails only without a TLS backend, which this build always has.
+            .unwrap_or_default();
+        ImageFetcher { client, policy }
+    }
+
+    /// The PNG at `url`, or why it cannot be used (phrased to follow the field name).
+    pub async fn fetch_png(&self, url: &str) -> Result<Vec<u8>, String> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| "is not a valid URL".to_string())?;
+        check_url(&parsed, &self.policy)?;
+        let mut response = self.client.get(parsed).send().await.map_err(|e| describe(&e))?;
+        if !response.status().is_success() {
+            return Err(format!("could not be fetched: the server answered {}", response.status().as_u16()));
+        }
+        if response.content_length().is_some_and(|n| n as usize > self.policy.max_bytes) {
+            return Err(format!("is larger than {} KiB", self.policy.max_bytes / 1024));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+            if bytes.len() + chunk.len() > self.policy.max_bytes {
+                return Err(format!("is larger than {} KiB", self.policy.max_bytes / 1024));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            return Err("is a JPEG; Apple Wallet needs PNG images".into());
+        }
+        if !bytes.starts_with(&crate::pkpass::files::PNG_SIGNATURE) {
+            return Err("is not a PNG image".into());
+        }
+        Ok(bytes)
+    }
+}
+
+fn check_url(url: &reqwest::Url, policy: &FetchPolicy) -> Result<(), String> {
+    match url.scheme() {
+        "https" => {}
+        "http" if policy.allow_http => {}
+        _ => return Err("must be an https URL".into()),
+    }
+    // Literal addresses skip DNS, so the resolver cannot guard them.
+    let literal = match url.host() {
+        Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+        Some(url::Host::Domain(_)) => None,
+        None => return Err("has no host".into()),
+    };
+    if let Some(ip) = literal
+        && is_forbidden(ip)
+        && !policy.allow_private
+    {
+        return Err("points at a private or local address".into());
+    }
+    Ok(())
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "could not be fetched in time".into()
+    } else if e.is_redirect() {
+        "redirects too often or to a forbidden address".into()
+    } else if e.is_connect() {
+        "could not be reached (or resolves to a private or local address)".into()
+    } else {
+        "could not be fetched".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_forbidden;
+
+    #[test]
+    fn private_and_local_addresses_are_forbidden() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+            assert!(!is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Template images given as URLs: fetched once, stored, and guarded (https only, no local or
+//! private addresses, size cap, timeout, PNG only).
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+use tessera_tests::api::{TestServer, event_template, expect_error, expect_json};
+use tessera_tests::image_host::ImageHost;
+use tessera_tests::pass_fixture;
+
+fn template_with_logo(url: &str) -> serde_json::Value {
+    let mut template = event_template();
+    template["headers"]["logo_image"] = json!({"value": url});
+    template
+}
+
+#[tokio::test]
+async fn image_urls_are_fetched_once_and_stored() {
+    let logo = std::fs::read(pass_fixture("event-ticket").join("logo.png")).unwrap();
+    let host = ImageHost::start(logo.clone());
+    let server = TestServer::embedded_configured(|c| {
+        c.image_fetch.allow_private = true;
+        c.image_fetch.allow_http = true;
+    })
+    .await;
+    let url = format!("{}/moved.png", host.base);
+    let template = server.create_template(&template_with_logo(&url)).await;
+    assert_eq!(template["headers"]["logo_image"]["value"], url, "the view shows where the image came from");
+    let template_id = template["id"].as_u64().unwrap();
+    for _ in 0..3 {
+        let pass = server.create_pass(template_id, &json!({})).await;
+        let response = server.api(Method::GET, &format!("/v1/pass/{}/download", pass["id"])).send().await.unwrap();
+        let bytes = response.bytes().await.unwrap();
+        let work = tempfile::tempdir().unwrap();
+        std::fs::write(work.path().join("p.pkpass"), &bytes).unwrap();
+        let files =
+            tessera_tests::files_under(&tessera_tests::unzip(&work.path().join("p.pkpass"), &work.path().join("x")));
+        assert_eq!(files["logo.png"], logo, "the fetched image is in the pass");
+    }
+    assert_eq!((host.hits("/moved.png"), host.hits("/icon.png")), (1, 1), "fetched once, through one redirect");
+}
+
+#[tokio::test]
+async fn unusable_images_name_their_header() {
+    let logo = std::fs::read(pass_fixture("event-ticket").join("logo.png")).unwrap();
+    let host = ImageHost::start(logo);
+    let server = TestServer::embedded_configured(|c| {
+        c.image_fetch.allow_private = true;
+        c.image_fetch.allow_http = true;
+        c.image_fetch.timeout = Duration::from_millis(800);
+    })
+    .await;
+    for (path, reason) in
+        [("/big.png", "larger than"), ("/photo.jpg", "JPEG"), ("/gone.png", "answered 404"), ("/slow.png", "in time")]
+    {
+        let response = server
+            .api(Method::POST, "/v1/template")
+            .json(&template_with_logo(&format!("{}{path}", host.base)))
+            .send()
+            .await
+            .unwrap();
+        let error = expect_error(response, 400, "invalid_request", Some("headers.logo_image.value")).await;
+        assert!(error["error"]["message"].as_str().unwrap().contains(reason), "{path}: {error}");
+    }
+    assert_eq!(expect_json(server.api(Method::GET, "/v1/template").send().await.unwrap(), 200).await["count"], 0);
+}
+
+#[tokio::test]
+async fn local_private_and_plain_http_sources_are_refused_by_default() {
+    let logo = std::fs::read(pass_fixture("event-ticket").join("logo.png")).unwrap();
+    let host = ImageHost::start(logo);
+    let port = host.base.rsplit(':').next().unwrap().to_string();
+    let server = TestServer::embedded().await;
+    for (url, reason) in [
+        (format!("{}/icon.png", host.base), "must be an https URL"),
+        (format!("https://127.0.0.1:{port}/icon.png"), "private or local address"),
+        ("https://169.254.169.254/latest/meta-data".to_string(), "private or local address"),
+        ("https://[::1]/icon.png".to_string(), "private or local address"),
+        (format!("https://localhost:{port}/icon.png"), "could not be reached"),
+        ("ftp://example.com/icon.png".to_string(), "https URL"),
+    ] {
+        let response = server.api(Method::POST, "/v1/template").json(&template_with_logo(&url)).send().await.unwrap();
+        let error = expect_error(response, 400, "invalid_request", Some("headers.logo_image.value")).await;
+        assert!(error["error"]["message"].as_str().unwrap().contains(reason), "{url}: {error}");
+    }
+    assert_eq!(host.hits("/icon.png"), 0, "nothing reached the local host");
+}
