@@ -43,23 +43,28 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::fut
 
 async fn answer(app: &App, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let method = request.method().clone();
     let (parts, body) = request.into_parts();
     // Read at most one byte past the limit: enough to know it is too large.
-    let response = match Limited::new(body, app.config.max_body_bytes + 1).collect().await {
+    let (response, route) = match Limited::new(body, app.config.max_body_bytes + 1).collect().await {
         Ok(collected) => {
             let bytes = collected.to_bytes();
             let body = if bytes.is_empty() { Body::Empty } else { Body::Binary(bytes.to_vec()) };
             dispatch(app, Request::from_parts(parts, body)).await
         }
-        Err(_) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("request bodies are limited to {} bytes", app.config.max_body_bytes),
-        )
-        .into_response(),
+        Err(_) => (
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request bodies are limited to {} bytes", app.config.max_body_bytes),
+            )
+            .into_response(),
+            None,
+        ),
     };
-    tracing::info!(%method, %path, status = response.status().as_u16(), millis = started.elapsed().as_millis() as u64, %peer, "request");
+    // The route's pattern, never the raw path: paths carry link tokens and device ids.
+    let route = route.map_or("(no route)", |r| r.path);
+    tracing::info!(%method, route, status = response.status().as_u16(), millis = started.elapsed().as_millis() as u64, %peer, "request");
     let (parts, body) = response.into_parts();
     let bytes = match body {
         Body::Empty => Bytes::new(),

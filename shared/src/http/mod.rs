@@ -118,7 +118,9 @@ pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap
 }
 
 /// The local server's entry: route by path, bind parameters as API Gateway would, handle.
-pub async fn dispatch(app: &App, request: Request) -> Response<Body> {
+/// Also returns the matched route, so callers can log its pattern rather than the raw path
+/// (paths carry link tokens and device ids).
+pub async fn dispatch(app: &App, request: Request) -> (Response<Body>, Option<&'static Route>) {
     let path = request.uri().path().to_string();
     match route_for(request.method(), &path) {
         Ok((route, params)) => {
@@ -138,9 +140,9 @@ pub async fn dispatch(app: &App, request: Request) -> Response<Body> {
                 })
                 .unwrap_or_default();
             let request = request.with_path_parameters(params).with_query_string_parameters(query);
-            handle(app, route, request).await
+            (handle(app, route, request).await, Some(route))
         }
-        Err(e) => e.into_response(),
+        Err(e) => (e.into_response(), None),
     }
 }
 
