@@ -86,3 +86,62 @@ async fn local_private_and_plain_http_sources_are_refused_by_default() {
     }
     assert_eq!(host.hits("/icon.png"), 0, "nothing reached the local host");
 }
+
+fn logo_in(bytes: &[u8]) -> Vec<u8> {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("p.pkpass"), bytes).unwrap();
+    let files =
+        tessera_tests::files_under(&tessera_tests::unzip(&work.path().join("p.pkpass"), &work.path().join("x")));
+    files["logo.png"].clone()
+}
+
+#[tokio::test]
+async fn a_pass_can_show_its_own_images() {
+    let template_logo = std::fs::read(pass_fixture("event-ticket").join("logo.png")).unwrap();
+    let own_logo = std::fs::read(pass_fixture("event-ticket").join("fr.lproj/logo.png")).unwrap();
+    let newer_logo = std::fs::read(pass_fixture("coupon").join("logo@2x.png")).unwrap();
+    assert!(template_logo != own_logo && own_logo != newer_logo);
+    let server = TestServer::embedded().await;
+    let template_id =
+        server.create_template(&template_with_logo(&tessera_tests::api::png_data_url(&template_logo))).await["id"]
+            .as_u64()
+            .unwrap();
+    let own = server
+        .create_pass(
+            template_id,
+            &json!({"headers": {"logo_image": {"value": tessera_tests::api::png_data_url(&own_logo)}}}),
+        )
+        .await;
+    let plain = server.create_pass(template_id, &json!({})).await;
+    let download = |id: u64| {
+        let request = server.api(Method::GET, &format!("/v1/pass/{id}/download"));
+        async move { request.send().await.unwrap().bytes().await.unwrap().to_vec() }
+    };
+    let own_id = own["id"].as_u64().unwrap();
+    assert_eq!(logo_in(&download(own_id).await), own_logo);
+    assert_eq!(
+        logo_in(&download(plain["id"].as_u64().unwrap()).await),
+        template_logo,
+        "other passes keep the template's"
+    );
+
+    let update = json!({"headers": {"logo_image": {"value": tessera_tests::api::png_data_url(&newer_logo)}}});
+    expect_json(server.api(Method::PUT, &format!("/v1/pass/{own_id}")).json(&update).send().await.unwrap(), 200).await;
+    assert_eq!(logo_in(&download(own_id).await), newer_logo);
+    expect_json(
+        server
+            .api(Method::PUT, &format!("/v1/pass/{own_id}"))
+            .json(&json!({"fields": {"Seat": {"value": "3"}}}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(logo_in(&download(own_id).await), newer_logo, "an update without images keeps the pass's own");
+
+    let bad = json!({"headers": {"logo_image": {"value": "data:image/png;base64,R0lGODlh"}}});
+    let refused = server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&bad).send().await.unwrap();
+    expect_error(refused, 400, "invalid_request", Some("headers.logo_image.value")).await;
+    assert_eq!(expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"], 2);
+}

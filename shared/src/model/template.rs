@@ -115,4 +115,7 @@ pub struct PassContent {
     /// PassEntry's `nfcEnabled`: the serial number becomes the NFC message.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nfc_enabled: bool,
+    /// Images this pass shows instead of its template's: header name → blob key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_blobs: BTreeMap<String, String>,
 }

@@ -22,7 +22,7 @@ pub struct FetchPolicy {
 impl Default for FetchPolicy {
     fn default() -> Self {
         FetchPolicy {
-            max_bytes: super::templates::MAX_IMAGE_BYTES,
+            max_bytes: super::images::MAX_IMAGE_BYTES,
             timeout: Duration::from_secs(5),
             allow_private: false,
             allow_http: false,

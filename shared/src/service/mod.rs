@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod error;
 pub mod identities;
 pub mod image_fetch;
+pub mod images;
 pub mod links;
 pub mod passes;
 pub mod render;

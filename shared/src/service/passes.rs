@@ -4,7 +4,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use std::collections::BTreeMap;
+
 use super::error::ServiceError;
+use super::images::{self, take_image_headers};
 use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
 use super::templates;
 use crate::app::App;
@@ -87,6 +90,7 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         message: request.message.clone(),
         deactivated_at: None,
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
+        image_blobs: std::collections::BTreeMap::new(),
     }
 }
 
@@ -117,6 +121,12 @@ pub async fn create(
 ) -> Result<PassRecord, ServiceError> {
     let template = templates::get(app, template_id).await?;
     let template_content = templates::content(&template)?;
+    let mut request = request;
+    let mut problems = Vec::new();
+    let image_inputs = take_image_headers(&mut request.headers, &mut problems);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
     let tags = request.tags.clone().unwrap_or_default();
     check_tags(&tags)?;
     let kind = link_kind(&request)?;
@@ -139,8 +149,10 @@ pub async fn create(
     let serial = uuid::Uuid::new_v4().to_string();
     let token = random_token(24);
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
+    let pass_images = images::resolve(app, image_inputs).await?.png;
     // Render and sign before anything is stored: an invalid pass changes nothing.
-    let pkpass = sign(app, &template, &content, &pass_type_id, &serial, &token).await?;
+    let pkpass = sign(app, &template, &content, &pass_images, &pass_type_id, &serial, &token).await?;
+    content.image_blobs = images::store(app, pass_images).await?;
     let new = NewPass {
         template_id,
         serial_number: serial,
@@ -174,10 +186,13 @@ pub async fn create(
     Ok(PassRecord { pass, template, link })
 }
 
+/// Renders and signs a pass. `pass_images` are the pass's own images (header → PNG), shown
+/// instead of the template's; without them the template's cached assets are used.
 async fn sign(
     app: &App,
     template: &Template,
     content: &PassContent,
+    pass_images: &BTreeMap<String, Vec<u8>>,
     pass_type_id: &str,
     serial: &str,
     token: &str,
@@ -187,8 +202,14 @@ async fn sign(
     }
     let now_seconds = app.now() / 1000;
     let identity = app.identities.get(pass_type_id, now_seconds).await?;
-    let assets = templates::assets(app, template).await?;
     let template_content = templates::content(template)?;
+    let assets = if pass_images.is_empty() {
+        templates::assets(app, template).await?
+    } else {
+        let mut merged = images::load(app, &template_content.image_blobs).await?;
+        merged.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
+        std::sync::Arc::new(images::assets_for(&merged)?)
+    };
     let id = PassIdentity {
         pass_type_id,
         team_id: identity.team_id(),
@@ -233,6 +254,12 @@ pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) 
 
 /// Applies an update; returns the receipt (`ticketId`).
 pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
+    let mut request = request;
+    let mut problems = Vec::new();
+    let image_inputs = take_image_headers(&mut request.headers, &mut problems);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
     let tags = request.tags.clone();
     if let Some(tags) = &tags {
         check_tags(tags)?;
@@ -245,7 +272,8 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
         Some(_) => return Err(ServiceError::invalid("action", "must be deactivate or reactivate")),
     };
     let now = app.now();
-    change(app, id, tags, |content, _| {
+    let new_images = images::resolve(app, image_inputs).await?.png;
+    change(app, id, tags, new_images, |content, _| {
         let changes = content_of(&request);
         content.headers.extend(changes.headers);
         content.fields.extend(request.fields);
@@ -301,7 +329,7 @@ pub async fn add_locations(
         ids.push(app.store.allocate_id(Sequence::Location).await?);
     }
     let added = locations.len();
-    let content = change(app, id, None, move |content, template| {
+    let content = change(app, id, None, BTreeMap::new(), move |content, template| {
         let mut all = content.locations.take().unwrap_or_else(|| template.locations.clone());
         all.extend(locations);
         let mut spare = ids.into_iter();
@@ -322,7 +350,7 @@ pub async fn add_locations(
 
 /// Removes one location (by its `passLocationId`); returns the pass's remaining locations.
 pub async fn delete_location(app: &App, id: u64, location_id: u64) -> Result<Vec<(u64, LocationSpec)>, ServiceError> {
-    let content = change(app, id, None, move |content, _| {
+    let content = change(app, id, None, BTreeMap::new(), move |content, _| {
         let index =
             content.location_ids.iter().position(|l| *l == location_id).ok_or(ServiceError::NotFound("location"))?;
         content.location_ids.remove(index);
@@ -341,6 +369,7 @@ async fn change(
     app: &App,
     id: u64,
     tags: Option<Vec<String>>,
+    new_images: BTreeMap<String, Vec<u8>>,
     edit: impl FnOnce(&mut PassContent, &TemplateContent) -> Result<(), ServiceError>,
 ) -> Result<PassContent, ServiceError> {
     let PassRecord { pass, template, .. } = get(app, id).await?;
@@ -352,8 +381,21 @@ async fn change(
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let pkpass =
-        sign(app, &template, &content, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await?;
+    let mut pass_images = images::load(app, &content.image_blobs).await?;
+    pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
+    let pkpass = sign(
+        app,
+        &template,
+        &content,
+        &pass_images,
+        &pass.pass_type_id,
+        &pass.serial_number,
+        &pass.authentication_token,
+    )
+    .await?;
+    if !new_images.is_empty() {
+        content.image_blobs.extend(images::store(app, new_images).await?);
+    }
     let update = PassUpdate {
         id,
         expected_version: pass.version,
@@ -383,8 +425,17 @@ pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError>
     }
     let content: PassContent =
         serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let bytes =
-        sign(app, &template, &content, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await?;
+    let pass_images = images::load(app, &content.image_blobs).await?;
+    let bytes = sign(
+        app,
+        &template,
+        &content,
+        &pass_images,
+        &pass.pass_type_id,
+        &pass.serial_number,
+        &pass.authentication_token,
+    )
+    .await?;
     app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
     Ok((pass, bytes))
 }

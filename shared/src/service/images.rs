@@ -1,0 +1,126 @@
+//! Images named by header values (`icon_image`, `logo_image_2x`, …), for templates and for
+//! passes that override their template's images: inline `data:image/png;base64` values or
+//! https URLs (fetched once), stored in Blobs under keys that are never reused.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::Value;
+
+use super::error::{FieldProblem, ServiceError};
+use super::render::image_file;
+use crate::app::App;
+use crate::model::template::FieldSpec;
+use crate::pkpass::PassAssets;
+use crate::pkpass::files::PNG_SIGNATURE;
+use crate::pkpass::png::solid_png;
+
+pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+
+/// Image headers taken out of a request, not yet fetched.
+#[derive(Debug, Default)]
+pub struct ImageInputs {
+    inline: BTreeMap<String, Vec<u8>>,
+    urls: BTreeMap<String, String>,
+}
+
+/// Images ready to store: header → PNG bytes, and where fetched ones came from.
+#[derive(Debug, Default)]
+pub struct Images {
+    pub png: BTreeMap<String, Vec<u8>>,
+    pub sources: BTreeMap<String, String>,
+}
+
+/// Takes the image headers out of `headers`, decoding inline ones; problems name the header.
+pub fn take_image_headers(headers: &mut BTreeMap<String, FieldSpec>, problems: &mut Vec<FieldProblem>) -> ImageInputs {
+    let mut inputs = ImageInputs::default();
+    let names: Vec<String> = headers.keys().filter(|h| image_file(h).is_some()).cloned().collect();
+    for header in names {
+        let Some(spec) = headers.remove(&header) else { continue };
+        let field = format!("headers.{header}.value");
+        match spec.value.as_ref().and_then(Value::as_str) {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                inputs.urls.insert(header, url.to_string());
+            }
+            Some(value) => match decode_image(value) {
+                Ok(png) => {
+                    inputs.inline.insert(header, png);
+                }
+                Err(message) => problems.push(FieldProblem::new(field, message)),
+            },
+            None => {
+                problems.push(FieldProblem::new(field, "is required (an https URL or a data:image/png;base64 URL)"))
+            }
+        }
+    }
+    inputs
+}
+
+/// Fetches the URL images (once; afterwards they are stored like inline ones).
+pub async fn resolve(app: &App, inputs: ImageInputs) -> Result<Images, ServiceError> {
+    let mut images = Images { png: inputs.inline, sources: BTreeMap::new() };
+    let mut problems = Vec::new();
+    for (header, url) in inputs.urls {
+        match app.images.fetch_png(&url).await {
+            Ok(png) => {
+                images.png.insert(header.clone(), png);
+                images.sources.insert(header, url);
+            }
+            Err(reason) => problems.push(FieldProblem::new(format!("headers.{header}.value"), reason)),
+        }
+    }
+    if problems.is_empty() { Ok(images) } else { Err(ServiceError::Invalid(problems)) }
+}
+
+/// Stores images under a fresh prefix, so a cached .pkpass of an older version never points
+/// at changed bytes; returns header → blob key.
+pub async fn store(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<BTreeMap<String, String>, ServiceError> {
+    let unique = uuid::Uuid::new_v4().simple();
+    let mut keys = BTreeMap::new();
+    for (header, bytes) in png {
+        let file = image_file(&header).unwrap_or_else(|| format!("{header}.png"));
+        let key = format!("images/{unique}/{file}");
+        app.blobs.put(&key, bytes, "image/png").await?;
+        keys.insert(header, key);
+    }
+    Ok(keys)
+}
+
+/// Loads stored images back: header → PNG bytes.
+pub async fn load(app: &App, keys: &BTreeMap<String, String>) -> Result<BTreeMap<String, Vec<u8>>, ServiceError> {
+    let mut images = BTreeMap::new();
+    for (header, key) in keys {
+        let blob =
+            app.blobs.get(key).await?.ok_or_else(|| ServiceError::Internal(format!("image {key} is missing")))?;
+        images.insert(header.clone(), blob.bytes);
+    }
+    Ok(images)
+}
+
+/// A pass bundle's static files from images by header; a plain icon when none is given.
+pub fn assets_for(images: &BTreeMap<String, Vec<u8>>) -> Result<PassAssets, ServiceError> {
+    let mut files: Vec<(String, Vec<u8>)> =
+        images.iter().filter_map(|(header, png)| image_file(header).map(|file| (file, png.clone()))).collect();
+    if !files.iter().any(|(f, _)| f.starts_with("icon")) {
+        files.push(("icon.png".into(), solid_png(58, 58, [60, 65, 76])));
+    }
+    PassAssets::new(files).map_err(|issues| {
+        ServiceError::Invalid(
+            issues.into_iter().map(|i| FieldProblem::new(format!("headers ({})", i.path), i.reason)).collect(),
+        )
+    })
+}
+
+/// Decodes a `data:image/png;base64,…` value into PNG bytes.
+fn decode_image(value: &str) -> Result<Vec<u8>, String> {
+    let data =
+        value.strip_prefix("data:image/png;base64,").ok_or("must be an https URL or a data:image/png;base64 URL")?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data.trim()).map_err(|_| "is not valid base64")?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(format!("is larger than {} KiB", MAX_IMAGE_BYTES / 1024));
+    }
+    if !bytes.starts_with(&PNG_SIGNATURE) {
+        return Err("is not a PNG image".into());
+    }
+    Ok(bytes)
+}
