@@ -19,10 +19,15 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, api_key: Option<&str>) -> Server {
+        Server::start_with(data_dir, api_key, &[])
+    }
+
+    fn start_with(data_dir: &Path, api_key: Option<&str>, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
         command.arg("serve").env("TESSERA_DATA_DIR", data_dir).env("PORT", port.to_string()).env("NO_COLOR", "1");
         command.env_remove("TESSERA_API_KEY").env_remove("TESSERA_PUBLIC_URL").env_remove("TESSERA_BACKEND");
+        command.envs(env.iter().copied());
         if let Some(key) = api_key {
             command.env("TESSERA_API_KEY", key);
         }
@@ -138,4 +143,63 @@ async fn logs_name_routes_not_tokens_or_secrets() {
     assert!(output.contains("/v1/download/pass/{token}"), "the route pattern is logged: {output}");
     assert!(!output.contains(&token), "the link token never reaches the logs");
     assert!(!output.contains("ops-secret"), "the API secret never reaches the logs");
+}
+
+#[tokio::test]
+async fn serve_runs_on_the_aws_backend_from_the_standard_environment() {
+    let endpoint = tessera_tests::moto::endpoint();
+    let names = tessera_tests::moto::unique_resources();
+    let aws = [
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("TESSERA_TABLE", names.table.as_str()),
+        ("TESSERA_BUCKET", names.bucket.as_str()),
+        ("TESSERA_SECRET_PREFIX", names.secret_prefix.as_str()),
+    ];
+    let data = tempfile::tempdir().unwrap();
+    let bootstrap = Command::new(env!("CARGO_BIN_EXE_tessera")).args(["aws", "bootstrap"]).envs(aws).output().unwrap();
+    assert!(bootstrap.status.success(), "{}", String::from_utf8_lossy(&bootstrap.stderr));
+    let key = "aws:aws-secret-0123456789abcdef";
+    let mut env = aws.to_vec();
+    env.push(("TESSERA_BACKEND", "aws"));
+    let server = Server::start_with(data.path(), Some(key), &env);
+    let template = json!({"name": "Coupons", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example",
+        "fields": {"Offer": {"fieldType": "primary", "label": "OFFER", "value": "10%"}}});
+    let created = call(&server.base, key, reqwest::Method::POST, "/v1/template", Some(template)).await;
+    assert_eq!(created.status(), 200);
+    let created: Value = created.json().await.unwrap();
+    let refused =
+        call(&server.base, key, reqwest::Method::POST, &format!("/v1/pass/{}", created["id"]), Some(json!({}))).await;
+    let refused: Value = refused.json().await.unwrap();
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("no signing identity is configured"),
+        "in AWS there is no development PKI to fall back on: {refused}"
+    );
+    let identity =
+        tessera_tests::make_openssl_identity(&data.path().join("id"), "pass.dev.tessera.example", "TESSERA001");
+    let import = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["keys", "import", "--backend", "aws", "--pass-type-id", "pass.dev.tessera.example"])
+        .arg(&identity)
+        .envs(aws)
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let pass =
+        call(&server.base, key, reqwest::Method::POST, &format!("/v1/pass/{}", created["id"]), Some(json!({}))).await;
+    assert_eq!(pass.status(), 200);
+    let pass: Value = pass.json().await.unwrap();
+    let download =
+        call(&server.base, key, reqwest::Method::GET, &format!("/v1/pass/{}/download", pass["id"]), None).await;
+    assert_eq!(download.headers()["content-type"], "application/vnd.apple.pkpass");
+    let (status, _) = server.stop();
+    assert!(status.success());
+    // The data really went to AWS: the template is in the table.
+    let store = tessera::aws::DynamoStore::new(tessera_tests::moto::clients().await.dynamodb, &names.table);
+    use tessera::ports::Store;
+    assert_eq!(store.get_template(created["id"].as_u64().unwrap()).await.unwrap().unwrap().name, "Coupons");
 }
