@@ -225,6 +225,22 @@ async fn sign(
     }
 }
 
+/// Signs an existing pass with the identifiers it already has.
+async fn sign_existing(
+    app: &App,
+    template: &Template,
+    pass: &Pass,
+    content: &PassContent,
+    pass_images: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>, ServiceError> {
+    sign(app, template, content, pass_images, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await
+}
+
+/// A pass's content (its overrides of the template), as stored in its body.
+pub fn content(pass: &Pass) -> Result<PassContent, ServiceError> {
+    serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(format!("pass {} body: {e}", pass.id)))
+}
+
 /// The blob of a pass's .pkpass for the current versions of the pass and its template.
 fn pkpass_key(pass: &Pass, template: &Template) -> String {
     format!("passes/{}/p{}-t{}.pkpass", pass.id, pass.version, template.version)
@@ -318,7 +334,7 @@ pub async fn add_locations(
         return Err(ServiceError::invalid("locations", "must hold at least one location"));
     }
     let PassRecord { pass, template, .. } = get(app, id).await?;
-    let current: PassContent = serde_json::from_value(pass.body).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let current = content(&pass)?;
     let shown = current
         .locations
         .as_ref()
@@ -374,8 +390,7 @@ async fn change(
 ) -> Result<PassContent, ServiceError> {
     let PassRecord { pass, template, .. } = get(app, id).await?;
     let template_content = templates::content(&template)?;
-    let mut content: PassContent =
-        serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let mut content = content(&pass)?;
     edit(&mut content, &template_content)?;
     let problems = check_overrides(&template_content, &content);
     if !problems.is_empty() {
@@ -383,16 +398,7 @@ async fn change(
     }
     let mut pass_images = images::load(app, &content.image_blobs).await?;
     pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-    let pkpass = sign(
-        app,
-        &template,
-        &content,
-        &pass_images,
-        &pass.pass_type_id,
-        &pass.serial_number,
-        &pass.authentication_token,
-    )
-    .await?;
+    let pkpass = sign_existing(app, &template, &pass, &content, &pass_images).await?;
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
     }
@@ -423,19 +429,9 @@ pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError>
     if let Some(blob) = app.blobs.get(&key).await? {
         return Ok((pass, blob.bytes));
     }
-    let content: PassContent =
-        serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let content = content(&pass)?;
     let pass_images = images::load(app, &content.image_blobs).await?;
-    let bytes = sign(
-        app,
-        &template,
-        &content,
-        &pass_images,
-        &pass.pass_type_id,
-        &pass.serial_number,
-        &pass.authentication_token,
-    )
-    .await?;
+    let bytes = sign_existing(app, &template, &pass, &content, &pass_images).await?;
     app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
     Ok((pass, bytes))
 }

@@ -7,7 +7,7 @@ use super::passes::PassRecord;
 use super::templates;
 use crate::model::date::{format_millis, parse_wallet_date};
 use crate::model::records::{InstallStatus, LinkKind, PublicLink, Template};
-use crate::model::template::{FieldSpec, PassContent};
+use crate::model::template::FieldSpec;
 
 pub fn template(t: &Template) -> Result<Value, ServiceError> {
     let content = templates::content(t)?;
@@ -89,8 +89,7 @@ pub fn pass_status(record: &PassRecord, now: i64) -> &'static str {
 /// A pass in full: identifiers, status, and its headers and fields merged with the template's.
 pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> Result<Value, ServiceError> {
     let mut out = pass_summary(base, record, now);
-    let content: PassContent =
-        serde_json::from_value(record.pass.body.clone()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let content = super::passes::content(&record.pass)?;
     let template = templates::content(&record.template)?;
     let merge = |template: &std::collections::BTreeMap<String, FieldSpec>,
                  pass: &std::collections::BTreeMap<String, FieldSpec>,
