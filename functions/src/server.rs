@@ -41,7 +41,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::fut
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-async fn answer(app: &App, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+async fn answer(app: &Arc<App>, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let method = request.method().clone();
     let (parts, body) = request.into_parts();
@@ -50,7 +50,21 @@ async fn answer(app: &App, request: Request<Incoming>, peer: SocketAddr) -> Resp
         Ok(collected) => {
             let bytes = collected.to_bytes();
             let body = if bytes.is_empty() { Body::Empty } else { Body::Binary(bytes.to_vec()) };
-            dispatch(app, Request::from_parts(parts, body)).await
+            let request = Request::from_parts(parts, body);
+            // Its own task, so that a bug that panics answers 500 instead of dropping the connection.
+            let app = app.clone();
+            match tokio::spawn(async move { dispatch(&app, request).await }).await {
+                Ok(answered) => answered,
+                Err(e) => {
+                    tracing::error!(panic = %e, "a handler panicked");
+                    let error = ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "something went wrong on our side; it has been logged",
+                    );
+                    (error.into_response(), None)
+                }
+            }
         }
         Err(_) => (
             ApiError::new(

@@ -201,6 +201,15 @@ async fn invalid_templates_name_the_field_and_create_nothing() {
             json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": 95, "longitude": 4.9}]}),
             "locations[0].latitude",
         ),
+        // Found in review: these used to slice the string at byte 1 and panic.
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "fields": {"A": {"fieldType": "secondary", "value": "1", "textAlignment": ""}}}),
+            "fields.A",
+        ),
+        (
+            json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "fields": {"A": {"fieldType": "secondary", "value": "1", "textAlignment": "éast"}}}),
+            "fields.A",
+        ),
         // Found by schemathesis: a non-numeric altitude used to be dropped silently.
         (
             json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "locations": [{"latitude": 5, "longitude": 4.9, "altitude": {}}]}),

@@ -280,10 +280,15 @@ fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
         (Value::String(s), true) => s.trim().parse::<f64>().map(|n| json!(n)).unwrap_or(v),
         _ => v,
     });
-    let alignment = spec
-        .text_alignment
-        .as_deref()
-        .map(|a| if a.starts_with("PK") { a.to_string() } else { format!("PK{}{}", a[..1].to_uppercase(), &a[1..]) });
+    let alignment = spec.text_alignment.as_deref().map(|a| {
+        if a.starts_with("PK") {
+            return a.to_string();
+        }
+        // Airship writes `textAlignmentRight`; Wallet wants `PKTextAlignmentRight`.
+        let mut chars = a.chars();
+        let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        format!("PK{first}{}", chars.as_str())
+    });
     // Airship templates mark every field "natural"; Wallet refuses alignment on primary and back fields.
     let alignment = alignment
         .filter(|a| !(matches!(group, FieldGroup::Primary | FieldGroup::Back) && a == "PKTextAlignmentNatural"));
