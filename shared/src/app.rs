@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::embedded::{FileBlobs, FileSecrets, SqliteStore};
+use crate::embedded::{FileBlobs, FileSecrets, RecordingPusher, SqliteStore};
 use crate::pkpass::PassAssets;
-use crate::ports::{Blobs, Clock, Secrets, Store, StoreError, SystemClock};
+use crate::ports::{Blobs, Clock, Pusher, Secrets, Store, StoreError, SystemClock};
 use crate::service::identities::IdentityCache;
 use crate::service::image_fetch::{FetchPolicy, ImageFetcher};
+use crate::service::push::Dispatcher;
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -45,6 +46,8 @@ pub struct App {
     pub config: AppConfig,
     pub identities: IdentityCache,
     pub images: ImageFetcher,
+    /// Tells registered devices about changes (in the background).
+    pub dispatcher: Dispatcher,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -59,7 +62,8 @@ impl App {
     ) -> App {
         let identities = IdentityCache::new(secrets.clone(), config.dev_pki_dir.clone());
         let images = ImageFetcher::new(config.image_fetch.clone());
-        App { store, blobs, secrets, clock, config, identities, images, assets: Mutex::new(HashMap::new()) }
+        let dispatcher = Dispatcher::new(store.clone(), Arc::new(RecordingPusher::new()), clock.clone());
+        App { store, blobs, secrets, clock, config, identities, images, dispatcher, assets: Mutex::new(HashMap::new()) }
     }
 
     /// Everything on local disk under `data_dir`: SQLite, blob files, identity folders, and
@@ -74,6 +78,12 @@ impl App {
             Arc::new(SystemClock),
             config,
         ))
+    }
+
+    /// Sends change notifications through `pusher` (the default records them only).
+    pub fn with_pusher(mut self, pusher: Arc<dyn Pusher>) -> App {
+        self.dispatcher = Dispatcher::new(self.store.clone(), pusher, self.clock.clone());
+        self
     }
 
     pub(crate) fn cached_assets(&self, template_id: u64, version: u64) -> Option<Arc<PassAssets>> {

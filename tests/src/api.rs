@@ -18,6 +18,8 @@ pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub app: Arc<App>,
+    /// What the server would have pushed to APNs.
+    pub pusher: Arc<tessera::embedded::RecordingPusher>,
     pub data_dir: Option<tempfile::TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -67,12 +69,13 @@ impl TestServer {
         data_dir: Option<tempfile::TempDir>,
     ) -> TestServer {
         ensure_initial_key(&app, Some(&format!("{KEY_ID}:{SECRET}"))).await.unwrap();
-        let app = Arc::new(app);
+        let pusher = Arc::new(tessera::embedded::RecordingPusher::new());
+        let app = Arc::new(app.with_pusher(pusher.clone()));
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(tessera_functions::server::serve(listener, app.clone(), async move {
             let _ = rx.await;
         }));
-        TestServer { base, client: Client::new(), app, data_dir, shutdown: Some(tx) }
+        TestServer { base, client: Client::new(), app, pusher, data_dir, shutdown: Some(tx) }
     }
 
     /// A management API request with the test key and `Api-Revision: 1.2`.

@@ -168,5 +168,6 @@ pub fn export_p12(identity_dir: &Path, password: &str, legacy: bool) -> PathBuf 
 pub mod api;
 pub mod api_flows;
 pub mod conformance;
+pub mod device_flows;
 pub mod image_host;
 pub mod moto;

@@ -5,10 +5,12 @@ pub mod dev_pki;
 pub mod file_blobs;
 pub mod file_secrets;
 pub mod pass_folder;
+pub mod recording_pusher;
 pub mod sqlite_store;
 
 pub use dev_pki::{DevPki, DevPkiError, load_identity_dir};
 pub use file_blobs::FileBlobs;
 pub use file_secrets::FileSecrets;
 pub use pass_folder::{FolderError, PassFolder, read_pass_folder};
+pub use recording_pusher::RecordingPusher;
 pub use sqlite_store::SqliteStore;

@@ -3,7 +3,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, openapi, passes, public, templates};
+use super::handlers::{adaptive, devices, openapi, passes, public, templates};
 use super::{Access, Route};
 
 macro_rules! route {
@@ -41,6 +41,12 @@ pub static ROUTES: &[Route] = &[
     route!("create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create),
     route!("list_adaptive_link_passes", GET "/v1/links/adaptive/{adaptiveLinkId}/passes", ApiKey, adaptive::passes),
     route!("open_adaptive_link", GET "/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}", Public, adaptive::open),
+    // Apple's pass web service (and Android wallets speaking it).
+    route!("register_device", POST "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}", Public, devices::register),
+    route!("unregister_device", DELETE "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}", Public, devices::unregister),
+    route!("updated_serials", GET "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}", Public, devices::updated_serials),
+    route!("latest_pass", GET "/v1/passes/{passTypeIdentifier}/{serialNumber}", Public, devices::latest_pass),
+    route!("device_log", POST "/v1/log", Public, devices::log),
     route!("public_download", GET "/v1/download/pass/{token}", Public, public::download),
     route!("open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic),
 ];

@@ -114,6 +114,25 @@ pub fn format_millis(millis: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", millis.rem_euclid(1000))
 }
 
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) for Last-Modified.
+pub fn format_http_date(unix_seconds: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil_from_unix(unix_seconds);
+    let weekday = WEEKDAYS[unix_seconds.div_euclid(86_400).rem_euclid(7) as usize];
+    format!("{weekday}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT", MONTHS[(mo - 1) as usize])
+}
+
+/// Parses an HTTP date as `format_http_date` writes it (the form HTTP requires senders use).
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let month = MONTHS.iter().position(|m| m == month)? + 1;
+    let iso = format!("{year}-{month:02}-{day:0>2}T{time}Z");
+    parse_wallet_date(&iso).ok().map(|d| d.unix_seconds)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -141,6 +160,14 @@ mod tests {
         let t = parse_wallet_date("2031-12-31T23:59:58Z").unwrap().unix_seconds;
         assert_eq!(civil_from_unix(t), (2031, 12, 31, 23, 59, 58));
         assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
+    }
+
+    #[test]
+    fn http_dates_round_trip() {
+        assert_eq!(format_http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("garbage"), None);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 
 pub mod blobs;
 pub mod clock;
+pub mod pusher;
 pub mod secrets;
 pub mod store;
 
 pub use blobs::{Blob, BlobError, Blobs};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use pusher::{PushOutcome, Pusher};
 pub use secrets::{SecretError, Secrets, StoredIdentity};
 pub use store::{Store, StoreError};

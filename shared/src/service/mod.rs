@@ -8,6 +8,7 @@ pub mod image_fetch;
 pub mod images;
 pub mod links;
 pub mod passes;
+pub mod push;
 pub mod render;
 pub mod templates;
 pub mod views;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::error::ServiceError;
 use super::images::{self, take_image_headers};
+use super::push::Change;
 use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
 use super::templates;
 use crate::app::App;
@@ -225,6 +226,12 @@ async fn sign(
     }
 }
 
+/// When a change made now happens, for Wallet: at least a second after the previous one, so
+/// that `Last-Modified` (whole seconds) tells every change apart.
+pub fn next_change_time(now: Millis, previous: Millis) -> Millis {
+    now.max(previous + 1000)
+}
+
 /// Signs an existing pass with the identifiers it already has.
 async fn sign_existing(
     app: &App,
@@ -407,10 +414,11 @@ async fn change(
         expected_version: pass.version,
         tags: tags.unwrap_or_else(|| pass.tags.clone()),
         body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
-        updated_at: app.now().max(pass.updated_at + 1),
+        updated_at: next_change_time(app.now(), pass.updated_at),
     };
     let updated = app.store.update_pass(&update).await?;
     app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
+    app.dispatcher.spawn(Change::Pass(id));
     Ok(content)
 }
 

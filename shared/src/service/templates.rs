@@ -164,10 +164,13 @@ pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Temp
         name: checked.name,
         pass_type_id: checked.pass_type_id,
         body: serde_json::to_value(&checked.content).map_err(|e| ServiceError::Internal(e.to_string()))?,
-        updated_at: app.now().max(current.updated_at + 1),
+        updated_at: super::passes::next_change_time(app.now(), current.updated_at),
         ..current.clone()
     };
-    Ok(app.store.update_template(&updated, current.version).await?)
+    let saved = app.store.update_template(&updated, current.version).await?;
+    // Every pass of the template changed: one dispatch reaches all their devices.
+    app.dispatcher.spawn(super::push::Change::Template(id));
+    Ok(saved)
 }
 
 /// Deletes the template and every pass made from it.

@@ -1,0 +1,111 @@
+//! The push dispatcher: after a pass (or a template, reaching all its passes) changes, tell
+//! every registered device. Dead tokens lose their registration; throttling and server
+//! errors are retried with backoff, a bounded number of times. Locally it runs in-process,
+//! after the write commits, in the background so API calls never wait on APNs.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::model::records::Registration;
+use crate::ports::pusher::{PushOutcome, Pusher, token_fingerprint};
+use crate::ports::{Clock, Store};
+
+pub const MAX_ATTEMPTS: u32 = 4;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Pass(u64),
+    Template(u64),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub delivered: usize,
+    pub dead_tokens_removed: usize,
+    pub failed: usize,
+}
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    store: Arc<dyn Store>,
+    pusher: Arc<dyn Pusher>,
+    clock: Arc<dyn Clock>,
+    retry_base: Duration,
+}
+
+impl Dispatcher {
+    pub fn new(store: Arc<dyn Store>, pusher: Arc<dyn Pusher>, clock: Arc<dyn Clock>) -> Dispatcher {
+        Dispatcher { store, pusher, clock, retry_base: Duration::from_millis(200) }
+    }
+
+    /// Runs a dispatch in the background; failures are logged.
+    pub fn spawn(&self, change: Change) {
+        let dispatcher = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = dispatcher.dispatch(change).await {
+                tracing::error!(?change, error = %e, "push dispatch failed");
+            }
+        });
+    }
+
+    pub async fn dispatch(&self, change: Change) -> Result<DispatchReport, crate::ports::StoreError> {
+        let registrations = match change {
+            Change::Pass(id) => self.store.registrations_for_pass(id).await?,
+            Change::Template(id) => self.store.registrations_for_template(id).await?,
+        };
+        let mut report = DispatchReport::default();
+        // One push per device and pass type: Wallet then asks for every changed serial.
+        let mut seen = HashSet::new();
+        for registration in registrations {
+            if !seen.insert((registration.push_token.clone(), registration.pass_type_id.clone())) {
+                continue;
+            }
+            match self.push_with_retry(&registration).await {
+                PushOutcome::Delivered => report.delivered += 1,
+                PushOutcome::DeadToken => {
+                    self.remove_dead(&registration).await?;
+                    report.dead_tokens_removed += 1;
+                }
+                PushOutcome::RetryLater | PushOutcome::Failed(_) => report.failed += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    async fn push_with_retry(&self, registration: &Registration) -> PushOutcome {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.pusher.push(&registration.push_token, &registration.pass_type_id).await;
+            match outcome {
+                PushOutcome::RetryLater if attempt < MAX_ATTEMPTS => {
+                    tokio::time::sleep(self.retry_base * 2u32.pow(attempt - 1)).await;
+                }
+                PushOutcome::Failed(ref reason) => {
+                    tracing::warn!(token = %token_fingerprint(&registration.push_token), %reason, "push failed");
+                    return outcome;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A dead token dies for every pass it was registered for on that device and pass type.
+    async fn remove_dead(&self, dead: &Registration) -> Result<(), crate::ports::StoreError> {
+        tracing::info!(token = %token_fingerprint(&dead.push_token), "removing registrations of a dead push token");
+        let now = self.clock.now();
+        let updated = self.store.updated_serials(&dead.device_library_id, &dead.pass_type_id, None).await?;
+        for serial in updated.serial_numbers {
+            self.store.unregister_device(&dead.device_library_id, &dead.pass_type_id, &serial, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Shorter retry waits, for tests.
+    pub fn with_retry_base(mut self, base: Duration) -> Dispatcher {
+        self.retry_base = base;
+        self
+    }
+}

@@ -1,0 +1,189 @@
+//! Apple's pass web service and update pushes, through HTTP.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tessera::ports::PushOutcome;
+use tessera_tests::api::{TestServer, event_template, expect_json};
+use tessera_tests::device_flows::{Device, pass_life_on_a_device, pushes};
+
+#[tokio::test]
+async fn pass_life_on_embedded() {
+    let server = TestServer::embedded().await;
+    pass_life_on_a_device(&server, &server.pusher).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pass_life_on_aws() {
+    let server = TestServer::aws().await;
+    pass_life_on_a_device(&server, &server.pusher).await;
+}
+
+async fn one_pass(server: &TestServer) -> (u64, u64, String, String) {
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({})).await;
+    let id = pass["id"].as_u64().unwrap();
+    let signed = tessera_tests::api_flows::download(server, &format!("/v1/pass/{id}/download")).await;
+    (
+        template_id,
+        id,
+        pass["serialNumber"].as_str().unwrap().to_string(),
+        signed["authenticationToken"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn wrong_or_missing_tokens_get_401_everywhere() {
+    let server = TestServer::embedded().await;
+    let (_, _, serial, token) = one_pass(&server).await;
+    let device = Device { server: &server, id: "dev-1".into(), push_token: "push-1".into() };
+    let ptid = "pass.dev.tessera.example";
+    let registration = format!("/v1/devices/dev-1/registrations/{ptid}/{serial}");
+    let unknown = format!("/v1/devices/dev-1/registrations/{ptid}/no-such-serial");
+    let body = json!({"pushToken": "push-1"});
+    let wrong = format!("{}x", &token[..token.len() - 1]);
+    for auth in [None, Some(wrong.as_str()), Some("")] {
+        assert_eq!(device.call(Method::POST, &registration, auth).json(&body).send().await.unwrap().status(), 401);
+        assert_eq!(device.call(Method::DELETE, &registration, auth).send().await.unwrap().status(), 401);
+        assert_eq!(
+            device.call(Method::GET, &format!("/v1/passes/{ptid}/{serial}"), auth).send().await.unwrap().status(),
+            401
+        );
+    }
+    // An unknown serial looks exactly like a wrong token.
+    assert_eq!(device.call(Method::POST, &unknown, Some(&token)).json(&body).send().await.unwrap().status(), 401);
+    assert_eq!(
+        device
+            .call(Method::GET, &format!("/v1/passes/{ptid}/no-such-serial"), Some(&token))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let basic = server
+        .anonymous(Method::GET, &format!("/v1/passes/{ptid}/{serial}"))
+        .header("Authorization", format!("Basic {token}"));
+    assert_eq!(basic.send().await.unwrap().status(), 401);
+    // Android wallets speak the same protocol with their own scheme.
+    let android = server
+        .anonymous(Method::POST, &registration)
+        .header("Authorization", format!("AndroidPass {token}"))
+        .json(&body);
+    assert_eq!(android.send().await.unwrap().status(), 201);
+    let pass = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(pass["passes"][0]["platform"], "android");
+    let no_token = device
+        .call(Method::POST, &format!("/v1/devices/dev-2/registrations/{ptid}/{serial}"), Some(&token))
+        .json(&json!({"pushToken": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), 400);
+}
+
+#[tokio::test]
+async fn dead_tokens_are_unregistered_and_throttling_is_retried() {
+    let server = TestServer::embedded().await;
+    let (_, id, serial, token) = one_pass(&server).await;
+    let ptid = "pass.dev.tessera.example";
+    for (device, push) in [("dev-dead", "push-dead"), ("dev-slow", "push-slow")] {
+        let path = format!("/v1/devices/{device}/registrations/{ptid}/{serial}");
+        let response = server
+            .anonymous(Method::POST, &path)
+            .header("Authorization", format!("ApplePass {token}"))
+            .json(&json!({"pushToken": push}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    server.pusher.script("push-dead", vec![PushOutcome::DeadToken]);
+    server.pusher.script("push-slow", vec![PushOutcome::RetryLater, PushOutcome::Delivered]);
+    expect_json(
+        server
+            .api(Method::PUT, &format!("/v1/pass/{id}"))
+            .json(&json!({"fields": {"Seat": {"value": "1"}}}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let sent = pushes(&server.pusher, 3).await;
+    let to = |token: &str| sent.iter().filter(|p| p.push_token == token).count();
+    assert_eq!((to("push-dead"), to("push-slow")), (1, 2), "a dead token is not retried; a throttled one is");
+    for _ in 0..50 {
+        if server.app.store.registrations_for_pass(id).await.unwrap().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let left: Vec<String> =
+        server.app.store.registrations_for_pass(id).await.unwrap().into_iter().map(|r| r.device_library_id).collect();
+    assert_eq!(left, ["dev-slow"], "the dead token's registration is gone");
+}
+
+#[tokio::test]
+async fn a_template_update_reaches_the_devices_of_all_its_passes() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let ptid = "pass.dev.tessera.example";
+    let mut serials = Vec::new();
+    for n in 0..3 {
+        let pass = server.create_pass(template_id, &json!({})).await;
+        let signed = tessera_tests::api_flows::download(&server, &format!("/v1/pass/{}/download", pass["id"])).await;
+        let serial = pass["serialNumber"].as_str().unwrap().to_string();
+        let path = format!("/v1/devices/dev-{n}/registrations/{ptid}/{serial}");
+        let auth = format!("ApplePass {}", signed["authenticationToken"].as_str().unwrap());
+        server
+            .anonymous(Method::POST, &path)
+            .header("Authorization", auth)
+            .json(&json!({"pushToken": format!("push-{n}")}))
+            .send()
+            .await
+            .unwrap();
+        serials.push(serial);
+    }
+    let tag = expect_json(
+        server.anonymous(Method::GET, &format!("/v1/devices/dev-0/registrations/{ptid}")).send().await.unwrap(),
+        200,
+    )
+    .await["lastUpdated"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut changed = event_template();
+    changed["fields"]["Event"]["value"] = json!("The Tour (moved to Friday)");
+    expect_json(
+        server.api(Method::PUT, &format!("/v1/template/{template_id}")).json(&changed).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let sent = pushes(&server.pusher, 3).await;
+    let mut tokens: Vec<&str> = sent.iter().map(|p| p.push_token.as_str()).collect();
+    tokens.sort();
+    assert_eq!(tokens, ["push-0", "push-1", "push-2"]);
+    let listed = expect_json(
+        server
+            .anonymous(Method::GET, &format!("/v1/devices/dev-0/registrations/{ptid}?passesUpdatedSince={tag}"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(listed["serialNumbers"], json!([serials[0]]), "the template change counts as a change of the pass");
+}
+
+#[tokio::test]
+async fn wallet_logs_are_accepted() {
+    let server = TestServer::embedded().await;
+    let ok = server
+        .anonymous(Method::POST, "/v1/log")
+        .json(&json!({"logs": ["[2026-11-24] Web service error for pass.x: 500"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(server.anonymous(Method::POST, "/v1/log").body("not json").send().await.unwrap().status(), 400);
+}
