@@ -26,7 +26,11 @@ impl Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
         command.arg("serve").env("TESSERA_DATA_DIR", data_dir).env("PORT", port.to_string()).env("NO_COLOR", "1");
-        command.env_remove("TESSERA_API_KEY").env_remove("TESSERA_PUBLIC_URL").env_remove("TESSERA_BACKEND");
+        command
+            .env_remove("TESSERA_API_KEY")
+            .env_remove("TESSERA_PUBLIC_URL")
+            .env_remove("TESSERA_BACKEND")
+            .env_remove("TESSERA_PUSHER");
         command.envs(env.iter().copied());
         if let Some(key) = api_key {
             command.env("TESSERA_API_KEY", key);
@@ -167,6 +171,8 @@ async fn serve_runs_on_the_aws_backend_from_the_standard_environment() {
     let key = "aws:aws-secret-0123456789abcdef";
     let mut env = aws.to_vec();
     env.push(("TESSERA_BACKEND", "aws"));
+    // No network to Apple here: record pushes instead of sending them.
+    env.push(("TESSERA_PUSHER", "record"));
     let server = Server::start_with(data.path(), Some(key), &env);
     let template = json!({"name": "Coupons", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example",
         "fields": {"Offer": {"fieldType": "primary", "label": "OFFER", "value": "10%"}}});

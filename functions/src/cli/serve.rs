@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use tessera::app::{App, AppConfig};
+use tessera::aws::apns::{ApnsOptions, ApnsPusher};
 use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
 use tessera::ports::SystemClock;
 use tessera::service::api_keys::ensure_initial_key;
@@ -17,8 +18,19 @@ pub enum Backend {
     Aws,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PusherKind {
+    /// APNs with each pass type's certificate (needs imported identities and network).
+    Apns,
+    /// Record what would be pushed, and log it (no network).
+    Record,
+}
+
 #[derive(Args)]
 pub struct ServeArgs {
+    /// How change notifications go out; default: apns on the aws backend, record on embedded.
+    #[arg(long, value_enum, env = "TESSERA_PUSHER")]
+    pusher: Option<PusherKind>,
     #[arg(long, value_enum, env = "TESSERA_BACKEND", default_value = "embedded")]
     backend: Backend,
     #[arg(long, env = "PORT", default_value_t = 8080)]
@@ -53,6 +65,21 @@ pub async fn run(args: ServeArgs, data_dir: &Path) -> Result<String, Vec<String>
                 Arc::new(SystemClock),
                 config,
             )
+        }
+    };
+    let pusher = args.pusher.unwrap_or(match args.backend {
+        Backend::Aws => PusherKind::Apns,
+        Backend::Embedded => PusherKind::Record,
+    });
+    let app = match pusher {
+        PusherKind::Apns => {
+            let apns = ApnsPusher::new(app.secrets.clone(), ApnsOptions::from_env());
+            println!("Pushes go to APNs (production) with each pass type's certificate");
+            app.with_pusher(Arc::new(apns))
+        }
+        PusherKind::Record => {
+            println!("Pushes are recorded and logged, not sent (TESSERA_PUSHER=apns sends them)");
+            app
         }
     };
     if let Some(created) = ensure_initial_key(&app, args.api_key.as_deref()).await.map_err(|e| vec![e.to_string()])? {

@@ -1,6 +1,7 @@
 //! The AWS adapters of the ports: DynamoDB (`Store`), S3 (`Blobs`), Secrets Manager
 //! (`Secrets`), and `bootstrap` to create the resources for emulators and dev accounts.
 
+pub mod apns;
 pub mod bootstrap;
 pub mod config;
 pub mod dynamo;
