@@ -46,6 +46,7 @@ pub static ROUTES: &[Route] = &[
     route!("unregister_device", DELETE "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}", Public, devices::unregister),
     route!("updated_serials", GET "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}", Public, devices::updated_serials),
     route!("latest_pass", GET "/v1/passes/{passTypeIdentifier}/{serialNumber}", Public, devices::latest_pass),
+    route!("personalize_pass", POST "/v1/passes/{passTypeIdentifier}/{serialNumber}/personalize", Public, devices::personalize),
     route!("device_log", POST "/v1/log", Public, devices::log),
     route!("public_download", GET "/v1/download/pass/{token}", Public, public::download),
     route!("open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic),

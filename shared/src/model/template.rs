@@ -81,6 +81,8 @@ pub struct TemplateContent {
     pub beacons: Vec<BeaconSpec>,
     pub semantics: Option<Value>,
     pub nfc: Option<Value>,
+    /// Rewards enrollment: becomes personalization.json in every pass not yet personalized.
+    pub personalization: Option<Value>,
     /// Stored images: header name (`icon_image`) → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,
@@ -115,6 +117,8 @@ pub struct PassContent {
     /// PassEntry's `nfcEnabled`: the serial number becomes the NFC message.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nfc_enabled: bool,
+    /// What the holder gave when personalizing the pass (Apple's requiredPersonalizationInfo).
+    pub personalization_info: Option<Value>,
     /// Images this pass shows instead of its template's: header name → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,

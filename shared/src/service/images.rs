@@ -97,16 +97,33 @@ pub async fn load(app: &App, keys: &BTreeMap<String, String>) -> Result<BTreeMap
     Ok(images)
 }
 
-/// A pass bundle's static files from images by header; a plain icon when none is given.
-pub fn assets_for(images: &BTreeMap<String, Vec<u8>>) -> Result<PassAssets, ServiceError> {
+/// A pass bundle's static files from images by header (a plain icon when none is given) and
+/// the personalization settings, if the passes can be personalized.
+pub fn assets_for(
+    images: &BTreeMap<String, Vec<u8>>,
+    personalization: Option<&Value>,
+) -> Result<PassAssets, ServiceError> {
     let mut files: Vec<(String, Vec<u8>)> =
         images.iter().filter_map(|(header, png)| image_file(header).map(|file| (file, png.clone()))).collect();
+    if let Some(settings) = personalization {
+        files.push(("personalization.json".into(), settings.to_string().into_bytes()));
+    }
     if !files.iter().any(|(f, _)| f.starts_with("icon")) {
         files.push(("icon.png".into(), solid_png(58, 58, [60, 65, 76])));
     }
     PassAssets::new(files).map_err(|issues| {
+        let field = |path: &str| {
+            if path.starts_with("personalization.json") {
+                "personalization".to_string()
+            } else {
+                format!("headers ({path})")
+            }
+        };
         ServiceError::Invalid(
-            issues.into_iter().map(|i| FieldProblem::new(format!("headers ({})", i.path), i.reason)).collect(),
+            issues
+                .into_iter()
+                .map(|i| FieldProblem::new(field(&i.path), format!("{} ({})", i.reason, i.path)))
+                .collect(),
         )
     })
 }

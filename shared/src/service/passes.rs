@@ -91,6 +91,7 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         message: request.message.clone(),
         deactivated_at: None,
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
+        personalization_info: None,
         image_blobs: std::collections::BTreeMap::new(),
     }
 }
@@ -209,7 +210,13 @@ async fn sign(
     } else {
         let mut merged = images::load(app, &template_content.image_blobs).await?;
         merged.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        std::sync::Arc::new(images::assets_for(&merged)?)
+        std::sync::Arc::new(images::assets_for(&merged, template_content.personalization.as_ref())?)
+    };
+    // Once personalized, the pass no longer offers enrollment.
+    let assets = if content.personalization_info.is_some() {
+        std::sync::Arc::new(assets.without_personalization())
+    } else {
+        assets
     };
     let id = PassIdentity {
         pass_type_id,
@@ -460,4 +467,18 @@ pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, Serv
         items.push(PassRecord { pass, template, link: None });
     }
     Ok(Page { total: page.total, items })
+}
+
+/// Stores what the holder gave when personalizing the pass; the next download comes without
+/// personalization.json. A pass whose template offers no personalization is "not found".
+pub async fn personalize(app: &App, id: u64, info: Value) -> Result<(), ServiceError> {
+    change(app, id, None, BTreeMap::new(), move |content, template| {
+        if template.personalization.is_none() {
+            return Err(ServiceError::NotFound("personalizable pass"));
+        }
+        content.personalization_info = Some(info);
+        Ok(())
+    })
+    .await?;
+    Ok(())
 }

@@ -36,6 +36,9 @@ pub struct TemplateRequest {
     pub beacons: Vec<BeaconSpec>,
     pub semantics: Option<Value>,
     pub nfc: Option<Value>,
+    /// Rewards enrollment (store cards with NFC): `requiredPersonalizationFields`,
+    /// `description`, optional `termsAndConditions`; needs a `personalizationLogo_image` header.
+    pub personalization: Option<Value>,
     /// Airship's project id; accepted and ignored (Tessera has no projects yet).
     pub project_id: Option<Value>,
 }
@@ -82,6 +85,7 @@ fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
         beacons: request.beacons,
         semantics: request.semantics,
         nfc: request.nfc,
+        personalization: request.personalization,
         image_blobs: BTreeMap::new(),
         image_urls: BTreeMap::new(),
     };
@@ -124,7 +128,7 @@ fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
 pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
     let mut checked = check(request)?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
-    dry_run(&checked, &assets_for(&images.png)?)?;
+    dry_run(&checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
     checked.content.image_urls = images.sources;
     checked.content.image_blobs = images::store(app, images.png).await?;
     let new = NewTemplate {
@@ -157,7 +161,7 @@ pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Temp
         }
         images.png.insert(header, png);
     }
-    dry_run(&checked, &assets_for(&images.png)?)?;
+    dry_run(&checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
     checked.content.image_urls = images.sources;
     checked.content.image_blobs = images::store(app, images.png).await?;
     let updated = Template {
@@ -204,7 +208,7 @@ pub async fn assets(app: &App, template: &Template) -> Result<Arc<PassAssets>, S
         return Ok(assets);
     }
     let images = images::load(app, &content(template)?.image_blobs).await?;
-    let assets = Arc::new(assets_for(&images)?);
+    let assets = Arc::new(assets_for(&images, content(template)?.personalization.as_ref())?);
     app.cache_assets(template.id, template.version, assets.clone());
     Ok(assets)
 }

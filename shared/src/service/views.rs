@@ -34,6 +34,7 @@ pub fn template(t: &Template) -> Result<Value, ServiceError> {
         "locations": content.locations,
         "beacons": content.beacons,
         "semantics": content.semantics,
+        "personalization": content.personalization,
         "version": t.version,
         "createdAt": format_millis(t.created_at),
         "updatedAt": format_millis(t.updated_at),
@@ -171,6 +172,9 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     let map = out.as_object_mut().expect("a JSON object literal");
     if let Some(at) = p.body.get("deactivatedAt").and_then(Value::as_i64) {
         map.insert("deactivatedAt".into(), json!(format_millis(at)));
+    }
+    if let Some(info) = p.body.get("personalizationInfo").filter(|i| !i.is_null()) {
+        map.insert("personalization".into(), info.clone());
     }
     if let Some(message) = p.body.get("message").and_then(Value::as_str) {
         map.insert("lastMessage".into(), json!(message));

@@ -134,3 +134,38 @@ pub async fn log(_app: &App, request: Request) -> Result<Response<Body>, ApiErro
     }
     Ok(empty(StatusCode::OK))
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PersonalizeBody {
+    personalization_token: String,
+    required_personalization_info: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The holder enrolled: keep their details, answer with the token signed by the pass type's
+/// certificate (detached PKCS#7), as Wallet requires before it fetches the personalized pass.
+pub async fn personalize(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let (pass, _) = authorized_pass(app, &request).await?;
+    let body: PersonalizeBody = json_body(&request)?;
+    if body.personalization_token.is_empty() || body.personalization_token.len() > 4096 {
+        return Err(ApiError::bad_request("personalizationToken", "must be 1 to 4096 characters"));
+    }
+    const KNOWN: [&str; 7] =
+        ["fullName", "givenName", "familyName", "emailAddress", "postalCode", "ISOCountryCode", "phoneNumber"];
+    if let Some(unknown) = body.required_personalization_info.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(ApiError::bad_request(
+            format!("requiredPersonalizationInfo.{unknown}"),
+            "is not a personalization field Wallet sends",
+        ));
+    }
+    if let Some((key, _)) = body.required_personalization_info.iter().find(|(_, v)| !v.is_string()) {
+        return Err(ApiError::bad_request(format!("requiredPersonalizationInfo.{key}"), "must be a string"));
+    }
+    let identity = app.identities.get(&pass.pass_type_id, app.now() / 1000).await?;
+    let signature = crate::pkpass::sign_detached(&identity, body.personalization_token.as_bytes())
+        .map_err(|e| ApiError::from(ServiceError::Internal(format!("signing the personalization token: {e}"))))?;
+    passes::personalize(app, pass.id, serde_json::Value::Object(body.required_personalization_info)).await?;
+    let mut response = Response::new(Body::Binary(signature));
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/octet-stream"));
+    Ok(response)
+}
