@@ -10,6 +10,7 @@ pub mod links;
 pub mod passes;
 pub mod push;
 pub mod render;
+pub mod stream;
 pub mod templates;
 pub mod views;
 
