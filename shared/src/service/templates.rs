@@ -125,12 +125,19 @@ fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
     if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, &pass)) }
 }
 
+/// Renders a sample pass with the template's final images, then stores the images (only
+/// once the template is known to be good).
+async fn check_and_store(app: &App, checked: &mut Checked, images: images::Images) -> Result<(), ServiceError> {
+    dry_run(checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
+    checked.content.image_urls = images.sources;
+    checked.content.image_blobs = images::store(app, images.png).await?;
+    Ok(())
+}
+
 pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
     let mut checked = check(request)?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
-    dry_run(&checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
-    checked.content.image_urls = images.sources;
-    checked.content.image_blobs = images::store(app, images.png).await?;
+    check_and_store(app, &mut checked, images).await?;
     let new = NewTemplate {
         name: checked.name,
         vendor: checked.vendor,
@@ -161,9 +168,7 @@ pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Temp
         }
         images.png.insert(header, png);
     }
-    dry_run(&checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
-    checked.content.image_urls = images.sources;
-    checked.content.image_blobs = images::store(app, images.png).await?;
+    check_and_store(app, &mut checked, images).await?;
     let updated = Template {
         name: checked.name,
         pass_type_id: checked.pass_type_id,
