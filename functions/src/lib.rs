@@ -2,4 +2,5 @@
 //! into the `tessera` library crate.
 
 pub mod cli;
+pub mod lambda;
 pub mod server;
