@@ -44,3 +44,35 @@ pub async fn serve_route(route_name: &str) -> Result<(), lambda_http::Error> {
     }))
     .await
 }
+
+/// The push dispatcher: fed by the table's DynamoDB stream, it sends APNs pushes for content
+/// changes of passes and templates (see `tessera::service::stream`), away from the API path.
+pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+    use tessera::aws::apns::{ApnsOptions, ApnsPusher};
+    use tessera::service::stream::changes_from_stream;
+
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).try_init();
+    let app = app_from_env().await?;
+    let pusher = Arc::new(ApnsPusher::new(app.secrets.clone(), ApnsOptions::from_env()));
+    let app = Arc::new(app.with_pusher(pusher));
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move {
+            for change in changes_from_stream(&event.payload) {
+                let report = app.dispatcher.dispatch(change).await?;
+                tracing::info!(
+                    ?change,
+                    delivered = report.delivered,
+                    dead = report.dead_tokens_removed,
+                    failed = report.failed,
+                    "dispatched"
+                );
+            }
+            Ok::<(), lambda_http::Error>(())
+        }
+    }))
+    .await
+}
