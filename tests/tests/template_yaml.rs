@@ -79,3 +79,32 @@ fn the_bucket_is_private_and_encrypted() {
     let rule = &bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"];
     assert_eq!(str_of(rule, "SSEAlgorithm"), "AES256", "bootstrap applies the same default encryption");
 }
+
+#[test]
+fn the_api_routes_match_the_routes_table_both_ways() {
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let mut declared = BTreeSet::new();
+    for resource in resources.values().filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function")) {
+        let code = str_of(&resource["Properties"], "CodeUri");
+        let binary = code.strip_prefix("target/lambda/").and_then(|b| b.strip_suffix('/')).unwrap_or_else(|| panic!("{code}")).to_string();
+        let api = &resource["Properties"]["Events"]["Api"];
+        if api.is_null() {
+            continue;
+        }
+        assert_eq!(api["Type"].as_str(), Some("HttpApi"), "{binary}");
+        let properties = &api["Properties"];
+        declared.insert((binary, str_of(properties, "Method").to_string(), str_of(properties, "Path").to_string()));
+    }
+    let routed: BTreeSet<(String, String, String)> =
+        tessera::http::ROUTES.iter().map(|r| (r.name.to_string(), r.method.to_string(), r.path.to_string())).collect();
+    assert_eq!(declared, routed);
+}
+
+#[test]
+fn the_push_dispatcher_reads_the_table_stream() {
+    let template = template();
+    let dispatcher = &template["Resources"]["PushDispatcherFunction"];
+    assert_eq!(dispatcher["Properties"]["CodeUri"].as_str(), Some("target/lambda/push_dispatcher/"));
+    assert_eq!(dispatcher["Properties"]["Events"]["Stream"]["Type"].as_str(), Some("DynamoDB"));
+}
