@@ -87,7 +87,11 @@ fn the_api_routes_match_the_routes_table_both_ways() {
     let mut declared = BTreeSet::new();
     for resource in resources.values().filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function")) {
         let code = str_of(&resource["Properties"], "CodeUri");
-        let binary = code.strip_prefix("target/lambda/").and_then(|b| b.strip_suffix('/')).unwrap_or_else(|| panic!("{code}")).to_string();
+        let binary = code
+            .strip_prefix("target/lambda/")
+            .and_then(|b| b.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("{code}"))
+            .to_string();
         let api = &resource["Properties"]["Events"]["Api"];
         if api.is_null() {
             continue;
