@@ -262,8 +262,7 @@ fn pkpass_key(pass: &Pass, template: &Template) -> String {
 
 pub async fn record(app: &App, pass: Pass) -> Result<PassRecord, ServiceError> {
     let template = templates::get(app, pass.template_id).await?;
-    let token = pass.body.get("publicLink").and_then(|t| t.as_str()).map(str::to_string);
-    let link = match token {
+    let link = match content(&pass)?.public_link {
         Some(token) => app.store.get_link(&token).await?,
         None => None,
     };

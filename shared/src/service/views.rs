@@ -69,27 +69,29 @@ pub struct PassExtras {
 
 /// PassEntry's lifecycle status: deactivated (voided or past its expiration), else what the
 /// devices say: active (installed), removed (uninstalled) or issued (never installed).
-pub fn pass_status(record: &PassRecord, now: i64) -> &'static str {
-    let body = &record.pass.body;
-    let expiration = body["headers"]["expirationDate"]["value"].as_str().map(str::to_string).or_else(|| {
-        templates::content(&record.template)
-            .ok()
-            .and_then(|t| t.headers.get("expirationDate")?.value.as_ref()?.as_str().map(str::to_string))
-    });
+pub fn pass_status(record: &PassRecord, now: i64) -> Result<&'static str, ServiceError> {
+    let content = super::passes::content(&record.pass)?;
+    let expiration_of = |headers: &std::collections::BTreeMap<String, FieldSpec>| {
+        headers.get("expirationDate").and_then(|h| h.value.as_ref()?.as_str().map(str::to_string))
+    };
+    let expiration = match expiration_of(&content.headers) {
+        Some(own) => Some(own),
+        None => expiration_of(&templates::content(&record.template)?.headers),
+    };
     let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
-    if body.get("deactivatedAt").is_some_and(|d| !d.is_null()) || expired {
-        return "deactivated";
+    if content.deactivated_at.is_some() || expired {
+        return Ok("deactivated");
     }
-    match record.pass.installation.status {
+    Ok(match record.pass.installation.status {
         InstallStatus::Installed => "active",
         InstallStatus::Uninstalled => "removed",
         InstallStatus::NotBeenInstalled => "issued",
-    }
+    })
 }
 
 /// A pass in full: identifiers, status, and its headers and fields merged with the template's.
 pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> Result<Value, ServiceError> {
-    let mut out = pass_summary(base, record, now);
+    let mut out = pass_summary(base, record, now)?;
     let content = super::passes::content(&record.pass)?;
     let template = templates::content(&record.template)?;
     let merge = |template: &std::collections::BTreeMap<String, FieldSpec>,
@@ -156,8 +158,9 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> R
 }
 
 /// A pass as list endpoints show it.
-pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
+pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Result<Value, ServiceError> {
     let p = &record.pass;
+    let content = super::passes::content(p)?;
     let mut out = json!({
         "id": p.id,
         "templateId": p.template_id,
@@ -166,17 +169,17 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
         "createdAt": format_millis(p.created_at),
         "updatedAt": format_millis(p.updated_at),
         "status": p.installation.status.as_str(),
-        "passStatus": pass_status(record, now),
+        "passStatus": pass_status(record, now)?,
         "tags": p.tags,
     });
     let map = out.as_object_mut().expect("a JSON object literal");
-    if let Some(at) = p.body.get("deactivatedAt").and_then(Value::as_i64) {
+    if let Some(at) = content.deactivated_at {
         map.insert("deactivatedAt".into(), json!(format_millis(at)));
     }
-    if let Some(info) = p.body.get("personalizationInfo").filter(|i| !i.is_null()) {
-        map.insert("personalization".into(), info.clone());
+    if let Some(info) = content.personalization_info {
+        map.insert("personalization".into(), info);
     }
-    if let Some(message) = p.body.get("message").and_then(Value::as_str) {
+    if let Some(message) = content.message {
         map.insert("lastMessage".into(), json!(message));
     }
     if let Some(ext) = &p.external_id {
@@ -196,5 +199,5 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     if let Some(link) = &record.link {
         map.insert("publicUrl".into(), public_url(base, link));
     }
-    out
+    Ok(out)
 }

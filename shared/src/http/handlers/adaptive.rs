@@ -25,7 +25,11 @@ pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiEr
         })
         .transpose()?;
     let found = adaptive::passes(app, &id, PassQuery { filter: PassFilter::All, status, page }).await?;
-    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r, app.now())).collect();
+    let items = found
+        .items
+        .iter()
+        .map(|r| views::pass_summary(&app.config.public_url, r, app.now()))
+        .collect::<Result<Vec<_>, _>>()?;
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
 }
 

@@ -67,7 +67,11 @@ async fn list_with(app: &App, request: &Request, filter: PassFilter) -> Result<R
     let page = page_request(request)?;
     let query = PassQuery { filter, status: status_filter(request)?, page };
     let found = passes::list(app, &query).await?;
-    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r, app.now())).collect();
+    let items = found
+        .items
+        .iter()
+        .map(|r| views::pass_summary(&app.config.public_url, r, app.now()))
+        .collect::<Result<Vec<_>, _>>()?;
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
 }
 
@@ -127,7 +131,7 @@ async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord)
     match query(request, "passSource").as_deref() {
         None => {}
         // PassEntry leaves the source out once the pass is on a device.
-        Some("apple") if views::pass_status(record, app.now()) != "active" => {
+        Some("apple") if views::pass_status(record, app.now())? != "active" => {
             extras.pkpass = Some(passes::pkpass(app, record.pass.id).await?.1);
         }
         Some("apple") => {}
