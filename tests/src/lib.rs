@@ -69,6 +69,14 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The files of a .pkpass (or any ZIP) given as bytes, extracted with `unzip`.
+pub fn pkpass_files(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("bundle.zip");
+    fs::write(&archive, bytes).unwrap();
+    files_under(&unzip(&archive, &work.path().join("x")))
+}
+
 /// SHA-1 of a file computed by `openssl dgst`, lowercase hex.
 pub fn openssl_sha1(path: &Path) -> String {
     let out = run(Command::new("openssl").args(["dgst", "-sha1", "-r"]).arg(path));

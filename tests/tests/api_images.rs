@@ -31,11 +31,7 @@ async fn image_urls_are_fetched_once_and_stored() {
     for _ in 0..3 {
         let pass = server.create_pass(template_id, &json!({})).await;
         let response = server.api(Method::GET, &format!("/v1/pass/{}/download", pass["id"])).send().await.unwrap();
-        let bytes = response.bytes().await.unwrap();
-        let work = tempfile::tempdir().unwrap();
-        std::fs::write(work.path().join("p.pkpass"), &bytes).unwrap();
-        let files =
-            tessera_tests::files_under(&tessera_tests::unzip(&work.path().join("p.pkpass"), &work.path().join("x")));
+        let files = tessera_tests::pkpass_files(&response.bytes().await.unwrap());
         assert_eq!(files["logo.png"], logo, "the fetched image is in the pass");
     }
     assert_eq!((host.hits("/moved.png"), host.hits("/icon.png")), (1, 1), "fetched once, through one redirect");
@@ -88,11 +84,7 @@ async fn local_private_and_plain_http_sources_are_refused_by_default() {
 }
 
 fn logo_in(bytes: &[u8]) -> Vec<u8> {
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("p.pkpass"), bytes).unwrap();
-    let files =
-        tessera_tests::files_under(&tessera_tests::unzip(&work.path().join("p.pkpass"), &work.path().join("x")));
-    files["logo.png"].clone()
+    tessera_tests::pkpass_files(bytes)["logo.png"].clone()
 }
 
 #[tokio::test]

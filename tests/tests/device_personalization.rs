@@ -6,7 +6,7 @@ use std::process::Command;
 use reqwest::Method;
 use serde_json::json;
 use tessera_tests::api::{TestServer, expect_error, expect_json, png_data_url};
-use tessera_tests::{files_under, pass_fixture, unzip};
+use tessera_tests::{pass_fixture, pkpass_files};
 
 fn card_template(personalization: serde_json::Value) -> serde_json::Value {
     let logo = std::fs::read(pass_fixture("store-card-personalizable").join("personalizationLogo.png")).unwrap();
@@ -20,9 +20,7 @@ fn card_template(personalization: serde_json::Value) -> serde_json::Value {
 }
 
 fn bundle_files(bytes: &[u8]) -> Vec<String> {
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("p.pkpass"), bytes).unwrap();
-    files_under(&unzip(&work.path().join("p.pkpass"), &work.path().join("x"))).into_keys().collect()
+    pkpass_files(bytes).into_keys().collect()
 }
 
 #[tokio::test]
