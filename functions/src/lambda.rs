@@ -23,7 +23,7 @@ pub async fn app_from_env() -> Result<App, lambda_http::Error> {
         Arc::new(S3Blobs::new(clients.s3.clone(), &names.bucket, &names.blob_prefix)),
         Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &names.secret_prefix)),
         Arc::new(SystemClock),
-        AppConfig::new(&public_url),
+        AppConfig::new(&public_url).with_env(),
     ))
 }
 
@@ -37,7 +37,11 @@ pub async fn serve_route(route_name: &str) -> Result<(), lambda_http::Error> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().json().with_env_filter(filter).try_init();
     let route = route(route_name)?;
-    let app = Arc::new(app_from_env().await?);
+    let mut app = app_from_env().await?;
+    // The stream-fed dispatcher writes changes to Google; a request's process may be frozen
+    // as soon as it has answered.
+    app.dispatcher = app.dispatcher.without_google();
+    let app = Arc::new(app);
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, route, request).await) }

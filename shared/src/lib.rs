@@ -9,6 +9,7 @@
 pub mod app;
 pub mod aws;
 pub mod embedded;
+pub mod google;
 pub mod http;
 pub mod model;
 pub mod pkpass;

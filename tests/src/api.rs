@@ -53,11 +53,17 @@ impl TestServer {
     }
 
     pub async fn aws() -> TestServer {
+        TestServer::aws_configured(|_| {}).await
+    }
+
+    /// The AWS backend (on moto) with a configuration the test adjusts.
+    pub async fn aws_configured(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
         let backend = crate::moto::aws_backend().await;
         let (listener, base) = listen().await;
         let dir = tempfile::tempdir().unwrap();
         let mut config = AppConfig::new(&base);
         config.dev_pki_dir = Some(dir.path().join("pki"));
+        adjust(&mut config);
         let app = App::new(backend.store, backend.blobs, backend.secrets, Arc::new(SystemClock), config);
         TestServer::start(listener, base, app, Some(dir)).await
     }

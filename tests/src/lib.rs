@@ -177,5 +177,7 @@ pub mod api;
 pub mod api_flows;
 pub mod conformance;
 pub mod device_flows;
+pub mod google_fake;
+pub mod google_flows;
 pub mod image_host;
 pub mod moto;

@@ -51,7 +51,7 @@ async fn adaptive_links_mint_passes_and_list_them() {
     expect_error(
         server.anonymous(Method::GET, &format!("/v1/pass/adaptive/{id}/android")).send().await.unwrap(),
         404,
-        "no_google_pass",
+        "not_found",
         None,
     )
     .await;

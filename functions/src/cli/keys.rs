@@ -1,11 +1,13 @@
-//! `tessera keys import`: store a signing identity in the configured secret store.
+//! `tessera keys import`: store a signing identity in the configured secret store;
+//! `tessera keys import-google`: store the Google Wallet issuer's service account.
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use tessera::aws::{AwsClients, AwsResources, SecretsManagerSecrets};
 use tessera::embedded::FileSecrets;
-use tessera::ports::{Secrets, StoredIdentity};
+use tessera::google::GoogleAccount;
+use tessera::ports::{Secrets, StoredGoogleAccount, StoredIdentity};
 
 use super::identity::load_identity;
 
@@ -13,6 +15,20 @@ use super::identity::load_identity;
 pub enum KeysCommand {
     /// Import a Pass Type ID certificate and key (a .p12, or a PEM folder) for a pass type.
     Import(ImportArgs),
+    /// Import the Google Wallet issuer's service-account key (the JSON file Google's console
+    /// downloads) with the issuer id it acts for.
+    ImportGoogle(ImportGoogleArgs),
+}
+
+#[derive(Args)]
+pub struct ImportGoogleArgs {
+    /// The issuer id shown in the Google Pay & Wallet console.
+    #[arg(long)]
+    issuer_id: String,
+    /// The service account's JSON key file.
+    key_file: PathBuf,
+    #[arg(long, value_enum, env = "TESSERA_BACKEND", default_value = "embedded")]
+    backend: Backend,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -41,8 +57,28 @@ pub struct ImportArgs {
     backend: Backend,
 }
 
+/// The secret store of a backend, and how to name a secret in it for people.
+async fn secrets_of(backend: Backend, data_dir: &Path) -> (Box<dyn Secrets>, Box<dyn Fn(&str) -> String>) {
+    match backend {
+        Backend::Embedded => {
+            let dir = data_dir.join("identities");
+            let place = dir.clone();
+            (Box::new(FileSecrets::new(&dir)), Box::new(move |name| format!("{}", place.join(name).display())))
+        }
+        Backend::Aws => {
+            let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
+            let prefix = AwsResources::from_env().secret_prefix;
+            let secrets = SecretsManagerSecrets::new(clients.secrets, prefix.clone());
+            (Box::new(secrets), Box::new(move |name| format!("Secrets Manager secret {prefix}/{name}")))
+        }
+    }
+}
+
 pub async fn run(command: KeysCommand, data_dir: &Path) -> Result<String, Vec<String>> {
-    let KeysCommand::Import(args) = command;
+    let args = match command {
+        KeysCommand::Import(args) => args,
+        KeysCommand::ImportGoogle(args) => return import_google(args, data_dir).await,
+    };
     let identity = load_identity(&args.source, args.password.as_deref(), args.wwdr.as_deref()).map_err(|e| vec![e])?;
     if identity.pass_type_id() != args.pass_type_id {
         return Err(vec![format!(
@@ -52,17 +88,10 @@ pub async fn run(command: KeysCommand, data_dir: &Path) -> Result<String, Vec<St
         )]);
     }
     let stored = StoredIdentity::from_identity(&identity).map_err(|e| vec![e.to_string()])?;
-    let (secrets, place): (Box<dyn Secrets>, String) = match args.backend {
-        Backend::Embedded => {
-            let dir = data_dir.join("identities");
-            (Box::new(FileSecrets::new(&dir)), format!("{}", dir.join(&args.pass_type_id).display()))
-        }
-        Backend::Aws => {
-            let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
-            let secrets = SecretsManagerSecrets::new(clients.secrets, AwsResources::from_env().secret_prefix);
-            let name = secrets.secret_name(&args.pass_type_id);
-            (Box::new(secrets), format!("Secrets Manager secret {name}"))
-        }
+    let (secrets, place) = secrets_of(args.backend, data_dir).await;
+    let place = match args.backend {
+        Backend::Embedded => place(&args.pass_type_id),
+        Backend::Aws => place(&format!("pass-type/{}", args.pass_type_id)),
     };
     secrets.put_signing_identity(&args.pass_type_id, &stored).await.map_err(|e| vec![e.to_string()])?;
     let expires = tessera::model::date::civil_from_unix(identity.expires_at());
@@ -73,5 +102,23 @@ pub async fn run(command: KeysCommand, data_dir: &Path) -> Result<String, Vec<St
         expires.0,
         expires.1,
         expires.2
+    ))
+}
+
+async fn import_google(args: ImportGoogleArgs, data_dir: &Path) -> Result<String, Vec<String>> {
+    let text = std::fs::read(&args.key_file).map_err(|e| vec![format!("{}: {e}", args.key_file.display())])?;
+    let key: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|_| vec![format!("{}: is not a JSON service-account key", args.key_file.display())])?;
+    let stored = StoredGoogleAccount { issuer_id: args.issuer_id.trim().to_string(), service_account: key };
+    let account = GoogleAccount::load(&stored).map_err(|e| vec![e.to_string()])?;
+    let (secrets, place) = secrets_of(args.backend, data_dir).await;
+    secrets.put_google_account(&stored).await.map_err(|e| vec![e.to_string()])?;
+    let place = match args.backend {
+        Backend::Embedded => place("google-account.json"),
+        Backend::Aws => place("google/account"),
+    };
+    Ok(format!(
+        "imported the Google Wallet account {} for issuer {} into {place}",
+        account.client_email, account.issuer_id
     ))
 }

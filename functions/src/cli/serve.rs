@@ -52,7 +52,7 @@ pub async fn run(args: ServeArgs, data_dir: &Path) -> Result<String, Vec<String>
         .map_err(|e| vec![format!("cannot listen on {}:{}: {e}", args.bind, args.port)])?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
     let public_url = args.public_url.unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
-    let config = AppConfig::new(&public_url);
+    let config = AppConfig::new(&public_url).with_env();
     let app = match args.backend {
         Backend::Embedded => App::embedded(data_dir, config).map_err(|e| vec![e.to_string()])?,
         Backend::Aws => {

@@ -1,5 +1,6 @@
 //! The embedded `Secrets`: identity folders `<root>/<passTypeId>/` holding certificate.pem,
 //! private-key.pem (mode 0600) and wwdr.pem — the layout `tessera sign --identity` reads.
+//! The Google Wallet account is `<root>/google-account.json` (mode 0600).
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +8,7 @@ use async_trait::async_trait;
 
 use super::dev_pki::write_file_atomically;
 use crate::ports::secrets::check_pass_type_id;
-use crate::ports::{SecretError, Secrets, StoredIdentity};
+use crate::ports::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 
 #[derive(Debug, Clone)]
 pub struct FileSecrets {
@@ -47,4 +48,23 @@ impl Secrets for FileSecrets {
         write("wwdr.pem", &identity.wwdr_pem, 0o644)?;
         write("certificate.pem", &identity.certificate_pem, 0o644)
     }
+
+    async fn google_account(&self) -> Result<Option<StoredGoogleAccount>, SecretError> {
+        match std::fs::read(self.root.join(GOOGLE_ACCOUNT_FILE)) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map(Some).map_err(|_| SecretError::Corrupt("google account".into()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(SecretError::Backend(e.to_string())),
+        }
+    }
+
+    async fn put_google_account(&self, account: &StoredGoogleAccount) -> Result<(), SecretError> {
+        std::fs::create_dir_all(&self.root).map_err(|e| SecretError::Backend(e.to_string()))?;
+        let bytes = serde_json::to_vec(account).map_err(|e| SecretError::Backend(e.to_string()))?;
+        write_file_atomically(&self.root.join(GOOGLE_ACCOUNT_FILE), &bytes, 0o600)
+            .map_err(|e| SecretError::Backend(e.to_string()))
+    }
 }
+
+const GOOGLE_ACCOUNT_FILE: &str = "google-account.json";

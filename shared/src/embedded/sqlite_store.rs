@@ -44,6 +44,8 @@ CREATE INDEX IF NOT EXISTS registrations_template ON registrations(template_id);
 CREATE TABLE IF NOT EXISTS links (
   token TEXT PRIMARY KEY, kind TEXT NOT NULL, pass_id INTEGER, template_id INTEGER NOT NULL, payload TEXT,
   expires_at INTEGER, used INTEGER NOT NULL, installs INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pass_sync (
+  pass_id INTEGER PRIMARY KEY REFERENCES passes(id) ON DELETE CASCADE, status TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS adaptive_links (
   id TEXT PRIMARY KEY, apple_template_id INTEGER, google_template_id INTEGER, payload TEXT NOT NULL,
   created_at INTEGER NOT NULL);
@@ -441,6 +443,36 @@ impl Store for SqliteStore {
         self.tx(move |tx| match tx.execute("DELETE FROM passes WHERE id = ?1", [id as i64]).map_err(db)? {
             0 => Err(StoreError::NotFound("pass")),
             _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn put_wallet_sync(&self, pass_id: u64, status: &serde_json::Value) -> Result<(), StoreError> {
+        let status = status.to_string();
+        self.tx(move |tx| {
+            if tx
+                .query_row("SELECT 1 FROM passes WHERE id = ?1", [pass_id as i64], |_| Ok(()))
+                .optional()
+                .map_err(db)?
+                .is_none()
+            {
+                return Err(StoreError::NotFound("pass"));
+            }
+            tx.execute(
+                "INSERT INTO pass_sync(pass_id, status) VALUES (?1, ?2) ON CONFLICT(pass_id) DO UPDATE SET status = ?2",
+                rusqlite::params![pass_id as i64, status],
+            )
+            .map_err(db)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<serde_json::Value>, StoreError> {
+        self.tx(move |tx| {
+            tx.query_row("SELECT status FROM pass_sync WHERE pass_id = ?1", [pass_id as i64], |r| json_value(r.get(0)?))
+                .optional()
+                .map_err(db)
         })
         .await
     }

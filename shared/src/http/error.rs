@@ -62,6 +62,8 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             ServiceError::Gone(message) => ApiError::new(StatusCode::GONE, "gone", message),
+            ServiceError::NotConfigured(message) => ApiError::new(StatusCode::CONFLICT, "not_configured", message),
+            ServiceError::Upstream(message) => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message),
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::new(

@@ -157,6 +157,23 @@ pub fn ok_json(value: &serde_json::Value) -> Result<Response<Body>, ApiError> {
     Ok(json_response(StatusCode::OK, value))
 }
 
+/// 302 to `url` (a Google Wallet save link, say).
+pub fn redirect_response(url: &str) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = StatusCode::FOUND;
+    if let Ok(location) = HeaderValue::from_str(url) {
+        response.headers_mut().insert("location", location);
+    }
+    response.headers_mut().insert("cache-control", HeaderValue::from_static("no-store"));
+    response
+}
+
+pub fn html_response(html: String) -> Response<Body> {
+    let mut response = Response::new(Body::Text(html));
+    response.headers_mut().insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
 pub fn file_response(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response<Body> {
     let mut response = Response::new(Body::Binary(bytes));
     response.headers_mut().insert("content-type", HeaderValue::from_static(content_type));

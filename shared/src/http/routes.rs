@@ -40,6 +40,7 @@ pub static ROUTES: &[Route] = &[
     route!("list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag),
     route!("create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create),
     route!("list_adaptive_link_passes", GET "/v1/links/adaptive/{adaptiveLinkId}/passes", ApiKey, adaptive::passes),
+    route!("open_adaptive_link_for_device", GET "/v1/pass/adaptive/{adaptiveLinkId}", Public, adaptive::open_for_device),
     route!("open_adaptive_link", GET "/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}", Public, adaptive::open),
     // Apple's pass web service (and Android wallets speaking it).
     route!("register_device", POST "/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}", Public, devices::register),

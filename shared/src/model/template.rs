@@ -110,6 +110,8 @@ pub struct PassContent {
     pub location_ids: Vec<u64>,
     /// The token of the pass's public download link, if it has one.
     pub public_link: Option<String>,
+    /// Google passes: the save link handed out when the pass was issued.
+    pub google_save_url: Option<String>,
     /// The last push message (shown as a notification when it changes).
     pub message: Option<String>,
     /// When the pass was deactivated (voided); `None` while active.

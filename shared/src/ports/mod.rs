@@ -11,5 +11,5 @@ pub mod store;
 pub use blobs::{Blob, BlobError, Blobs};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use pusher::{PushOutcome, Pusher};
-pub use secrets::{SecretError, Secrets, StoredIdentity};
+pub use secrets::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 pub use store::{Store, StoreError};

@@ -32,6 +32,21 @@ impl StoredIdentity {
     }
 }
 
+/// A Google Wallet issuer's credentials: the issuer id (from the Google Pay & Wallet console)
+/// and the service account's JSON key, as Google's console downloads it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredGoogleAccount {
+    pub issuer_id: String,
+    pub service_account: serde_json::Value,
+}
+
+impl std::fmt::Debug for StoredGoogleAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredGoogleAccount").field("issuer_id", &self.issuer_id).finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
     #[error("invalid pass type identifier `{0}`")]
@@ -48,6 +63,9 @@ pub trait Secrets: Send + Sync {
     async fn signing_identity(&self, pass_type_id: &str) -> Result<Option<StoredIdentity>, SecretError>;
     /// Stores or replaces (renews) the identity of a pass type.
     async fn put_signing_identity(&self, pass_type_id: &str, identity: &StoredIdentity) -> Result<(), SecretError>;
+    /// The Google Wallet issuer account, if one was imported.
+    async fn google_account(&self) -> Result<Option<StoredGoogleAccount>, SecretError>;
+    async fn put_google_account(&self, account: &StoredGoogleAccount) -> Result<(), SecretError>;
 }
 
 /// Pass type identifiers name files and secrets: one plain segment, like `pass.com.example`.

@@ -107,6 +107,23 @@ pub async fn passes(app: &App, id: &str, mut query: PassQuery) -> Result<Page<Pa
 pub async fn open_ios(app: &App, id: &str) -> Result<(crate::model::records::Pass, Vec<u8>), ServiceError> {
     let link = get(app, id).await?;
     let template_id = link.apple_template_id.ok_or(ServiceError::NotFound("Apple template of this adaptive link"))?;
+    let pass_id = mint(app, &link, template_id).await?;
+    passes::pkpass(app, pass_id).await
+}
+
+/// Opens the link on an Android device: the Google save link of the pass for its payload.
+pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
+    let link = get(app, id).await?;
+    let template_id = link.google_template_id.ok_or(ServiceError::NotFound("Google template of this adaptive link"))?;
+    let pass_id = mint(app, &link, template_id).await?;
+    let record = passes::get(app, pass_id).await?;
+    passes::content(&record.pass)?
+        .google_save_url
+        .ok_or_else(|| ServiceError::Internal(format!("Google pass {pass_id} has no save link")))
+}
+
+/// The pass of this link for one template: made on first open, or found by external id.
+async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<u64, ServiceError> {
     let request: PassRequest =
         serde_json::from_value(link.payload.get("payload").cloned().unwrap_or_else(|| json!({})))
             .map_err(|e| ServiceError::Internal(format!("stored adaptive link payload: {e}")))?;
@@ -114,16 +131,64 @@ pub async fn open_ios(app: &App, id: &str) -> Result<(crate::model::records::Pas
     if let Some(ext) = &external_id
         && let Some(existing) = app.store.get_pass_by_external_id(template_id, ext).await?
     {
-        return passes::pkpass(app, existing.id).await;
+        return Ok(existing.id);
     }
-    let pass_id = match passes::create(app, template_id, request, None, Some(link.id.clone())).await {
-        Ok(record) => record.pass.id,
+    match passes::create(app, template_id, request, None, Some(link.id.clone())).await {
+        Ok(record) => Ok(record.pass.id),
         // A concurrent open created the pass for this external id first.
         Err(conflict @ ServiceError::Conflict(_)) => match &external_id {
-            Some(ext) => app.store.get_pass_by_external_id(template_id, ext).await?.ok_or(conflict)?.id,
-            None => return Err(conflict),
+            Some(ext) => Ok(app.store.get_pass_by_external_id(template_id, ext).await?.ok_or(conflict)?.id),
+            None => Err(conflict),
         },
-        Err(e) => return Err(e),
-    };
-    passes::pkpass(app, pass_id).await
+        Err(e) => Err(e),
+    }
+}
+
+/// Which wallet a browser's device uses: Apple for iPhone, iPad, iPod and Safari on a Mac
+/// (iPadOS asks as a Mac), Google for Android, `None` for anything else.
+pub fn wallet_for_user_agent(user_agent: &str) -> Option<Vendor> {
+    if user_agent.contains("Android") {
+        return Some(Vendor::Google);
+    }
+    if ["iPhone", "iPad", "iPod"].iter().any(|d| user_agent.contains(d)) {
+        return Some(Vendor::Apple);
+    }
+    let other_browser = ["Chrome/", "Chromium/", "Firefox/", "Edg/", "OPR/"].iter().any(|b| user_agent.contains(b));
+    if user_agent.contains("Macintosh") && user_agent.contains("Safari/") && !other_browser {
+        return Some(Vendor::Apple);
+    }
+    None
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The page for devices without a wallet: a button per wallet, and a QR code of the link to
+/// scan with a phone.
+pub fn choice_page(base: &str, link: &AdaptiveLink) -> String {
+    let url = format!("{base}/v1/pass/adaptive/{}", link.id);
+    let qr = qrcode::QrCode::new(url.as_bytes())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
+        .unwrap_or_default();
+    // The renderer starts with an XML declaration, which has no place inside HTML.
+    let qr = qr.find("<svg").map(|start| qr[start..].to_string()).unwrap_or_default();
+    let mut buttons = String::new();
+    if link.apple_template_id.is_some() {
+        buttons.push_str(&format!("<a class=\"button\" href=\"{}/ios\">Add to Apple Wallet</a>\n", escape_html(&url)));
+    }
+    if link.google_template_id.is_some() {
+        buttons.push_str(&format!(
+            "<a class=\"button\" href=\"{}/android\">Add to Google Wallet</a>\n",
+            escape_html(&url)
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Add this pass to your wallet</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;text-align:center}}\
+.button{{display:block;margin:1rem 0;padding:.9rem;border-radius:.6rem;background:#111;color:#fff;text-decoration:none}}\
+figure{{margin:2rem 0}}</style></head><body>\n<h1>Add this pass to your wallet</h1>\n{buttons}\
+<figure>{qr}<figcaption>Or scan this code with your phone's camera.</figcaption></figure>\n</body></html>\n"
+    )
 }

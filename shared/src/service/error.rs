@@ -24,6 +24,12 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    /// The deployment lacks what this needs (say, a Google Wallet account); the text says how to add it.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// Another service (Google Wallet) refused or could not be reached; the text names it.
+    #[error("{0}")]
+    Upstream(String),
     /// Our fault; the text goes to logs only.
     #[error("internal error: {0}")]
     Internal(String),

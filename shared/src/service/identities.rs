@@ -16,12 +16,13 @@ pub const DEV_TEAM_ID: &str = "TESSERADEV";
 pub struct IdentityCache {
     secrets: Arc<dyn Secrets>,
     dev_pki_dir: Option<PathBuf>,
+    team_id: Option<String>,
     loaded: Mutex<HashMap<String, Arc<SigningIdentity>>>,
 }
 
 impl IdentityCache {
-    pub fn new(secrets: Arc<dyn Secrets>, dev_pki_dir: Option<PathBuf>) -> IdentityCache {
-        IdentityCache { secrets, dev_pki_dir, loaded: Mutex::new(HashMap::new()) }
+    pub fn new(secrets: Arc<dyn Secrets>, dev_pki_dir: Option<PathBuf>, team_id: Option<String>) -> IdentityCache {
+        IdentityCache { secrets, dev_pki_dir, team_id, loaded: Mutex::new(HashMap::new()) }
     }
 
     pub async fn get(&self, pass_type_id: &str, now_seconds: i64) -> Result<Arc<SigningIdentity>, ServiceError> {
@@ -34,6 +35,14 @@ impl IdentityCache {
             }
             None => self.dev_identity(pass_type_id, now_seconds).await?,
         };
+        if let Some(team) = &self.team_id
+            && identity.team_id() != team
+        {
+            return Err(ServiceError::Internal(format!(
+                "the signing identity of {pass_type_id} belongs to team {}, not to the configured team {team}",
+                identity.team_id()
+            )));
+        }
         let identity = Arc::new(identity);
         if let Ok(mut loaded) = self.loaded.lock() {
             loaded.insert(pass_type_id.to_string(), identity.clone());
@@ -55,9 +64,10 @@ impl IdentityCache {
             ));
         };
         let pass_type_id = pass_type_id.to_string();
+        let team = self.team_id.clone().unwrap_or_else(|| DEV_TEAM_ID.to_string());
         tokio::task::spawn_blocking(move || {
             let pki = DevPki::open_or_create(&dir).map_err(|e| ServiceError::Internal(e.to_string()))?;
-            pki.identity(&pass_type_id, DEV_TEAM_ID, now_seconds).map_err(|e| ServiceError::Internal(e.to_string()))
+            pki.identity(&pass_type_id, &team, now_seconds).map_err(|e| ServiceError::Internal(e.to_string()))
         })
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?

@@ -24,6 +24,12 @@ pub struct ImageInputs {
     urls: BTreeMap<String, String>,
 }
 
+impl ImageInputs {
+    pub fn is_empty(&self) -> bool {
+        self.inline.is_empty() && self.urls.is_empty()
+    }
+}
+
 /// Images ready to store: header → PNG bytes, and where fetched ones came from.
 #[derive(Debug, Default)]
 pub struct Images {

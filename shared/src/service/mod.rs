@@ -3,6 +3,7 @@
 pub mod adaptive;
 pub mod api_keys;
 pub mod error;
+pub mod google;
 pub mod identities;
 pub mod image_fetch;
 pub mod images;

@@ -88,6 +88,7 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         nfc: request.nfc.clone(),
         location_ids: Vec::new(),
         public_link: None,
+        google_save_url: None,
         message: request.message.clone(),
         deactivated_at: None,
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
@@ -112,6 +113,8 @@ pub struct PassRecord {
     pub pass: Pass,
     pub template: Template,
     pub link: Option<PublicLink>,
+    /// Google passes: where the pass stands with Google (`None` until the first write).
+    pub google_sync: Option<Value>,
 }
 
 pub async fn create(
@@ -143,18 +146,32 @@ pub async fn create(
         return Err(ServiceError::invalid("externalId", "must be 1 to 255 characters"));
     }
     let mut content = content_of(&request);
-    content.public_link = kind.map(|_| uuid::Uuid::new_v4().to_string());
+    let google = template.vendor == Vendor::Google;
+    content.public_link = kind.filter(|_| !google).map(|_| uuid::Uuid::new_v4().to_string());
     let problems = check_overrides(&template_content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
+    if google && !image_inputs.is_empty() {
+        return Err(ServiceError::invalid(
+            "headers",
+            "Google Wallet shows the template's images (public https URLs) only",
+        ));
+    }
     let serial = uuid::Uuid::new_v4().to_string();
     let token = random_token(24);
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
-    let pass_images = images::resolve(app, image_inputs).await?.png;
-    // Render and sign before anything is stored: an invalid pass changes nothing.
-    let pkpass = sign(app, &template, &content, &pass_images, &pass_type_id, &serial, &token).await?;
-    content.image_blobs = images::store(app, pass_images).await?;
+    // Render and sign (or make the save link) before anything is stored: an invalid pass
+    // changes nothing.
+    let pkpass = if google {
+        content.google_save_url = Some(app.google.issue(&template, &content, &serial).await?);
+        None
+    } else {
+        let pass_images = images::resolve(app, image_inputs).await?.png;
+        let pkpass = sign(app, &template, &content, &pass_images, &pass_type_id, &serial, &token).await?;
+        content.image_blobs = images::store(app, pass_images).await?;
+        Some(pkpass)
+    };
     let new = NewPass {
         template_id,
         serial_number: serial,
@@ -166,7 +183,9 @@ pub async fn create(
         body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
-    app.blobs.put(&pkpass_key(&pass, &template), pkpass, PKPASS_MIME).await?;
+    if let Some(pkpass) = pkpass {
+        app.blobs.put(&pkpass_key(&pass, &template), pkpass, PKPASS_MIME).await?;
+    }
     let link = match (kind, &content.public_link) {
         (Some(kind), Some(token)) => {
             let link = PublicLink {
@@ -185,7 +204,7 @@ pub async fn create(
         }
         _ => None,
     };
-    Ok(PassRecord { pass, template, link })
+    Ok(PassRecord { pass, template, link, google_sync: None })
 }
 
 /// Renders and signs a pass. `pass_images` are the pass's own images (header → PNG), shown
@@ -200,7 +219,7 @@ async fn sign(
     token: &str,
 ) -> Result<Vec<u8>, ServiceError> {
     if template.vendor == Vendor::Google {
-        return Err(ServiceError::invalid("templateId", "Google Wallet passes are not supported yet"));
+        return Err(ServiceError::invalid("id", "is a Google Wallet pass: it has no .pkpass; open its publicUrl"));
     }
     let now_seconds = app.now() / 1000;
     let identity = app.identities.get(pass_type_id, now_seconds).await?;
@@ -266,7 +285,11 @@ pub async fn record(app: &App, pass: Pass) -> Result<PassRecord, ServiceError> {
         Some(token) => app.store.get_link(&token).await?,
         None => None,
     };
-    Ok(PassRecord { pass, template, link })
+    let google_sync = match template.vendor {
+        Vendor::Google => app.store.wallet_sync(pass.id).await?,
+        Vendor::Apple => None,
+    };
+    Ok(PassRecord { pass, template, link, google_sync })
 }
 
 pub async fn get(app: &App, id: u64) -> Result<PassRecord, ServiceError> {
@@ -409,9 +432,20 @@ async fn change(
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let mut pass_images = images::load(app, &content.image_blobs).await?;
-    pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-    let pkpass = sign_existing(app, &template, &pass, &content, &pass_images).await?;
+    if template.vendor == Vendor::Google {
+        if !new_images.is_empty() {
+            return Err(ServiceError::invalid("headers", "Google Wallet shows the template's images only"));
+        }
+        // Checks the change renders; the dispatcher then writes it to Google.
+        super::google::rendered_json(&template.name, &template_content, &content, &pass.serial_number)?;
+    }
+    let pkpass = if template.vendor == Vendor::Google {
+        None
+    } else {
+        let mut pass_images = images::load(app, &content.image_blobs).await?;
+        pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
+        Some(sign_existing(app, &template, &pass, &content, &pass_images).await?)
+    };
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
     }
@@ -423,7 +457,9 @@ async fn change(
         updated_at: next_change_time(app.now(), pass.updated_at),
     };
     let updated = app.store.update_pass(&update).await?;
-    app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
+    if let Some(pkpass) = pkpass {
+        app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
+    }
     app.dispatcher.spawn(Change::Pass(id));
     Ok(content)
 }
@@ -463,7 +499,7 @@ pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, Serv
                 t
             }
         };
-        items.push(PassRecord { pass, template, link: None });
+        items.push(PassRecord { pass, template, link: None, google_sync: None });
     }
     Ok(Page { total: page.total, items })
 }

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::google::GoogleWallet;
 use crate::model::records::Registration;
 use crate::ports::pusher::{PushOutcome, Pusher, token_fingerprint};
 use crate::ports::{Clock, Store};
@@ -33,11 +34,36 @@ pub struct Dispatcher {
     pusher: Arc<dyn Pusher>,
     clock: Arc<dyn Clock>,
     retry_base: Duration,
+    /// Writes changes of Google passes to Google; `None` where another process does it.
+    google: Option<Arc<GoogleWallet>>,
 }
 
 impl Dispatcher {
     pub fn new(store: Arc<dyn Store>, pusher: Arc<dyn Pusher>, clock: Arc<dyn Clock>) -> Dispatcher {
-        Dispatcher { store, pusher, clock, retry_base: Duration::from_millis(200) }
+        Dispatcher { store, pusher, clock, retry_base: Duration::from_millis(200), google: None }
+    }
+
+    pub fn with_google(mut self, google: Arc<GoogleWallet>) -> Dispatcher {
+        self.google = Some(google);
+        self
+    }
+
+    /// For API Lambdas: the stream-fed dispatcher writes to Google, not the request's process.
+    pub fn without_google(mut self) -> Dispatcher {
+        self.google = None;
+        self
+    }
+
+    /// Google passes: write the change to Google. Failures are recorded on each pass.
+    async fn sync_google(&self, change: Change) {
+        let Some(google) = &self.google else { return };
+        let synced = match change {
+            Change::Pass(id) => google.sync_pass(id).await,
+            Change::Template(id) => google.sync_template(id).await,
+        };
+        if let Err(e) = synced {
+            tracing::error!(?change, error = %e, "Google Wallet sync failed");
+        }
     }
 
     /// Runs a dispatch in the background; failures are logged.
@@ -51,6 +77,7 @@ impl Dispatcher {
     }
 
     pub async fn dispatch(&self, change: Change) -> Result<DispatchReport, crate::ports::StoreError> {
+        self.sync_google(change).await;
         let registrations = match change {
             Change::Pass(id) => self.store.registrations_for_pass(id).await?,
             Change::Template(id) => self.store.registrations_for_template(id).await?,

@@ -52,7 +52,8 @@ struct Checked {
     images: ImageInputs,
 }
 
-fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
+/// `default_pass_type_id` (the deployment's) stands in for an Apple template's missing one.
+fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Result<Checked, ServiceError> {
     let mut problems = Vec::new();
     let name = request.name.clone().filter(|n| !n.trim().is_empty());
     if name.is_none() {
@@ -67,6 +68,9 @@ fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
         }
     };
     if vendor == Some(Vendor::Apple) {
+        if request.pass_type_identifier.is_none() {
+            request.pass_type_identifier = default_pass_type_id.map(str::to_string);
+        }
         match request.pass_type_identifier.as_deref() {
             None => problems.push(FieldProblem::new("passTypeIdentifier", "is required for Apple templates")),
             Some(id) if check_pass_type_id(id).is_err() => {
@@ -110,15 +114,12 @@ fn check(request: TemplateRequest) -> Result<Checked, ServiceError> {
 /// Renders a sample pass from the template so its mistakes surface now, not at the first pass.
 fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
     let id = PassIdentity {
-        pass_type_id: checked.pass_type_id.as_deref().unwrap_or("pass.dev.tessera.google"),
+        pass_type_id: checked.pass_type_id.as_deref().unwrap_or("pass.dev.tessera.example"),
         team_id: super::identities::DEV_TEAM_ID,
         serial_number: "template-check",
         authentication_token: "template-check-token-0123456789",
         web_service_url: None,
     };
-    if checked.vendor == Vendor::Google {
-        return Ok(());
-    }
     let pass = render(&checked.name, &checked.content, &PassContent::default(), &id)?;
     let mut issues = validate_pass(&pass);
     issues.extend(assets.check_for(&pass));
@@ -128,14 +129,18 @@ fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
 /// Renders a sample pass with the template's final images, then stores the images (only
 /// once the template is known to be good).
 async fn check_and_store(app: &App, checked: &mut Checked, images: images::Images) -> Result<(), ServiceError> {
-    dry_run(checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
+    if checked.vendor == Vendor::Google {
+        super::google::check_template(&checked.name, &checked.content, &images.sources)?;
+    } else {
+        dry_run(checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
+    }
     checked.content.image_urls = images.sources;
     checked.content.image_blobs = images::store(app, images.png).await?;
     Ok(())
 }
 
 pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
-    let mut checked = check(request)?;
+    let mut checked = check(request, app.config.default_pass_type_id.as_deref())?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
     check_and_store(app, &mut checked, images).await?;
     let new = NewTemplate {
@@ -153,7 +158,7 @@ pub async fn get(app: &App, id: u64) -> Result<Template, ServiceError> {
 
 pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Template, ServiceError> {
     let current = get(app, id).await?;
-    let mut checked = check(request)?;
+    let mut checked = check(request, app.config.default_pass_type_id.as_deref())?;
     if checked.vendor != current.vendor {
         return Err(ServiceError::invalid("vendor", "cannot change; create a new template instead"));
     }

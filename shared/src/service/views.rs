@@ -65,6 +65,8 @@ pub struct PassExtras {
     pub design: bool,
     /// `passSource=apple`: the signed .pkpass, inline.
     pub pkpass: Option<Vec<u8>>,
+    /// `passSource=google`: the save link.
+    pub google: Option<String>,
 }
 
 /// PassEntry's lifecycle status: deactivated (voided or past its expiration), else what the
@@ -154,6 +156,9 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> R
         use base64::Engine;
         map.insert("passSource".into(), json!({"apple": base64::engine::general_purpose::STANDARD.encode(bytes)}));
     }
+    if let Some(save_url) = &extras.google {
+        map.insert("passSource".into(), json!({"google": save_url}));
+    }
     Ok(out)
 }
 
@@ -198,6 +203,14 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Result<Value, 
     }
     if let Some(link) = &record.link {
         map.insert("publicUrl".into(), public_url(base, link));
+    }
+    if let Some(save_url) = &content.google_save_url {
+        // Google's save link: whoever opens it first holds the pass.
+        map.insert("publicUrl".into(), json!({"path": save_url, "type": "single", "used": false, "installs": 0}));
+        map.insert("vendor".into(), json!("google"));
+    }
+    if let Some(sync) = &record.google_sync {
+        map.insert("googleSync".into(), sync.clone());
     }
     Ok(out)
 }

@@ -35,3 +35,17 @@ pub async fn signing_identities_round_trip(b: &Backend) {
     }
     assert!(!format!("{loaded:?}").contains("PRIVATE KEY"), "Debug redacts the key");
 }
+
+pub async fn google_accounts_round_trip(b: &Backend) {
+    assert_eq!(b.secrets.google_account().await.unwrap(), None);
+    let account = |issuer: &str| tessera::ports::StoredGoogleAccount {
+        issuer_id: issuer.into(),
+        service_account: serde_json::json!({"client_email": "wallet@example.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}),
+    };
+    b.secrets.put_google_account(&account("3388000000012345678")).await.unwrap();
+    assert_eq!(b.secrets.google_account().await.unwrap(), Some(account("3388000000012345678")));
+    b.secrets.put_google_account(&account("3388000000087654321")).await.unwrap();
+    let loaded = b.secrets.google_account().await.unwrap().unwrap();
+    assert_eq!(loaded.issuer_id, "3388000000087654321", "a new import replaces");
+    assert!(!format!("{loaded:?}").contains("PRIVATE KEY"), "Debug redacts the key");
+}

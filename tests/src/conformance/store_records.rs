@@ -278,3 +278,23 @@ pub async fn racing_updaters_lose_nothing(b: &Backend) {
     assert_eq!(writers, (0..20).collect::<Vec<_>>(), "every writer's change survived");
     assert_eq!(last.version, 21);
 }
+
+pub async fn wallet_sync_status_is_kept_apart_from_the_pass(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let pass = b.store.create_pass(&new_pass(template.id, "G-1"), T0).await.unwrap();
+    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), None);
+    let first = serde_json::json!({"state": "pending", "attempts": 1});
+    b.store.put_wallet_sync(pass.id, &first).await.unwrap();
+    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), Some(first));
+    let second = serde_json::json!({"state": "synced", "attempts": 2, "messageId": "m-1"});
+    b.store.put_wallet_sync(pass.id, &second).await.unwrap();
+    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), Some(second), "a write replaces");
+    let unchanged = b.store.get_pass(pass.id).await.unwrap().unwrap();
+    assert_eq!((unchanged.version, unchanged.updated_at), (pass.version, pass.updated_at), "not a change of the pass");
+    assert_eq!(
+        b.store.put_wallet_sync(pass.id + 1000, &serde_json::json!({})).await,
+        Err(StoreError::NotFound("pass"))
+    );
+    b.store.delete_pass(pass.id).await.unwrap();
+    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), None, "deleted with its pass");
+}

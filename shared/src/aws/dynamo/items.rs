@@ -30,6 +30,12 @@ pub fn pass_key(id: u64) -> Item {
     key(format!("PASS#{id}"), "PASS")
 }
 
+/// Beside the pass item (same partition): no `typ`, so it is in no index, and no `ver`, so
+/// the stream never takes it for a content change.
+pub fn wallet_sync_key(pass_id: u64) -> Item {
+    key(format!("PASS#{pass_id}"), "GSYNC")
+}
+
 pub fn serial_claim_key(pass_type_id: &str, serial: &str) -> Item {
     key(format!("SERIAL#{pass_type_id}#{serial}"), "CLAIM")
 }

@@ -339,6 +339,7 @@ impl Store for DynamoStore {
         for tag in unique(&pass.tags) {
             ops.push(self.delete_op(tag_key(tag, id), None)?);
         }
+        ops.push(self.delete_op(wallet_sync_key(id), None)?);
         if !self.transact(ops).await? {
             return Err(StoreError::NotFound("pass"));
         }
@@ -351,6 +352,24 @@ impl Store for DynamoStore {
             self.client.delete_item().table_name(self.table()).set_key(Some(key)).send().await.map_err(backend)?;
         }
         Ok(())
+    }
+
+    async fn put_wallet_sync(&self, pass_id: u64, status: &serde_json::Value) -> Result<(), StoreError> {
+        if self.get(pass_key(pass_id)).await?.is_none() {
+            return Err(StoreError::NotFound("pass"));
+        }
+        let mut item = wallet_sync_key(pass_id);
+        item.insert("status".into(), s(status.to_string()));
+        self.client.put_item().table_name(self.table()).set_item(Some(item)).send().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<serde_json::Value>, StoreError> {
+        let Some(item) = self.get(wallet_sync_key(pass_id)).await? else { return Ok(None) };
+        let text = Reader(&item).str("status")?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Backend(format!("wallet sync of pass {pass_id}: {e}")))
     }
 
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError> {

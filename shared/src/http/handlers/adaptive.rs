@@ -4,8 +4,8 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::http::request::{json_body, page_request, pagination_json, path_param, query};
-use crate::http::{ApiError, file_response, json_response, ok_json};
-use crate::model::records::{InstallFilter, PassFilter, PassQuery};
+use crate::http::{ApiError, file_response, html_response, json_response, ok_json, redirect_response};
+use crate::model::records::{InstallFilter, PassFilter, PassQuery, Vendor};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::{adaptive, views};
 
@@ -41,14 +41,24 @@ pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiErro
             let (pass, bytes) = adaptive::open_ios(app, &id).await?;
             Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
         }
-        "android" | "google" => {
-            adaptive::get(app, &id).await?;
-            Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "no_google_pass",
-                "this link has no Google Wallet pass yet: Google Wallet passes are not supported yet",
-            ))
-        }
+        "android" | "google" => Ok(redirect_response(&adaptive::open_android(app, &id).await?)),
         _ => Err(ApiError::bad_request("deviceType", "must be ios or android")),
+    }
+}
+
+/// The adaptive link itself, `/v1/pass/adaptive/{adaptiveLinkId}`: the .pkpass for Apple
+/// devices, a redirect to the Google save link for Android, and a page offering both (with a
+/// QR code to open it on a phone) for anything else.
+pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = path_param(&request, "adaptiveLinkId")?;
+    let link = adaptive::get(app, &id).await?;
+    let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match (adaptive::wallet_for_user_agent(user_agent), link.apple_template_id, link.google_template_id) {
+        (Some(Vendor::Apple), Some(_), _) => {
+            let (pass, bytes) = adaptive::open_ios(app, &id).await?;
+            Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+        }
+        (Some(Vendor::Google), _, Some(_)) => Ok(redirect_response(&adaptive::open_android(app, &id).await?)),
+        _ => Ok(html_response(adaptive::choice_page(&app.config.public_url, &link))),
     }
 }

@@ -48,8 +48,14 @@ pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiEr
     ok_json(&json!({"status": "deleted", "passId": id.to_string()}))
 }
 
+/// The .pkpass; for a Google pass, a redirect to its save link.
 pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let (pass, bytes) = passes::pkpass(app, id_param(&request, "id")?).await?;
+    let id = id_param(&request, "id")?;
+    let record = passes::get(app, id).await?;
+    if let Some(save_url) = passes::content(&record.pass)?.google_save_url {
+        return Ok(crate::http::redirect_response(&save_url));
+    }
+    let (pass, bytes) = passes::pkpass(app, id).await?;
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
 }
 
@@ -127,7 +133,7 @@ pub async fn create_dynamic(app: &App, request: Request) -> Result<Response<Body
 /// A pass as JSON, with PassEntry's `includePassDesign` and `passSource` extras when asked.
 async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord) -> Result<Response<Body>, ApiError> {
     let flag = |name: &str| query(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let mut extras = PassExtras { design: flag("includePassDesign"), pkpass: None };
+    let mut extras = PassExtras { design: flag("includePassDesign"), ..PassExtras::default() };
     match query(request, "passSource").as_deref() {
         None => {}
         // PassEntry leaves the source out once the pass is on a device.
@@ -136,7 +142,10 @@ async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord)
         }
         Some("apple") => {}
         Some("google") => {
-            return Err(ApiError::bad_request("passSource", "Google Wallet passes are not supported yet"));
+            extras.google = passes::content(&record.pass)?.google_save_url;
+            if extras.google.is_none() {
+                return Err(ApiError::bad_request("passSource", "google applies to Google Wallet passes only"));
+            }
         }
         Some(_) => return Err(ApiError::bad_request("passSource", "must be apple or google")),
     }

@@ -1,0 +1,361 @@
+//! Google Wallet passes. Issuing: a save link, "fat" (class and object inline, no API call)
+//! while it stays short enough for SMS and email, else the class and object are written
+//! through the REST API first and the link only names them. Afterwards every change of a
+//! pass or its template is written to Google (Google pushes it to phones itself), messages
+//! go out with addMessage, failures are retried with backoff, and where each pass stands is
+//! kept as its `googleSync` status.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::error::ServiceError;
+use super::render::{PassIdentity, render};
+use crate::google::jwt::{MAX_SAVE_URL_LEN, SAVE_URL_PREFIX, save_claims};
+use crate::google::mapping::{class_for, class_problems, object_for};
+use crate::google::{GoogleAccount, GoogleEndpoints, GoogleError, GoogleImages, GoogleKind, GooglePass, WalletClient};
+use crate::model::records::{PageRequest, Pass, PassFilter, PassQuery, Template, Vendor};
+use crate::model::template::{PassContent, TemplateContent};
+use crate::model::{PassJson, PassStyle};
+use crate::ports::{Clock, Secrets, Store};
+
+pub const MAX_ATTEMPTS: u32 = 4;
+
+/// How Tessera talks to Google (from the environment; tests point the URLs at a fake).
+#[derive(Debug, Clone)]
+pub struct GoogleSettings {
+    pub endpoints: GoogleEndpoints,
+    /// Sites allowed to show the save button (the save JWT's `origins`).
+    pub origins: Vec<String>,
+    /// First wait between attempts; doubled each time.
+    pub retry_base: Duration,
+}
+
+impl Default for GoogleSettings {
+    fn default() -> Self {
+        GoogleSettings {
+            endpoints: GoogleEndpoints::default(),
+            origins: Vec::new(),
+            retry_base: Duration::from_millis(500),
+        }
+    }
+}
+
+const NOT_CONFIGURED: &str = "Google Wallet is not configured: import the issuer's service account with \
+    `tessera keys import-google --issuer-id <id> <service-account.json>`";
+
+pub struct GoogleWallet {
+    store: Arc<dyn Store>,
+    secrets: Arc<dyn Secrets>,
+    clock: Arc<dyn Clock>,
+    client: WalletClient,
+    settings: GoogleSettings,
+    account: Mutex<Option<Arc<GoogleAccount>>>,
+    /// One sync at a time per pass, so an older state never lands after a newer one.
+    pass_locks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A template and pass, rendered once for Google.
+struct Rendered {
+    kind: GoogleKind,
+    pass: GooglePass,
+    title: String,
+}
+
+fn images_of(template: &TemplateContent) -> GoogleImages {
+    let https = |header: &str| template.image_urls.get(header).filter(|u| u.starts_with("https://")).cloned();
+    GoogleImages { logo: https("logo_image"), hero: https("strip_image").or_else(|| https("background_image")) }
+}
+
+fn class_id(account: &GoogleAccount, template_id: u64) -> String {
+    account.id(&format!("tessera-template-{template_id}"))
+}
+
+/// Renders the pass as Apple would see it (Google reads the same merged fields).
+pub fn rendered_json(
+    name: &str,
+    template: &TemplateContent,
+    pass: &PassContent,
+    serial: &str,
+) -> Result<PassJson, ServiceError> {
+    let id = PassIdentity {
+        pass_type_id: "pass.google",
+        team_id: "GOOGLE",
+        serial_number: serial,
+        authentication_token: "google-pass-has-no-web-service",
+        web_service_url: None,
+    };
+    render(name, template, pass, &id)
+}
+
+/// What a Google template must offer beyond an Apple one; problems name template inputs.
+pub fn check_template(
+    name: &str,
+    content: &TemplateContent,
+    image_urls: &std::collections::BTreeMap<String, String>,
+) -> Result<(), ServiceError> {
+    let pass = rendered_json(name, content, &PassContent::default(), "template-check")?;
+    let kind = GoogleKind::for_style(pass.style().unwrap_or(PassStyle::Generic));
+    let with_urls = TemplateContent { image_urls: image_urls.clone(), ..content.clone() };
+    let problems = class_problems(kind, &pass, &images_of(&with_urls));
+    if problems.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(problems)) }
+}
+
+fn upstream(e: GoogleError) -> ServiceError {
+    match e {
+        GoogleError::InvalidAccount(m) => ServiceError::NotConfigured(format!("Google Wallet account: {m}")),
+        other => ServiceError::Upstream(other.to_string()),
+    }
+}
+
+/// A short message id for Google (ids must be unique per object): a hash of the text.
+fn message_id(message: &str) -> String {
+    let digest = openssl::sha::sha256(message.as_bytes());
+    format!("tessera-{}", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+impl GoogleWallet {
+    pub fn new(
+        store: Arc<dyn Store>,
+        secrets: Arc<dyn Secrets>,
+        clock: Arc<dyn Clock>,
+        settings: GoogleSettings,
+    ) -> GoogleWallet {
+        GoogleWallet {
+            store,
+            secrets,
+            clock,
+            client: WalletClient::new(settings.endpoints.clone()),
+            settings,
+            account: Mutex::new(None),
+            pass_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The issuer account, loaded once from the Secrets port.
+    pub async fn account(&self) -> Result<Arc<GoogleAccount>, ServiceError> {
+        if let Some(account) = self.account.lock().ok().and_then(|a| a.clone()) {
+            return Ok(account);
+        }
+        let stored =
+            self.secrets.google_account().await?.ok_or_else(|| ServiceError::NotConfigured(NOT_CONFIGURED.into()))?;
+        let account = Arc::new(GoogleAccount::load(&stored).map_err(upstream)?);
+        if let Ok(mut cached) = self.account.lock() {
+            *cached = Some(account.clone());
+        }
+        Ok(account)
+    }
+
+    fn render(
+        &self,
+        account: &GoogleAccount,
+        template: &Template,
+        content: &PassContent,
+        serial: &str,
+    ) -> Result<Rendered, ServiceError> {
+        let template_content = super::templates::content(template)?;
+        let class_json = rendered_json(&template.name, &template_content, &PassContent::default(), serial)?;
+        let pass_json = rendered_json(&template.name, &template_content, content, serial)?;
+        let kind = GoogleKind::for_style(pass_json.style().unwrap_or(PassStyle::Generic));
+        let images = images_of(&template_content);
+        let class_id = class_id(account, template.id);
+        let now_seconds = self.clock.now() / 1000;
+        let pass = GooglePass {
+            kind,
+            class: class_for(kind, &class_json, &class_id, &images),
+            object: object_for(kind, &pass_json, &account.id(serial), &class_id, &images, now_seconds),
+        };
+        let title = pass_json.logo_text.clone().or(pass_json.organization_name.clone()).unwrap_or_default();
+        Ok(Rendered { kind, pass, title })
+    }
+
+    fn save_url(&self, account: &GoogleAccount, payload: Value) -> Result<String, ServiceError> {
+        let claims = save_claims(&account.client_email, &self.settings.origins, payload, self.clock.now() / 1000);
+        Ok(format!("{SAVE_URL_PREFIX}{}", account.sign(&claims).map_err(upstream)?))
+    }
+
+    /// The save link of a new pass (`serial` names its object). Writes to Google only when
+    /// the fat link would be too long; nothing is stored here.
+    pub async fn issue(
+        &self,
+        template: &Template,
+        content: &PassContent,
+        serial: &str,
+    ) -> Result<String, ServiceError> {
+        let account = self.account().await?;
+        let Rendered { kind, pass, .. } = self.render(&account, template, content, serial)?;
+        let (classes, objects) = kind.payload_keys();
+        let mut fat_payload = serde_json::Map::new();
+        fat_payload.insert(classes, json!([pass.class]));
+        fat_payload.insert(objects.clone(), json!([pass.object]));
+        let fat = self.save_url(&account, Value::Object(fat_payload))?;
+        if fat.len() <= MAX_SAVE_URL_LEN {
+            return Ok(fat);
+        }
+        self.with_retry(|| async {
+            self.client.upsert(&account, &kind.class_resource(), &pass.class).await?;
+            self.client.insert(&account, &kind.object_resource(), &pass.object).await
+        })
+        .await
+        .map_err(upstream)?;
+        let skinny = json!({"id": pass.object["id"], "classId": pass.object["classId"]});
+        let mut skinny_payload = serde_json::Map::new();
+        skinny_payload.insert(objects, json!([skinny]));
+        self.save_url(&account, Value::Object(skinny_payload))
+    }
+
+    async fn with_retry<F, Fut>(&self, mut call: F) -> Result<u32, GoogleError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), GoogleError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match call().await {
+                Ok(()) => return Ok(attempt),
+                Err(e) if e.retryable() && attempt < MAX_ATTEMPTS => {
+                    let jitter = Duration::from_millis(u64::from(rand::random::<u8>()) % 50);
+                    tokio::time::sleep(self.settings.retry_base * 2u32.pow(attempt - 1) + jitter).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn pass_lock(&self, id: u64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.pass_locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        locks.entry(id).or_default().clone()
+    }
+
+    /// The template and the account to write it with; `None` for Apple templates, deleted
+    /// ones, and deployments without a Google account (nothing to write then).
+    async fn google_template(&self, template_id: u64) -> Result<Option<(Template, Arc<GoogleAccount>)>, ServiceError> {
+        let Some(template) = self.store.get_template(template_id).await? else { return Ok(None) };
+        if template.vendor != Vendor::Google {
+            return Ok(None);
+        }
+        match self.account().await {
+            Ok(account) => Ok(Some((template, account))),
+            Err(ServiceError::NotConfigured(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a Google pass as it is now to Google (and its message, once), and records the
+    /// outcome as the pass's `googleSync`. Apple passes, and deployments without a Google
+    /// account, are left alone.
+    pub async fn sync_pass(&self, id: u64) -> Result<(), ServiceError> {
+        let lock = self.pass_lock(id);
+        let _held = lock.lock().await;
+        let Some(pass) = self.store.get_pass(id).await? else { return Ok(()) };
+        let Some((template, account)) = self.google_template(pass.template_id).await? else { return Ok(()) };
+        self.sync_one(&account, &template, &pass).await
+    }
+
+    async fn sync_one(&self, account: &GoogleAccount, template: &Template, pass: &Pass) -> Result<(), ServiceError> {
+        let content = super::passes::content(pass)?;
+        let previous = self.store.wallet_sync(pass.id).await?.unwrap_or(Value::Null);
+        let Rendered { kind, pass: google, title } = self.render(account, template, &content, &pass.serial_number)?;
+        let object_resource = kind.object_resource();
+        let object_id = google.object["id"].as_str().unwrap_or_default().to_string();
+        let outcome = self
+            .with_retry(|| async {
+                if !self.client.patch(account, &object_resource, &google.object).await? {
+                    // Never saved yet (a fat link not opened): make the class, then the object.
+                    self.client.upsert(account, &kind.class_resource(), &google.class).await?;
+                    self.client.insert(account, &object_resource, &google.object).await?;
+                }
+                Ok(())
+            })
+            .await;
+        let mut status = json!({
+            "state": "synced",
+            "objectId": object_id,
+            "passVersion": pass.version,
+            "templateVersion": template.version,
+            "at": crate::model::date::format_millis(self.clock.now()),
+            "messageId": previous["messageId"],
+        });
+        match outcome {
+            Ok(attempts) => status["attempts"] = json!(attempts),
+            Err(e) => {
+                tracing::warn!(pass = pass.id, error = %e, "Google Wallet sync failed");
+                status["state"] = json!("failed");
+                status["error"] = json!(e.to_string());
+                self.store.put_wallet_sync(pass.id, &status).await?;
+                return Ok(());
+            }
+        }
+        if let Some(message) = content.message.as_deref().filter(|m| !m.is_empty())
+            && previous["messageId"].as_str() != Some(&message_id(message))
+        {
+            match self.send_message(account, &object_resource, &object_id, &title, message).await {
+                Ok(kind) => {
+                    status["messageId"] = json!(message_id(message));
+                    status["messageType"] = json!(kind);
+                }
+                Err(e) => {
+                    tracing::warn!(pass = pass.id, error = %e, "Google Wallet message failed");
+                    status["state"] = json!("failed");
+                    status["error"] = json!(format!("message: {e}"));
+                }
+            }
+        }
+        self.store.put_wallet_sync(pass.id, &status).await?;
+        Ok(())
+    }
+
+    /// Sends a notifying message; past Google's 3 notifications a day it goes out silent.
+    async fn send_message(
+        &self,
+        account: &GoogleAccount,
+        resource: &str,
+        object_id: &str,
+        title: &str,
+        text: &str,
+    ) -> Result<&'static str, GoogleError> {
+        let message = |kind: &str| json!({"id": message_id(text), "header": title, "body": text, "messageType": kind});
+        let notify = message("TEXT_AND_NOTIFY");
+        let sent = self.with_retry(|| self.client.add_message(account, resource, object_id, &notify)).await;
+        match sent {
+            Ok(_) => Ok("TEXT_AND_NOTIFY"),
+            Err(GoogleError::Rejected { status: 403, reason: Some(reason), .. }) if reason == "quotaExceeded" => {
+                let silent = message("TEXT");
+                self.with_retry(|| self.client.add_message(account, resource, object_id, &silent)).await?;
+                Ok("TEXT")
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A template changed: its class, then every pass of it (their objects carry its fields).
+    pub async fn sync_template(&self, template_id: u64) -> Result<(), ServiceError> {
+        let Some((template, account)) = self.google_template(template_id).await? else { return Ok(()) };
+        let Rendered { kind, pass: google, .. } = self.render(&account, &template, &PassContent::default(), "class")?;
+        let resource = kind.class_resource();
+        if let Err(e) = self.with_retry(|| self.client.upsert(&account, &resource, &google.class)).await {
+            tracing::warn!(template = template_id, error = %e, "Google Wallet class update failed");
+        }
+        let mut page = 1;
+        loop {
+            let request = PageRequest { page, page_size: 100, ..PageRequest::default() };
+            let query = PassQuery { filter: PassFilter::Template(template_id), status: None, page: request };
+            let batch = self.store.list_passes(&query).await?;
+            if batch.items.is_empty() {
+                return Ok(());
+            }
+            for listed in &batch.items {
+                let lock = self.pass_lock(listed.id);
+                let _held = lock.lock().await;
+                if let Some(pass) = self.store.get_pass(listed.id).await? {
+                    self.sync_one(&account, &template, &pass).await?;
+                }
+            }
+            page += 1;
+        }
+    }
+}
