@@ -6,10 +6,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{FieldProblem, ServiceError};
-use super::passes::{self, PassRecord, PassRequest};
+use super::passes::{self, PassRequest};
 use super::templates;
 use crate::app::App;
-use crate::model::records::{AdaptiveLink, Page, PassFilter, PassQuery, Vendor};
+use crate::model::records::{AdaptiveLink, Vendor};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -95,12 +95,6 @@ pub fn view(base: &str, link: &AdaptiveLink) -> Value {
 
 pub async fn get(app: &App, id: &str) -> Result<AdaptiveLink, ServiceError> {
     app.store.get_adaptive_link(id).await?.ok_or(ServiceError::NotFound("adaptive link"))
-}
-
-pub async fn passes(app: &App, id: &str, mut query: PassQuery) -> Result<Page<PassRecord>, ServiceError> {
-    get(app, id).await?;
-    query.filter = PassFilter::AdaptiveLink(id.to_string());
-    passes::list(app, &query).await
 }
 
 /// Opens the link on an Apple device: the pass for its payload (one per external id).

@@ -475,15 +475,36 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
 /// The signed .pkpass of the pass as it is now (cached per pass and template version).
 pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError> {
     let PassRecord { pass, template, .. } = get(app, id).await?;
-    let key = pkpass_key(&pass, &template);
-    if let Some(blob) = app.blobs.get(&key).await? {
-        return Ok((pass, blob.bytes));
-    }
-    let content = content(&pass)?;
-    let pass_images = images::load(app, &content.image_blobs).await?;
-    let bytes = sign_existing(app, &template, &pass, &content, &pass_images).await?;
-    app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
+    let bytes = pkpass_of(app, &pass, &template).await?;
     Ok((pass, bytes))
+}
+
+/// The signed .pkpass of a pass already read (cached per pass and template version).
+pub async fn pkpass_of(app: &App, pass: &Pass, template: &Template) -> Result<Vec<u8>, ServiceError> {
+    let key = pkpass_key(pass, template);
+    if let Some(blob) = app.blobs.get(&key).await? {
+        return Ok(blob.bytes);
+    }
+    let content = content(pass)?;
+    let pass_images = images::load(app, &content.image_blobs).await?;
+    let bytes = sign_existing(app, template, pass, &content, &pass_images).await?;
+    app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
+    Ok(bytes)
+}
+
+/// What downloading a pass gives: the .pkpass, or a Google pass's save link.
+pub enum Download {
+    Pkpass(Box<Pass>, Vec<u8>),
+    SaveLink(String),
+}
+
+pub async fn download(app: &App, id: u64) -> Result<Download, ServiceError> {
+    let PassRecord { pass, template, .. } = get(app, id).await?;
+    if let Some(save_url) = content(&pass)?.google_save_url {
+        return Ok(Download::SaveLink(save_url));
+    }
+    let bytes = pkpass_of(app, &pass, &template).await?;
+    Ok(Download::Pkpass(Box::new(pass), bytes))
 }
 
 pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, ServiceError> {

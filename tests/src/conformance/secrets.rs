@@ -38,9 +38,10 @@ pub async fn signing_identities_round_trip(b: &Backend) {
 
 pub async fn google_accounts_round_trip(b: &Backend) {
     assert_eq!(b.secrets.google_account().await.unwrap(), None);
+    let key_json = crate::google_fake::TestServiceAccount::generate().key_json;
     let account = |issuer: &str| tessera::ports::StoredGoogleAccount {
         issuer_id: issuer.into(),
-        service_account: serde_json::json!({"client_email": "wallet@example.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}),
+        service_account: key_json.clone(),
     };
     b.secrets.put_google_account(&account("3388000000012345678")).await.unwrap();
     assert_eq!(b.secrets.google_account().await.unwrap(), Some(account("3388000000012345678")));

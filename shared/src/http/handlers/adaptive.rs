@@ -1,13 +1,12 @@
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use serde_json::json;
 
 use crate::app::App;
-use crate::http::request::{json_body, page_request, pagination_json, path_param, query};
-use crate::http::{ApiError, file_response, html_response, json_response, ok_json, redirect_response};
-use crate::model::records::{InstallFilter, PassFilter, PassQuery, Vendor};
+use crate::http::request::{json_body, path_param};
+use crate::http::{ApiError, file_response, html_response, json_response, redirect_response};
+use crate::model::records::{PassFilter, Vendor};
 use crate::pkpass::PKPASS_MIME;
-use crate::service::{adaptive, views};
+use crate::service::adaptive;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let (_, view) = adaptive::create(app, json_body(&request)?).await?;
@@ -16,21 +15,8 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 
 pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = path_param(&request, "adaptiveLinkId")?;
-    let page = page_request(&request)?;
-    let status = query(&request, "status")
-        .map(|s| {
-            InstallFilter::parse(&s).ok_or_else(|| {
-                ApiError::bad_request("status", "must be installed, uninstalled, been_installed or not_been_installed")
-            })
-        })
-        .transpose()?;
-    let found = adaptive::passes(app, &id, PassQuery { filter: PassFilter::All, status, page }).await?;
-    let items = found
-        .items
-        .iter()
-        .map(|r| views::pass_summary(&app.config.public_url, r, app.now()))
-        .collect::<Result<Vec<_>, _>>()?;
-    ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
+    adaptive::get(app, &id).await?;
+    super::passes::list_with(app, &request, PassFilter::AdaptiveLink(id)).await
 }
 
 /// The public link: `/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}`.

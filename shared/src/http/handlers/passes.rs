@@ -50,16 +50,14 @@ pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 
 /// The .pkpass; for a Google pass, a redirect to its save link.
 pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let id = id_param(&request, "id")?;
-    let record = passes::get(app, id).await?;
-    if let Some(save_url) = passes::content(&record.pass)?.google_save_url {
-        return Ok(crate::http::redirect_response(&save_url));
-    }
-    let (pass, bytes) = passes::pkpass(app, id).await?;
+    let (pass, bytes) = match passes::download(app, id_param(&request, "id")?).await? {
+        passes::Download::Pkpass(pass, bytes) => (pass, bytes),
+        passes::Download::SaveLink(save_url) => return Ok(crate::http::redirect_response(&save_url)),
+    };
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
 }
 
-fn status_filter(request: &Request) -> Result<Option<InstallFilter>, ApiError> {
+pub(crate) fn status_filter(request: &Request) -> Result<Option<InstallFilter>, ApiError> {
     query(request, "status")
         .map(|s| {
             InstallFilter::parse(&s).ok_or_else(|| {
@@ -69,7 +67,7 @@ fn status_filter(request: &Request) -> Result<Option<InstallFilter>, ApiError> {
         .transpose()
 }
 
-async fn list_with(app: &App, request: &Request, filter: PassFilter) -> Result<Response<Body>, ApiError> {
+pub(crate) async fn list_with(app: &App, request: &Request, filter: PassFilter) -> Result<Response<Body>, ApiError> {
     let page = page_request(request)?;
     let query = PassQuery { filter, status: status_filter(request)?, page };
     let found = passes::list(app, &query).await?;
@@ -138,7 +136,7 @@ async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord)
         None => {}
         // PassEntry leaves the source out once the pass is on a device.
         Some("apple") if views::pass_status(record, app.now())? != "active" => {
-            extras.pkpass = Some(passes::pkpass(app, record.pass.id).await?.1);
+            extras.pkpass = Some(passes::pkpass_of(app, &record.pass, &record.template).await?);
         }
         Some("apple") => {}
         Some("google") => {
