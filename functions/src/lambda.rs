@@ -1,47 +1,36 @@
-//! What every Lambda binary runs: build the app once per cold start from the environment
-//! (the AWS adapters, APNs pushes off the API path), then serve one route of the routes table
-//! through the same `handle` the local server uses.
+//! What every Lambda binary runs: read the settings and build the app once per cold start
+//! (the AWS adapters), then serve one route of the routes table through the same `handle`
+//! the local server uses; or, for the stream-fed dispatcher, push the changes it is fed.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use lambda_http::{Request, service_fn};
-use tessera::app::{App, AppConfig};
-use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
-use tessera::http::{ROUTES, Route, handle};
-use tessera::ports::SystemClock;
+use tessera::app::App;
+use tessera::aws::AwsClients;
+use tessera::aws::apns::ApnsPusher;
+use tessera::aws::dynamo::stream::changes_from_stream;
+use tessera::config::{PusherKind, Settings};
+use tessera::embedded::RecordingPusher;
+use tessera::http::{Route, handle};
 
-/// The app of a Lambda: AWS adapters named by the environment; `TESSERA_PUBLIC_URL` is the
-/// API's public base (custom domain or stage URL). Pushes are dispatched from the table's
-/// stream by their own function, so API functions only record.
-pub async fn app_from_env() -> Result<App, lambda_http::Error> {
-    let public_url = std::env::var("TESSERA_PUBLIC_URL").map_err(|_| "TESSERA_PUBLIC_URL is not set")?;
-    let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
-    let names = AwsResources::from_env();
-    Ok(App::new(
-        Arc::new(DynamoStore::new(clients.dynamodb.clone(), &names.table)),
-        Arc::new(S3Blobs::new(clients.s3.clone(), &names.bucket, &names.blob_prefix)),
-        Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &names.secret_prefix)),
-        Arc::new(SystemClock),
-        AppConfig::new(&public_url).with_env(),
-    ))
+use crate::telemetry::{self, LogFormat};
+
+/// The app of a Lambda: AWS adapters named by the settings; `TESSERA_PUBLIC_URL` is the API's
+/// public base (custom domain or stage URL).
+async fn app(settings: &Settings) -> Result<App, lambda_http::Error> {
+    let public_url = settings.public_url.as_deref().ok_or("TESSERA_PUBLIC_URL is not set")?;
+    let clients = AwsClients::from_env().await;
+    Ok(App::aws(&clients, &settings.aws, settings.app_config(public_url)))
 }
 
-pub fn route(name: &str) -> Result<&'static Route, lambda_http::Error> {
-    ROUTES.iter().find(|r| r.name == name).ok_or_else(|| format!("no route named {name}").into())
-}
-
-/// Serves `route_name` on the Lambda runtime until it shuts the function down.
-pub async fn serve_route(route_name: &str) -> Result<(), lambda_http::Error> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).try_init();
-    let route = route(route_name)?;
-    let mut app = app_from_env().await?;
-    // The stream-fed dispatcher writes changes to Google; a request's process may be frozen
-    // as soon as it has answered.
-    app.dispatcher = app.dispatcher.without_google();
-    let app = Arc::new(app);
+/// Serves `route` on the Lambda runtime until it shuts the function down. Changes are not
+/// dispatched here: the table's stream feeds the dispatcher function, and a request's process
+/// may be frozen as soon as it has answered.
+pub async fn serve_route(route: &'static Route) -> Result<(), lambda_http::Error> {
+    telemetry::init(LogFormat::Json);
+    let settings = Settings::from_env()?;
+    let app = Arc::new(app(&settings).await?.dispatching_elsewhere());
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, route, request).await) }
@@ -49,24 +38,29 @@ pub async fn serve_route(route_name: &str) -> Result<(), lambda_http::Error> {
     .await
 }
 
-/// The push dispatcher: fed by the table's DynamoDB stream, it sends APNs pushes for content
-/// changes of passes and templates (see `tessera::service::stream`), away from the API path.
+/// The push dispatcher: fed by the table's DynamoDB stream, it tells devices (APNs, or only
+/// recorded with `TESSERA_PUSHER=record`) and Google about content changes of passes and
+/// templates, away from the API path.
 pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
     use lambda_http::lambda_runtime::{self, LambdaEvent};
-    use tessera::aws::apns::{ApnsOptions, ApnsPusher};
-    use tessera::service::stream::changes_from_stream;
 
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).try_init();
-    let app = app_from_env().await?;
-    let pusher = Arc::new(ApnsPusher::new(app.secrets.clone(), ApnsOptions::from_env()));
-    let app = Arc::new(app.with_pusher(pusher));
+    telemetry::init(LogFormat::Json);
+    let settings = Settings::from_env()?;
+    let app = app(&settings).await?;
+    let app = match settings.pusher.unwrap_or(PusherKind::Apns) {
+        PusherKind::Apns => {
+            let apns = ApnsPusher::new(app.secrets.clone(), settings.apns.clone());
+            app.with_pusher(Arc::new(apns))
+        }
+        PusherKind::Record => app.with_pusher(Arc::new(RecordingPusher::new())),
+    };
+    let app = Arc::new(app);
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let app = app.clone();
         async move {
+            let dispatcher = app.dispatcher().ok_or("no dispatcher")?;
             for change in changes_from_stream(&event.payload) {
-                let report = app.dispatcher.dispatch(change).await?;
+                let report = dispatcher.dispatch(change).await?;
                 tracing::info!(
                     ?change,
                     delivered = report.delivered,

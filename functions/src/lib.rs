@@ -4,3 +4,4 @@
 pub mod cli;
 pub mod lambda;
 pub mod server;
+pub mod telemetry;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use serde_json::json;
 use tessera::embedded::{RecordingPusher, SqliteStore};
 use tessera::model::records::{NewPass, NewRegistration, NewTemplate, Platform, Vendor};
 use tessera::ports::{Store, SystemClock};
@@ -25,7 +24,7 @@ fn setup(runtime: &tokio::runtime::Runtime) -> (Arc<SqliteStore>, u64) {
             name: "bench".into(),
             vendor: Vendor::Apple,
             pass_type_id: Some("pass.dev.tessera.bench".into()),
-            body: json!({}),
+            content: Default::default(),
         };
         let template = store.create_template(&template, 1).await.unwrap();
         for p in 0..PASSES {
@@ -38,7 +37,7 @@ fn setup(runtime: &tokio::runtime::Runtime) -> (Arc<SqliteStore>, u64) {
                 authentication_token: "token-0123456789abcdef".into(),
                 tags: vec![],
                 adaptive_link_id: None,
-                body: json!({}),
+                content: Default::default(),
             };
             store.create_pass(&pass, 1).await.unwrap();
             for d in 0..DEVICES_PER_PASS {

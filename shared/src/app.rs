@@ -1,17 +1,21 @@
 //! The application context: adapters behind the ports, configuration, and the caches that
 //! make signing fast. Built once per process (per Lambda cold start) and borrowed by handlers.
+//! The composition roots are here, one per backend: [`App::embedded`] and [`App::aws`], used
+//! by `tessera serve`, every Lambda and the test kit alike.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
+use crate::cache::HotBlobs;
 use crate::embedded::{FileBlobs, FileSecrets, RecordingPusher, SqliteStore};
 use crate::pkpass::PassAssets;
 use crate::ports::{Blobs, Clock, Pusher, Secrets, Store, StoreError, SystemClock};
 use crate::service::google::{GoogleSettings, GoogleWallet};
 use crate::service::identities::IdentityCache;
 use crate::service::image_fetch::{FetchPolicy, ImageFetcher};
-use crate::service::push::Dispatcher;
+use crate::service::push::{Change, Dispatcher};
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -31,10 +35,14 @@ pub struct AppConfig {
     pub default_pass_type_id: Option<String>,
     /// Google Wallet's endpoints and the save links' origins.
     pub google: GoogleSettings,
+    /// Memory for recently served .pkpass files (device polls serve the same file to every
+    /// device that holds a pass).
+    pub hot_pkpass_bytes: usize,
 }
 
 impl AppConfig {
     pub const DEFAULT_MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+    pub const DEFAULT_HOT_PKPASS_BYTES: usize = 64 * 1024 * 1024;
 
     pub fn new(public_url: &str) -> AppConfig {
         AppConfig {
@@ -45,26 +53,8 @@ impl AppConfig {
             team_id: None,
             default_pass_type_id: None,
             google: GoogleSettings::default(),
+            hot_pkpass_bytes: Self::DEFAULT_HOT_PKPASS_BYTES,
         }
-    }
-
-    /// Reads the deployment settings a Lambda (or `tessera serve`) gets from its environment:
-    /// `TESSERA_TEAM_ID`, `TESSERA_PASS_TYPE_ID`, `TESSERA_GOOGLE_ORIGINS` (comma-separated),
-    /// `TESSERA_GOOGLE_API_URL` and `TESSERA_GOOGLE_TOKEN_URL`. Empty values count as unset.
-    pub fn with_env(mut self) -> AppConfig {
-        let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        self.team_id = var("TESSERA_TEAM_ID").or(self.team_id);
-        self.default_pass_type_id = var("TESSERA_PASS_TYPE_ID").or(self.default_pass_type_id);
-        if let Some(origins) = var("TESSERA_GOOGLE_ORIGINS") {
-            self.google.origins = origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
-        }
-        if let Some(url) = var("TESSERA_GOOGLE_API_URL") {
-            self.google.endpoints.api_base = url;
-        }
-        if let Some(url) = var("TESSERA_GOOGLE_TOKEN_URL") {
-            self.google.endpoints.token_url = url;
-        }
-        self
     }
 }
 
@@ -76,8 +66,10 @@ pub struct App {
     pub config: AppConfig,
     pub identities: IdentityCache,
     pub images: ImageFetcher,
-    /// Tells registered devices about changes (in the background), and Google.
-    pub dispatcher: Dispatcher,
+    /// Tells registered devices and Google about changes, in the background of this process;
+    /// `None` where another process does it (API Lambdas: the table's stream feeds the
+    /// dispatcher function).
+    dispatcher: Option<Dispatcher>,
     pub google: Arc<GoogleWallet>,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
@@ -91,11 +83,13 @@ impl App {
         clock: Arc<dyn Clock>,
         config: AppConfig,
     ) -> App {
+        let blobs: Arc<dyn Blobs> = Arc::new(HotBlobs::new(blobs, "passes/", config.hot_pkpass_bytes));
         let identities = IdentityCache::new(secrets.clone(), config.dev_pki_dir.clone(), config.team_id.clone());
         let images = ImageFetcher::new(config.image_fetch.clone());
         let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
-        let dispatcher =
-            Dispatcher::new(store.clone(), Arc::new(RecordingPusher::new()), clock.clone()).with_google(google.clone());
+        let dispatcher = Some(
+            Dispatcher::new(store.clone(), Arc::new(RecordingPusher::new()), clock.clone()).with_google(google.clone()),
+        );
         App {
             store,
             blobs,
@@ -124,11 +118,42 @@ impl App {
         ))
     }
 
+    /// The AWS adapters on `clients`, for the resources named.
+    pub fn aws(clients: &AwsClients, resources: &AwsResources, config: AppConfig) -> App {
+        App::new(
+            Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table)),
+            Arc::new(S3Blobs::new(clients.s3.clone(), &resources.bucket, &resources.blob_prefix)),
+            Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
+            Arc::new(SystemClock),
+            config,
+        )
+    }
+
     /// Sends change notifications through `pusher` (the default records them only).
     pub fn with_pusher(mut self, pusher: Arc<dyn Pusher>) -> App {
         self.dispatcher =
-            Dispatcher::new(self.store.clone(), pusher, self.clock.clone()).with_google(self.google.clone());
+            Some(Dispatcher::new(self.store.clone(), pusher, self.clock.clone()).with_google(self.google.clone()));
         self
+    }
+
+    /// Dispatches nothing itself: another process (the stream-fed dispatcher function) tells
+    /// devices and Google about changes. For API Lambdas, which may be frozen as soon as they
+    /// have answered.
+    pub fn dispatching_elsewhere(mut self) -> App {
+        self.dispatcher = None;
+        self
+    }
+
+    /// What tells devices and Google about changes in this process, if anything does.
+    pub fn dispatcher(&self) -> Option<&Dispatcher> {
+        self.dispatcher.as_ref()
+    }
+
+    /// A pass or template changed: tell its devices and Google, in the background.
+    pub fn notify(&self, change: Change) {
+        if let Some(dispatcher) = &self.dispatcher {
+            dispatcher.spawn(change);
+        }
     }
 
     pub(crate) fn cached_assets(&self, template_id: u64, version: u64) -> Option<Arc<PassAssets>> {

@@ -8,6 +8,8 @@
 
 pub mod app;
 pub mod aws;
+pub mod cache;
+pub mod config;
 pub mod embedded;
 pub mod google;
 pub mod http;

@@ -7,7 +7,6 @@ use base64::Engine;
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use tessera::app::{App, AppConfig};
-use tessera::ports::SystemClock;
 use tessera::service::api_keys::ensure_initial_key;
 use tokio::sync::oneshot;
 
@@ -58,13 +57,12 @@ impl TestServer {
 
     /// The AWS backend (on moto) with a configuration the test adjusts.
     pub async fn aws_configured(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
-        let backend = crate::moto::aws_backend().await;
         let (listener, base) = listen().await;
         let dir = tempfile::tempdir().unwrap();
         let mut config = AppConfig::new(&base);
         config.dev_pki_dir = Some(dir.path().join("pki"));
         adjust(&mut config);
-        let app = App::new(backend.store, backend.blobs, backend.secrets, Arc::new(SystemClock), config);
+        let app = crate::moto::aws_app(config).await;
         TestServer::start(listener, base, app, Some(dir)).await
     }
 

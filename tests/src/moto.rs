@@ -96,6 +96,15 @@ pub fn unique_resources() -> AwsResources {
     }
 }
 
+/// The app on fresh, bootstrapped AWS resources on the emulator, assembled the way Lambdas
+/// and `tessera serve --backend aws` assemble it.
+pub async fn aws_app(config: tessera::app::AppConfig) -> tessera::app::App {
+    let clients = clients().await;
+    let resources = unique_resources();
+    bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
+    tessera::app::App::aws(&clients, &resources, config)
+}
+
 /// A fresh, bootstrapped AWS backend on the emulator.
 pub async fn aws_backend() -> Backend {
     let clients = clients().await;

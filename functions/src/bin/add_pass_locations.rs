@@ -1,6 +1,6 @@
-//! Lambda for `POST /v1/pass/{id}/locations`: the `add_pass_locations` entry of the routes table.
+//! Lambda for `POST /v1/pass/{id}/locations`: [`tessera::http::routes::ADD_PASS_LOCATIONS`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("add_pass_locations").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::ADD_PASS_LOCATIONS).await
 }

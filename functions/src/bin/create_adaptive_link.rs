@@ -1,6 +1,6 @@
-//! Lambda for `POST /v1/links/adaptive`: the `create_adaptive_link` entry of the routes table.
+//! Lambda for `POST /v1/links/adaptive`: [`tessera::http::routes::CREATE_ADAPTIVE_LINK`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("create_adaptive_link").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::CREATE_ADAPTIVE_LINK).await
 }

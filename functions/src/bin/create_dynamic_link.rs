@@ -1,6 +1,6 @@
-//! Lambda for `POST /v1/pass/{id}/dynamic`: the `create_dynamic_link` entry of the routes table.
+//! Lambda for `POST /v1/pass/{id}/dynamic`: [`tessera::http::routes::CREATE_DYNAMIC_LINK`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("create_dynamic_link").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::CREATE_DYNAMIC_LINK).await
 }

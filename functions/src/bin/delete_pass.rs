@@ -1,6 +1,6 @@
-//! Lambda for `DELETE /v1/pass/{id}`: the `delete_pass` entry of the routes table.
+//! Lambda for `DELETE /v1/pass/{id}`: [`tessera::http::routes::DELETE_PASS`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("delete_pass").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::DELETE_PASS).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `DELETE /v1/pass/{id}/location/{passLocationId}`: the `delete_pass_location` entry of the routes table.
+//! Lambda for `DELETE /v1/pass/{id}/location/{passLocationId}`: [`tessera::http::routes::DELETE_PASS_LOCATION`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("delete_pass_location").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::DELETE_PASS_LOCATION).await
 }

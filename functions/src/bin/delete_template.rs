@@ -1,6 +1,6 @@
-//! Lambda for `DELETE /v1/template/{id}`: the `delete_template` entry of the routes table.
+//! Lambda for `DELETE /v1/template/{id}`: [`tessera::http::routes::DELETE_TEMPLATE`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("delete_template").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::DELETE_TEMPLATE).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/pass/{id}`: the `get_pass` entry of the routes table.
+//! Lambda for `GET /v1/pass/{id}`: [`tessera::http::routes::GET_PASS`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("get_pass").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::GET_PASS).await
 }

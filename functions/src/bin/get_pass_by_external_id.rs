@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/pass/template/{templateId}/id/{externalId}`: the `get_pass_by_external_id` entry of the routes table.
+//! Lambda for `GET /v1/pass/template/{templateId}/id/{externalId}`: [`tessera::http::routes::GET_PASS_BY_EXTERNAL_ID`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("get_pass_by_external_id").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::GET_PASS_BY_EXTERNAL_ID).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/tag/{tag}/passes`: the `list_passes_by_tag` entry of the routes table.
+//! Lambda for `GET /v1/tag/{tag}/passes`: [`tessera::http::routes::LIST_PASSES_BY_TAG`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("list_passes_by_tag").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::LIST_PASSES_BY_TAG).await
 }

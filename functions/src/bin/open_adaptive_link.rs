@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/pass/adaptive/{adaptiveLinkId}/{deviceType}`: the `open_adaptive_link` entry of the routes table.
+//! Lambda for `GET /v1/pass/adaptive/{adaptiveLinkId}/{deviceType}`: [`tessera::http::routes::OPEN_ADAPTIVE_LINK`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("open_adaptive_link").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::OPEN_ADAPTIVE_LINK).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/pass/adaptive/{adaptiveLinkId}`: the `open_adaptive_link_for_device` entry of the routes table.
+//! Lambda for `GET /v1/pass/adaptive/{adaptiveLinkId}`: [`tessera::http::routes::OPEN_ADAPTIVE_LINK_FOR_DEVICE`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("open_adaptive_link_for_device").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::OPEN_ADAPTIVE_LINK_FOR_DEVICE).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `GET /openapi.json`: the `openapi` entry of the routes table.
+//! Lambda for `GET /openapi.json`: [`tessera::http::routes::OPENAPI`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("openapi").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::OPENAPI).await
 }

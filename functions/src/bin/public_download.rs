@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/download/pass/{token}`: the `public_download` entry of the routes table.
+//! Lambda for `GET /v1/download/pass/{token}`: [`tessera::http::routes::PUBLIC_DOWNLOAD`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("public_download").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::PUBLIC_DOWNLOAD).await
 }

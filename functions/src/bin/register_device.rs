@@ -1,6 +1,6 @@
-//! Lambda for `POST /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}`: the `register_device` entry of the routes table.
+//! Lambda for `POST /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}`: [`tessera::http::routes::REGISTER_DEVICE`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("register_device").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::REGISTER_DEVICE).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `DELETE /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}`: the `unregister_device` entry of the routes table.
+//! Lambda for `DELETE /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}`: [`tessera::http::routes::UNREGISTER_DEVICE`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("unregister_device").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::UNREGISTER_DEVICE).await
 }

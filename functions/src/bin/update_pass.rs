@@ -1,6 +1,6 @@
-//! Lambda for `PUT /v1/pass/{id}`: the `update_pass` entry of the routes table.
+//! Lambda for `PUT /v1/pass/{id}`: [`tessera::http::routes::UPDATE_PASS`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("update_pass").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::UPDATE_PASS).await
 }

@@ -1,6 +1,6 @@
-//! Lambda for `GET /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}`: the `updated_serials` entry of the routes table.
+//! Lambda for `GET /v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}`: [`tessera::http::routes::UPDATED_SERIALS`].
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route("updated_serials").await
+    tessera_functions::lambda::serve_route(&tessera::http::routes::UPDATED_SERIALS).await
 }

@@ -1,8 +1,8 @@
 //! `tessera aws …`: work on the AWS resources named by the environment.
 
 use clap::Subcommand;
+use tessera::aws::AwsClients;
 use tessera::aws::bootstrap::bootstrap;
-use tessera::aws::{AwsClients, AwsResources};
 
 #[derive(Subcommand)]
 pub enum AwsCommand {
@@ -14,8 +14,8 @@ pub enum AwsCommand {
 
 pub async fn run(command: AwsCommand) -> Result<String, Vec<String>> {
     let AwsCommand::Bootstrap = command;
-    let resources = AwsResources::from_env();
-    let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
+    let resources = tessera::config::Settings::from_env().map_err(|e| vec![e])?.aws;
+    let clients = AwsClients::from_env().await;
     let report = bootstrap(&clients, &resources).await.map_err(|e| vec![e.to_string()])?;
     let state = |created| if created { "created" } else { "already there" };
     Ok(format!(

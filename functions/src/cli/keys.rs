@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use tessera::aws::{AwsClients, AwsResources, SecretsManagerSecrets};
+use tessera::aws::{AwsClients, SecretsManagerSecrets};
 use tessera::embedded::FileSecrets;
 use tessera::google::GoogleAccount;
 use tessera::ports::{Secrets, StoredGoogleAccount, StoredIdentity};
@@ -58,18 +58,20 @@ pub struct ImportArgs {
 }
 
 /// The secret store of a backend, and how to name a secret in it for people.
-async fn secrets_of(backend: Backend, data_dir: &Path) -> (Box<dyn Secrets>, Box<dyn Fn(&str) -> String>) {
+type NamedSecrets = (Box<dyn Secrets>, Box<dyn Fn(&str) -> String>);
+
+async fn secrets_of(backend: Backend, data_dir: &Path) -> Result<NamedSecrets, Vec<String>> {
     match backend {
         Backend::Embedded => {
             let dir = data_dir.join("identities");
             let place = dir.clone();
-            (Box::new(FileSecrets::new(&dir)), Box::new(move |name| format!("{}", place.join(name).display())))
+            Ok((Box::new(FileSecrets::new(&dir)), Box::new(move |name| format!("{}", place.join(name).display()))))
         }
         Backend::Aws => {
-            let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
-            let prefix = AwsResources::from_env().secret_prefix;
+            let clients = AwsClients::from_env().await;
+            let prefix = tessera::config::Settings::from_env().map_err(|e| vec![e])?.aws.secret_prefix;
             let secrets = SecretsManagerSecrets::new(clients.secrets, prefix.clone());
-            (Box::new(secrets), Box::new(move |name| format!("Secrets Manager secret {prefix}/{name}")))
+            Ok((Box::new(secrets), Box::new(move |name| format!("Secrets Manager secret {prefix}/{name}"))))
         }
     }
 }
@@ -88,7 +90,7 @@ pub async fn run(command: KeysCommand, data_dir: &Path) -> Result<String, Vec<St
         )]);
     }
     let stored = StoredIdentity::from_identity(&identity).map_err(|e| vec![e.to_string()])?;
-    let (secrets, place) = secrets_of(args.backend, data_dir).await;
+    let (secrets, place) = secrets_of(args.backend, data_dir).await?;
     let place = match args.backend {
         Backend::Embedded => place(&args.pass_type_id),
         Backend::Aws => place(&format!("pass-type/{}", args.pass_type_id)),
@@ -111,7 +113,7 @@ async fn import_google(args: ImportGoogleArgs, data_dir: &Path) -> Result<String
         .map_err(|_| vec![format!("{}: is not a JSON service-account key", args.key_file.display())])?;
     let stored = StoredGoogleAccount { issuer_id: args.issuer_id.trim().to_string(), service_account: key };
     let account = GoogleAccount::load(&stored).map_err(|e| vec![e.to_string()])?;
-    let (secrets, place) = secrets_of(args.backend, data_dir).await;
+    let (secrets, place) = secrets_of(args.backend, data_dir).await?;
     secrets.put_google_account(&stored).await.map_err(|e| vec![e.to_string()])?;
     let place = match args.backend {
         Backend::Embedded => place("google-account.json"),

@@ -65,9 +65,8 @@ fn block_on<T>(work: impl std::future::Future<Output = Result<T, Vec<String>>>) 
 }
 
 fn serve_blocking(args: serve::ServeArgs, data_dir: &std::path::Path) -> Result<String, Vec<String>> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    crate::telemetry::init(crate::telemetry::LogFormat::Pretty);
+    let settings = tessera::config::Settings::from_env().map_err(|e| vec![e])?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| vec![e.to_string()])?;
-    runtime.block_on(serve::run(args, data_dir))
+    runtime.block_on(serve::run(args, settings, data_dir))
 }

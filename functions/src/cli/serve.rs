@@ -4,10 +4,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use tessera::app::{App, AppConfig};
-use tessera::aws::apns::{ApnsOptions, ApnsPusher};
-use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
-use tessera::ports::SystemClock;
+use tessera::app::App;
+use tessera::aws::AwsClients;
+use tessera::aws::apns::ApnsPusher;
+use tessera::config::{PusherKind, Settings};
+use tessera::embedded::RecordingPusher;
 use tessera::service::api_keys::ensure_initial_key;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -19,7 +20,7 @@ pub enum Backend {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PusherKind {
+pub enum PusherArg {
     /// APNs with each pass type's certificate (needs imported identities and network).
     Apns,
     /// Record what would be pushed, and log it (no network).
@@ -28,9 +29,10 @@ pub enum PusherKind {
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// How change notifications go out; default: apns on the aws backend, record on embedded.
-    #[arg(long, value_enum, env = "TESSERA_PUSHER")]
-    pusher: Option<PusherKind>,
+    /// How change notifications go out (overrides TESSERA_PUSHER); default: apns on the aws
+    /// backend, record on embedded.
+    #[arg(long, value_enum)]
+    pusher: Option<PusherArg>,
     #[arg(long, value_enum, env = "TESSERA_BACKEND", default_value = "embedded")]
     backend: Backend,
     #[arg(long, env = "PORT", default_value_t = 8080)]
@@ -38,48 +40,44 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "TESSERA_BIND", default_value = "127.0.0.1")]
     bind: String,
-    /// Base of the URLs Tessera hands out; default http://127.0.0.1:$PORT.
-    #[arg(long, env = "TESSERA_PUBLIC_URL")]
+    /// Base of the URLs Tessera hands out (overrides TESSERA_PUBLIC_URL); default
+    /// http://127.0.0.1:$PORT.
+    #[arg(long)]
     public_url: Option<String>,
     /// `<keyId>:<secret>`: the API key to create or accept (scripts and tests).
     #[arg(long, env = "TESSERA_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
 }
 
-pub async fn run(args: ServeArgs, data_dir: &Path) -> Result<String, Vec<String>> {
+pub async fn run(args: ServeArgs, settings: Settings, data_dir: &Path) -> Result<String, Vec<String>> {
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
         .await
         .map_err(|e| vec![format!("cannot listen on {}:{}: {e}", args.bind, args.port)])?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
-    let public_url = args.public_url.unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
-    let config = AppConfig::new(&public_url).with_env();
+    let public_url =
+        args.public_url.or(settings.public_url.clone()).unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
+    let config = settings.app_config(&public_url);
     let app = match args.backend {
         Backend::Embedded => App::embedded(data_dir, config).map_err(|e| vec![e.to_string()])?,
-        Backend::Aws => {
-            let clients = AwsClients::new(&tessera::aws::config::sdk_config_from_env().await);
-            let names = AwsResources::from_env();
-            App::new(
-                Arc::new(DynamoStore::new(clients.dynamodb.clone(), &names.table)),
-                Arc::new(S3Blobs::new(clients.s3.clone(), &names.bucket, &names.blob_prefix)),
-                Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &names.secret_prefix)),
-                Arc::new(SystemClock),
-                config,
-            )
-        }
+        Backend::Aws => App::aws(&AwsClients::from_env().await, &settings.aws, config),
     };
-    let pusher = args.pusher.unwrap_or(match args.backend {
-        Backend::Aws => PusherKind::Apns,
-        Backend::Embedded => PusherKind::Record,
-    });
+    let pusher = match args.pusher {
+        Some(PusherArg::Apns) => PusherKind::Apns,
+        Some(PusherArg::Record) => PusherKind::Record,
+        None => settings.pusher.unwrap_or(match args.backend {
+            Backend::Aws => PusherKind::Apns,
+            Backend::Embedded => PusherKind::Record,
+        }),
+    };
     let app = match pusher {
         PusherKind::Apns => {
-            let apns = ApnsPusher::new(app.secrets.clone(), ApnsOptions::from_env());
+            let apns = ApnsPusher::new(app.secrets.clone(), settings.apns.clone());
             println!("Pushes go to APNs (production) with each pass type's certificate");
             app.with_pusher(Arc::new(apns))
         }
         PusherKind::Record => {
             println!("Pushes are recorded and logged, not sent (TESSERA_PUSHER=apns sends them)");
-            app
+            app.with_pusher(Arc::new(RecordingPusher::new()))
         }
     };
     if let Some(created) = ensure_initial_key(&app, args.api_key.as_deref()).await.map_err(|e| vec![e.to_string()])? {

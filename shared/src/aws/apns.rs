@@ -27,13 +27,14 @@ pub struct ApnsOptions {
 }
 
 impl ApnsOptions {
-    pub fn from_env() -> ApnsOptions {
-        let push_type = match std::env::var("TESSERA_APNS_PUSH_TYPE").ok().as_deref() {
+    /// From the settings' text (`background`/`alert`, `5`/`10`); anything else leaves it unset.
+    pub fn parse(push_type: Option<&str>, priority: Option<&str>) -> ApnsOptions {
+        let push_type = match push_type {
             Some("background") => Some(PushType::Background),
             Some("alert") => Some(PushType::Alert),
             _ => None,
         };
-        let priority = match std::env::var("TESSERA_APNS_PRIORITY").ok().as_deref() {
+        let priority = match priority {
             Some("5") => Some(Priority::Normal),
             Some("10") => Some(Priority::High),
             _ => None,

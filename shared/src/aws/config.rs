@@ -1,4 +1,4 @@
-//! Where Tessera's AWS resources are, from the environment, and the SDK clients for them.
+//! Where Tessera's AWS resources are (named by `config::Settings`), and the SDK clients for them.
 //! The standard AWS variables apply (AWS_REGION, credentials, AWS_ENDPOINT_URL for
 //! emulators such as moto); with an endpoint override, S3 uses path-style addressing.
 
@@ -16,27 +16,6 @@ pub struct AwsResources {
     pub secret_prefix: String,
 }
 
-impl AwsResources {
-    /// `TESSERA_TABLE` (default `tessera`), `TESSERA_BUCKET` (default `tessera-blobs`),
-    /// `TESSERA_BLOB_PREFIX` (default none), `TESSERA_SECRET_PREFIX` (default `tessera`).
-    pub fn from_env() -> AwsResources {
-        let var = |name: &str, default: &str| {
-            std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
-        };
-        AwsResources {
-            table: var("TESSERA_TABLE", "tessera"),
-            bucket: var("TESSERA_BUCKET", "tessera-blobs"),
-            blob_prefix: var("TESSERA_BLOB_PREFIX", ""),
-            secret_prefix: var("TESSERA_SECRET_PREFIX", "tessera"),
-        }
-    }
-}
-
-/// SDK configuration from the standard AWS environment.
-pub async fn sdk_config_from_env() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest()).load().await
-}
-
 /// The three clients, built once per process and shared.
 #[derive(Clone)]
 pub struct AwsClients {
@@ -46,6 +25,11 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
+    /// Clients from the standard AWS environment (region, credentials, AWS_ENDPOINT_URL).
+    pub async fn from_env() -> AwsClients {
+        AwsClients::new(&aws_config::defaults(BehaviorVersion::latest()).load().await)
+    }
+
     pub fn new(config: &SdkConfig) -> AwsClients {
         let endpoint_overridden = config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         let s3_config = aws_sdk_s3::config::Builder::from(config).force_path_style(endpoint_overridden).build();

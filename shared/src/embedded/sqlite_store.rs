@@ -111,11 +111,11 @@ fn backend(message: String) -> StoreError {
     StoreError::Backend(message)
 }
 
-fn json_text(value: &serde_json::Value) -> String {
-    value.to_string()
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| backend(format!("encoding a record: {e}")))
 }
 
-fn json_value(text: String) -> rusqlite::Result<serde_json::Value> {
+fn json_value<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
     serde_json::from_str(&text)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
@@ -134,7 +134,7 @@ fn template_row(row: &Row) -> rusqlite::Result<Template> {
         version: row.get::<_, i64>(4)? as u64,
         created_at: row.get(5)?,
         updated_at: row.get(6)?,
-        body: json_value(row.get(7)?)?,
+        content: json_value(row.get(7)?)?,
     })
 }
 
@@ -164,7 +164,7 @@ fn pass_row(row: &Row) -> rusqlite::Result<Pass> {
         version: row.get::<_, i64>(13)? as u64,
         created_at: row.get(14)?,
         updated_at: row.get(15)?,
-        body: json_value(row.get(16)?)?,
+        content: json_value(row.get(16)?)?,
     })
 }
 
@@ -304,7 +304,7 @@ impl Store for SqliteStore {
             let id = next_id(tx, Sequence::Template)?;
             tx.execute(
                 "INSERT INTO templates(id, name, vendor, pass_type_id, version, created_at, updated_at, body) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)",
-                params![id as i64, new.name, new.vendor.as_str(), new.pass_type_id, now, json_text(&new.body)],
+                params![id as i64, new.name, new.vendor.as_str(), new.pass_type_id, now, json_text(&new.content)?],
             )
             .map_err(db)?;
             load_template(tx, id)?.ok_or(StoreError::NotFound("template"))
@@ -322,7 +322,7 @@ impl Store for SqliteStore {
             let changed = tx
                 .execute(
                     "UPDATE templates SET name = ?1, pass_type_id = ?2, body = ?3, updated_at = ?4, version = version + 1 WHERE id = ?5 AND version = ?6",
-                    params![t.name, t.pass_type_id, json_text(&t.body), t.updated_at, t.id as i64, expected_version as i64],
+                    params![t.name, t.pass_type_id, json_text(&t.content)?, t.updated_at, t.id as i64, expected_version as i64],
                 )
                 .map_err(db)?;
             if changed == 0 {
@@ -387,7 +387,7 @@ impl Store for SqliteStore {
                     serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into()),
                     new.adaptive_link_id,
                     now,
-                    json_text(&new.body)
+                    json_text(&new.content)?
                 ],
             )
             .map_err(db)?;
@@ -420,7 +420,7 @@ impl Store for SqliteStore {
                     "UPDATE passes SET tags = ?1, body = ?2, updated_at = ?3, version = version + 1 WHERE id = ?4 AND version = ?5",
                     params![
                         serde_json::to_string(&u.tags).unwrap_or_else(|_| "[]".into()),
-                        json_text(&u.body),
+                        json_text(&u.content)?,
                         u.updated_at,
                         u.id as i64,
                         u.expected_version as i64
@@ -447,8 +447,8 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_wallet_sync(&self, pass_id: u64, status: &serde_json::Value) -> Result<(), StoreError> {
-        let status = status.to_string();
+    async fn put_wallet_sync(&self, pass_id: u64, status: &GoogleSync) -> Result<(), StoreError> {
+        let status = json_text(status)?;
         self.tx(move |tx| {
             if tx
                 .query_row("SELECT 1 FROM passes WHERE id = ?1", [pass_id as i64], |_| Ok(()))
@@ -468,7 +468,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<serde_json::Value>, StoreError> {
+    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<GoogleSync>, StoreError> {
         self.tx(move |tx| {
             tx.query_row("SELECT status FROM pass_sync WHERE pass_id = ?1", [pass_id as i64], |r| json_value(r.get(0)?))
                 .optional()
@@ -663,7 +663,7 @@ impl Store for SqliteStore {
                         kind,
                         l.pass_id.map(|id| id as i64),
                         l.template_id as i64,
-                        l.payload.as_ref().map(json_text),
+                        l.payload.as_ref().map(json_text).transpose()?,
                         l.expires_at,
                         l.used,
                         l.installs as i64,
@@ -746,7 +746,7 @@ impl Store for SqliteStore {
                         l.id,
                         l.apple_template_id.map(|id| id as i64),
                         l.google_template_id.map(|id| id as i64),
-                        json_text(&l.payload),
+                        json_text(&l.payload)?,
                         l.created_at
                     ],
                 )

@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::model::FieldProblem;
 use crate::model::date::parse_wallet_date;
 use crate::model::{Field, PassJson, PassStyle, Rgb};
-use crate::service::error::FieldProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoogleKind {

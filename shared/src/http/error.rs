@@ -12,11 +12,14 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// More about the error, under `error` beside code and message (say, the passes a
+    /// template change would break).
+    pub details: Option<Box<(&'static str, serde_json::Value)>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), field: None }
+        ApiError { status, code, message: message.into(), field: None, details: None }
     }
 
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> ApiError {
@@ -35,6 +38,10 @@ impl ApiError {
         let mut error = json!({"code": self.code, "message": self.message});
         if let Some(field) = self.field {
             error["field"] = json!(field);
+        }
+        if let Some(details) = self.details {
+            let (key, value) = *details;
+            error[key] = value;
         }
         let mut response = super::json_response(self.status, &json!({ "error": error }));
         if self.status == StatusCode::UNAUTHORIZED {
@@ -60,8 +67,30 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(what) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
             }
+            ServiceError::Unauthorized => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing or wrong ApplePass/AndroidPass token")
+            }
             ServiceError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             ServiceError::Gone(message) => ApiError::new(StatusCode::GONE, "gone", message),
+            ServiceError::BreaksPasses { count, first } => {
+                let passes: Vec<_> = first
+                    .iter()
+                    .map(|broken| {
+                        let problems: Vec<_> =
+                            broken.problems.iter().map(|p| json!({"field": p.field, "message": p.message})).collect();
+                        json!({"passId": broken.pass_id, "problems": problems})
+                    })
+                    .collect();
+                let named = first.iter().map(|b| b.pass_id.to_string()).collect::<Vec<_>>().join(", ");
+                let message = format!(
+                    "the change would leave {count} passes of this template unable to render (first: {named}); \
+                     change or remove their overrides first (PUT /v1/pass/{{id}} with null removes one)"
+                );
+                ApiError {
+                    details: Some(Box::new(("passes", json!(passes)))),
+                    ..ApiError::new(StatusCode::CONFLICT, "breaks_passes", message)
+                }
+            }
             ServiceError::NotConfigured(message) => ApiError::new(StatusCode::CONFLICT, "not_configured", message),
             ServiceError::Upstream(message) => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message),
             ServiceError::Internal(detail) => {

@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod pages;
 pub mod request;
 pub mod routes;
+pub mod views;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -32,9 +34,14 @@ pub enum Access {
 }
 
 pub struct Route {
+    /// The item's name in [`routes`] (`GET_PASS`).
+    pub item: &'static str,
     /// Also the name of the route's Lambda binary.
     pub name: &'static str,
     pub method: Method,
+    /// Also answers HEAD: the same response without its body (Wallet sends HEAD to the
+    /// latest-pass route).
+    pub answers_head: bool,
     /// API Gateway syntax: `/v1/pass/{id}`.
     pub path: &'static str,
     pub access: Access,
@@ -46,6 +53,7 @@ pub const API_REVISION: &str = "1.2";
 /// Runs one route: the checks every route shares, then its handler; every failure becomes a
 /// JSON error response here, once (a Lambda returning `Err` would lose the body).
 pub async fn handle(app: &App, route: &Route, request: Request) -> Response<Body> {
+    let head = request.method() == Method::HEAD && route.answers_head;
     let result = async {
         if request::body_bytes(&request).len() > app.config.max_body_bytes {
             return Err(ApiError::new(
@@ -71,7 +79,20 @@ pub async fn handle(app: &App, route: &Route, request: Request) -> Response<Body
         (route.handler)(app, request).await
     }
     .await;
-    result.unwrap_or_else(ApiError::into_response)
+    let response = result.unwrap_or_else(ApiError::into_response);
+    if head { without_body(response) } else { response }
+}
+
+/// A HEAD answer: the GET response's status and headers (its length included), no body.
+fn without_body(response: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let length = match &body {
+        Body::Text(text) => text.len(),
+        Body::Binary(bytes) => bytes.len(),
+        _ => 0,
+    };
+    parts.headers.insert("content-length", HeaderValue::from(length));
+    Response::from_parts(parts, Body::Empty)
 }
 
 /// Finds the route for a method and path (static segments win over parameters) and the
@@ -80,7 +101,7 @@ pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut path_matched = false;
     let mut best: Option<(&'static Route, HashMap<String, String>, usize)> = None;
-    for route in ROUTES {
+    for &route in ROUTES {
         let pattern: Vec<&str> = route.path.split('/').collect();
         if pattern.len() != segments.len() {
             continue;
@@ -102,7 +123,8 @@ pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap
             continue;
         }
         path_matched = true;
-        if route.method == *method && best.as_ref().is_none_or(|(_, _, s)| statics > *s) {
+        let method_matches = route.method == *method || (*method == Method::HEAD && route.answers_head);
+        if method_matches && best.as_ref().is_none_or(|(_, _, s)| statics > *s) {
             best = Some((route, params, statics));
         }
     }

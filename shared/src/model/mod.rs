@@ -3,6 +3,7 @@
 pub mod color;
 pub mod date;
 pub mod pass;
+pub mod problem;
 pub mod semantics;
 pub mod template;
 
@@ -12,5 +13,6 @@ pub use pass::{
     Barcode, Beacon, Field, FieldGroup, Location, Nfc, ParseError, PassFields, PassJson, PassStyle, RelevantDate,
     UpcomingPassInformationEntry,
 };
+pub use problem::FieldProblem;
 pub use semantics::SemanticTags;
 pub mod records;

@@ -1,10 +1,13 @@
 //! The records Tessera keeps: API keys, templates, passes, device registrations and links.
 //! Attributes that are looked up, filtered or ordered on are typed fields; the content of
-//! templates and passes (headers, fields, images, …) is a JSON `body` owned by the service
-//! layer, so storage does not change when the API's content model grows.
+//! templates and passes (headers, fields, images, …) is typed too ([`TemplateContent`],
+//! [`PassContent`]). Adapters keep content as one JSON document (SQLite `body` column,
+//! DynamoDB `body` attribute), so storage does not change when the content model grows.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use super::template::{PassContent, TemplateContent};
 
 /// Milliseconds since the Unix epoch (UTC).
 pub type Millis = i64;
@@ -49,7 +52,7 @@ pub struct NewTemplate {
     pub vendor: Vendor,
     /// The Apple pass type identifier its passes are signed for.
     pub pass_type_id: Option<String>,
-    pub body: Value,
+    pub content: TemplateContent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +65,7 @@ pub struct Template {
     pub version: u64,
     pub created_at: Millis,
     pub updated_at: Millis,
-    pub body: Value,
+    pub content: TemplateContent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +77,7 @@ pub struct NewPass {
     pub authentication_token: String,
     pub tags: Vec<String>,
     pub adaptive_link_id: Option<String>,
-    pub body: Value,
+    pub content: PassContent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,7 +141,7 @@ pub struct Pass {
     pub version: u64,
     pub created_at: Millis,
     pub updated_at: Millis,
-    pub body: Value,
+    pub content: PassContent,
 }
 
 /// A content change of a pass; installation state is never written by an update.
@@ -148,8 +151,36 @@ pub struct PassUpdate {
     /// The version this change was made from; a newer stored version means a conflict.
     pub expected_version: u64,
     pub tags: Vec<String>,
-    pub body: Value,
+    pub content: PassContent,
     pub updated_at: Millis,
+}
+
+/// Where a Google pass stands with Google Wallet: the outcome of the last write of it.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleSync {
+    pub state: SyncState,
+    pub object_id: String,
+    pub pass_version: u64,
+    pub template_version: u64,
+    /// When it was written (ISO 8601).
+    pub at: String,
+    /// How many calls the write took.
+    pub attempts: Option<u32>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// The last message sent (a hash of its text), so a message goes out once.
+    pub message_id: Option<String>,
+    /// TEXT_AND_NOTIFY, or TEXT once Google's daily notification quota is spent.
+    pub message_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncState {
+    Synced,
+    Failed,
 }
 
 /// Who holds the pass: Apple Wallet, or an Android wallet speaking Apple's protocol.
@@ -253,6 +284,14 @@ pub struct AdaptiveLink {
     pub google_template_id: Option<u64>,
     pub payload: Value,
     pub created_at: Millis,
+}
+
+/// A content change that devices and Google must hear about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Pass(u64),
+    /// Every pass of the template changed.
+    Template(u64),
 }
 
 /// Which counter an id comes from.

@@ -45,8 +45,8 @@ pub trait Store: Send + Sync {
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError>;
     /// Where a pass stands with Google Wallet. Kept apart from the pass: writing it is not a
     /// change of the pass (no new version, no push), and deleting the pass deletes it.
-    async fn put_wallet_sync(&self, pass_id: u64, status: &serde_json::Value) -> Result<(), StoreError>;
-    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<serde_json::Value>, StoreError>;
+    async fn put_wallet_sync(&self, pass_id: u64, status: &GoogleSync) -> Result<(), StoreError>;
+    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<GoogleSync>, StoreError>;
 
     /// Registers a device for a pass (found by pass type and serial). A repeat registration
     /// keeps the original and takes the newest push token.

@@ -30,7 +30,7 @@ fn new_id() -> String {
     bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
 }
 
-pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<(AdaptiveLink, Value), ServiceError> {
+pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveLink, ServiceError> {
     if request.ios_template_id.is_none() && request.android_template_id.is_none() {
         return Err(ServiceError::invalid(
             "iosTemplateId",
@@ -58,7 +58,7 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<(Adaptive
             return Err(ServiceError::invalid(field, format!("template {id} is not a {} template", vendor.as_str())));
         }
         let problems: Vec<FieldProblem> =
-            super::render::check_overrides(&templates::content(&template)?, &passes::content_of(&pass_request))
+            super::render::check_overrides(&template.content, &passes::content_of(&pass_request))
                 .into_iter()
                 .map(|p| FieldProblem::new(format!("payload.{}", p.field), p.message))
                 .collect();
@@ -75,22 +75,7 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<(Adaptive
         created_at: app.now(),
     };
     app.store.create_adaptive_link(&link).await?;
-    let view = view(&app.config.public_url, &link);
-    Ok((link, view))
-}
-
-pub fn view(base: &str, link: &AdaptiveLink) -> Value {
-    let url = format!("{base}/v1/pass/adaptive/{}", link.id);
-    json!({
-        "adaptiveLinkId": link.id,
-        "url": url,
-        "iosUrl": link.apple_template_id.map(|_| format!("{url}/ios")),
-        "androidUrl": link.google_template_id.map(|_| format!("{url}/android")),
-        "iosTemplateId": link.apple_template_id,
-        "androidTemplateId": link.google_template_id,
-        "landingPageUrl": link.payload.get("landingPageUrl"),
-        "payload": link.payload.get("payload"),
-    })
+    Ok(link)
 }
 
 pub async fn get(app: &App, id: &str) -> Result<AdaptiveLink, ServiceError> {
@@ -111,7 +96,9 @@ pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
     let template_id = link.google_template_id.ok_or(ServiceError::NotFound("Google template of this adaptive link"))?;
     let pass_id = mint(app, &link, template_id).await?;
     let record = passes::get(app, pass_id).await?;
-    passes::content(&record.pass)?
+    record
+        .pass
+        .content
         .google_save_url
         .ok_or_else(|| ServiceError::Internal(format!("Google pass {pass_id} has no save link")))
 }
@@ -128,7 +115,7 @@ async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<u64, S
         return Ok(existing.id);
     }
     match passes::create(app, template_id, request, None, Some(link.id.clone())).await {
-        Ok(record) => Ok(record.pass.id),
+        Ok(issued) => Ok(issued.record.pass.id),
         // A concurrent open created the pass for this external id first.
         Err(conflict @ ServiceError::Conflict(_)) => match &external_id {
             Some(ext) => Ok(app.store.get_pass_by_external_id(template_id, ext).await?.ok_or(conflict)?.id),
@@ -152,37 +139,4 @@ pub fn wallet_for_user_agent(user_agent: &str) -> Option<Vendor> {
         return Some(Vendor::Apple);
     }
     None
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
-/// The page for devices without a wallet: a button per wallet, and a QR code of the link to
-/// scan with a phone.
-pub fn choice_page(base: &str, link: &AdaptiveLink) -> String {
-    let url = format!("{base}/v1/pass/adaptive/{}", link.id);
-    let qr = qrcode::QrCode::new(url.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
-        .unwrap_or_default();
-    // The renderer starts with an XML declaration, which has no place inside HTML.
-    let qr = qr.find("<svg").map(|start| qr[start..].to_string()).unwrap_or_default();
-    let mut buttons = String::new();
-    if link.apple_template_id.is_some() {
-        buttons.push_str(&format!("<a class=\"button\" href=\"{}/ios\">Add to Apple Wallet</a>\n", escape_html(&url)));
-    }
-    if link.google_template_id.is_some() {
-        buttons.push_str(&format!(
-            "<a class=\"button\" href=\"{}/android\">Add to Google Wallet</a>\n",
-            escape_html(&url)
-        ));
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Add this pass to your wallet</title>\
-<style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;text-align:center}}\
-.button{{display:block;margin:1rem 0;padding:.9rem;border-radius:.6rem;background:#111;color:#fff;text-decoration:none}}\
-figure{{margin:2rem 0}}</style></head><body>\n<h1>Add this pass to your wallet</h1>\n{buttons}\
-<figure>{qr}<figcaption>Or scan this code with your phone's camera.</figcaption></figure>\n</body></html>\n"
-    )
 }

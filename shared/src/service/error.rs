@@ -1,16 +1,12 @@
 use crate::ports::{BlobError, SecretError, StoreError};
 
-/// A problem with one input field, named by its path in the request (`fields.Seat.value`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
+pub use crate::model::FieldProblem;
 
-impl FieldProblem {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
-        FieldProblem { field: field.into(), message: message.into() }
-    }
+/// A pass that a template change would break, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenPass {
+    pub pass_id: u64,
+    pub problems: Vec<FieldProblem>,
 }
 
 /// What a use case can answer besides success; the HTTP layer maps each to a status.
@@ -20,10 +16,17 @@ pub enum ServiceError {
     Invalid(Vec<FieldProblem>),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A device's pass token is missing or wrong (or names no pass).
+    #[error("missing or wrong ApplePass/AndroidPass token")]
+    Unauthorized,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    /// A template change refused because passes of the template would no longer render:
+    /// how many, and the first few with their problems.
+    #[error("the change would break {count} passes of the template")]
+    BreaksPasses { count: usize, first: Vec<BrokenPass> },
     /// The deployment lacks what this needs (say, a Google Wallet account); the text says how to add it.
     #[error("{0}")]
     NotConfigured(String),

@@ -16,7 +16,7 @@ use super::render::{PassIdentity, render};
 use crate::google::jwt::{MAX_SAVE_URL_LEN, SAVE_URL_PREFIX, save_claims};
 use crate::google::mapping::{class_for, class_problems, object_for};
 use crate::google::{GoogleAccount, GoogleEndpoints, GoogleError, GoogleImages, GoogleKind, GooglePass, WalletClient};
-use crate::model::records::{PageRequest, Pass, PassFilter, PassQuery, Template, Vendor};
+use crate::model::records::{GoogleSync, PageRequest, Pass, PassFilter, PassQuery, SyncState, Template, Vendor};
 use crate::model::template::{PassContent, TemplateContent};
 use crate::model::{PassJson, PassStyle};
 use crate::ports::{Clock, Secrets, Store};
@@ -155,11 +155,11 @@ impl GoogleWallet {
         content: &PassContent,
         serial: &str,
     ) -> Result<Rendered, ServiceError> {
-        let template_content = super::templates::content(template)?;
-        let class_json = rendered_json(&template.name, &template_content, &PassContent::default(), serial)?;
-        let pass_json = rendered_json(&template.name, &template_content, content, serial)?;
+        let template_content = &template.content;
+        let class_json = rendered_json(&template.name, template_content, &PassContent::default(), serial)?;
+        let pass_json = rendered_json(&template.name, template_content, content, serial)?;
         let kind = GoogleKind::for_style(pass_json.style().unwrap_or(PassStyle::Generic));
-        let images = images_of(&template_content);
+        let images = images_of(template_content);
         let class_id = class_id(account, template.id);
         let now_seconds = self.clock.now() / 1000;
         let pass = GooglePass {
@@ -257,9 +257,9 @@ impl GoogleWallet {
     }
 
     async fn sync_one(&self, account: &GoogleAccount, template: &Template, pass: &Pass) -> Result<(), ServiceError> {
-        let content = super::passes::content(pass)?;
-        let previous = self.store.wallet_sync(pass.id).await?.unwrap_or(Value::Null);
-        let Rendered { kind, pass: google, title } = self.render(account, template, &content, &pass.serial_number)?;
+        let content = &pass.content;
+        let previous_message = self.store.wallet_sync(pass.id).await?.and_then(|s| s.message_id);
+        let Rendered { kind, pass: google, title } = self.render(account, template, content, &pass.serial_number)?;
         let object_resource = kind.object_resource();
         let object_id = google.object["id"].as_str().unwrap_or_default().to_string();
         let outcome = self
@@ -272,36 +272,39 @@ impl GoogleWallet {
                 Ok(())
             })
             .await;
-        let mut status = json!({
-            "state": "synced",
-            "objectId": object_id,
-            "passVersion": pass.version,
-            "templateVersion": template.version,
-            "at": crate::model::date::format_millis(self.clock.now()),
-            "messageId": previous["messageId"],
-        });
+        let mut status = GoogleSync {
+            state: SyncState::Synced,
+            object_id: object_id.clone(),
+            pass_version: pass.version,
+            template_version: template.version,
+            at: crate::model::date::format_millis(self.clock.now()),
+            attempts: None,
+            error: None,
+            message_id: previous_message.clone(),
+            message_type: None,
+        };
         match outcome {
-            Ok(attempts) => status["attempts"] = json!(attempts),
+            Ok(attempts) => status.attempts = Some(attempts),
             Err(e) => {
                 tracing::warn!(pass = pass.id, error = %e, "Google Wallet sync failed");
-                status["state"] = json!("failed");
-                status["error"] = json!(e.to_string());
+                status.state = SyncState::Failed;
+                status.error = Some(e.to_string());
                 self.store.put_wallet_sync(pass.id, &status).await?;
                 return Ok(());
             }
         }
         if let Some(message) = content.message.as_deref().filter(|m| !m.is_empty())
-            && previous["messageId"].as_str() != Some(&message_id(message))
+            && previous_message.as_deref() != Some(&message_id(message))
         {
             match self.send_message(account, &object_resource, &object_id, &title, message).await {
                 Ok(kind) => {
-                    status["messageId"] = json!(message_id(message));
-                    status["messageType"] = json!(kind);
+                    status.message_id = Some(message_id(message));
+                    status.message_type = Some(kind.to_string());
                 }
                 Err(e) => {
                     tracing::warn!(pass = pass.id, error = %e, "Google Wallet message failed");
-                    status["state"] = json!("failed");
-                    status["error"] = json!(format!("message: {e}"));
+                    status.state = SyncState::Failed;
+                    status.error = Some(format!("message: {e}"));
                 }
             }
         }

@@ -44,7 +44,7 @@ pub async fn create_dynamic(
     let template = templates::get(app, template_id).await?;
     let request: PassRequest =
         serde_json::from_value(payload.clone()).map_err(|e| ServiceError::invalid("body", e.to_string()))?;
-    let problems = super::render::check_overrides(&templates::content(&template)?, &passes::content_of(&request));
+    let problems = super::render::check_overrides(&template.content, &passes::content_of(&request));
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -79,7 +79,7 @@ pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), Ser
             let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
                 .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
             let created = match passes::create(app, link.template_id, request, None, None).await {
-                Ok(record) => record.pass.id,
+                Ok(issued) => issued.record.pass.id,
                 // The payload's external id is taken: by a concurrent first open of this link
                 // (its pass shows up on the link shortly), or by another pass (a real conflict).
                 Err(conflict @ ServiceError::Conflict(_)) => return served_by_winner(app, token, conflict).await,

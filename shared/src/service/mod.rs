@@ -2,6 +2,7 @@
 
 pub mod adaptive;
 pub mod api_keys;
+pub mod devices;
 pub mod error;
 pub mod google;
 pub mod identities;
@@ -11,8 +12,6 @@ pub mod links;
 pub mod passes;
 pub mod push;
 pub mod render;
-pub mod stream;
 pub mod templates;
-pub mod views;
 
 pub use error::{FieldProblem, ServiceError};

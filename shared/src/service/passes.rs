@@ -6,15 +6,18 @@ use serde_json::Value;
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use super::error::ServiceError;
 use super::images::{self, take_image_headers};
 use super::push::Change;
 use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
 use super::templates;
 use crate::app::App;
+use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
-use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
-use crate::pkpass::{BuildError, PKPASS_MIME, build_pkpass};
+use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec};
+use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass, validate_pass};
 
 pub const MAX_TAGS: usize = 15;
 
@@ -25,14 +28,17 @@ pub struct PublicUrlRequest {
     pub kind: Option<String>,
 }
 
+/// Overrides by name; on updates, `null` removes the pass's own override of that name.
+pub type Overrides = BTreeMap<String, Option<FieldSpec>>;
+
 /// The body of `POST /v1/pass/{templateId}` and `PUT /v1/pass/{id}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PassRequest {
     #[serde(default)]
-    pub headers: std::collections::BTreeMap<String, FieldSpec>,
+    pub headers: Overrides,
     #[serde(default)]
-    pub fields: std::collections::BTreeMap<String, FieldSpec>,
+    pub fields: Overrides,
     pub locations: Option<Vec<LocationSpec>>,
     pub beacons: Option<Vec<BeaconSpec>>,
     pub semantics: Option<Value>,
@@ -73,15 +79,44 @@ fn link_kind(request: &PassRequest) -> Result<Option<LinkKind>, ServiceError> {
     }
 }
 
+/// The overrides a request sets (`null` entries, which remove, are left out).
+fn set_overrides(overrides: &Overrides) -> BTreeMap<String, FieldSpec> {
+    overrides.iter().filter_map(|(name, spec)| Some((name.clone(), spec.clone()?))).collect()
+}
+
+/// Applies overrides to a pass's own: a value replaces, `null` removes.
+pub fn apply_overrides(own: &mut BTreeMap<String, FieldSpec>, overrides: Overrides) {
+    for (name, spec) in overrides {
+        match spec {
+            Some(spec) => own.insert(name, spec),
+            None => own.remove(&name),
+        };
+    }
+}
+
+/// Takes the image headers of a request out, decoding inline ones; `null` image headers (an
+/// update removing a pass's own image) stay behind as removals.
+fn take_images(headers: &mut Overrides, problems: &mut Vec<super::FieldProblem>) -> super::images::ImageInputs {
+    let mut set: BTreeMap<String, FieldSpec> = BTreeMap::new();
+    headers.retain(|name, spec| match spec {
+        Some(spec) if super::render::image_file(name).is_some() => {
+            set.insert(name.clone(), spec.clone());
+            false
+        }
+        _ => true,
+    });
+    take_image_headers(&mut set, problems)
+}
+
 /// The content a pass request describes (before any public link is attached).
 pub fn content_of(request: &PassRequest) -> PassContent {
-    let mut headers = request.headers.clone();
+    let mut headers = set_overrides(&request.headers);
     if let Some(expiration) = &request.expiration_date {
         headers.entry("expirationDate".into()).or_default().value = Some(Value::String(expiration.clone()));
     }
     PassContent {
         headers,
-        fields: request.fields.clone(),
+        fields: set_overrides(&request.fields),
         locations: request.locations.clone(),
         beacons: request.beacons.clone(),
         semantics: request.semantics.clone(),
@@ -93,7 +128,7 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         deactivated_at: None,
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
         personalization_info: None,
-        image_blobs: std::collections::BTreeMap::new(),
+        image_blobs: BTreeMap::new(),
     }
 }
 
@@ -108,13 +143,66 @@ fn random_token(bytes: usize) -> String {
     (0..bytes).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
 }
 
-/// A pass, its template and its public link, as the views need them.
+/// A pass and its template, as the views need them; its public link and Google sync status
+/// are read only for the views that show them.
 pub struct PassRecord {
     pub pass: Pass,
-    pub template: Template,
+    /// `None` only where the template is gone (a pass left by an earlier version's race);
+    /// lists still show such a pass.
+    pub template: Option<Template>,
     pub link: Option<PublicLink>,
     /// Google passes: where the pass stands with Google (`None` until the first write).
-    pub google_sync: Option<Value>,
+    pub google_sync: Option<GoogleSync>,
+}
+
+/// PassEntry's lifecycle status of a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassStatus {
+    /// Never installed.
+    Issued,
+    /// On a device now.
+    Active,
+    /// Was on a device, no longer.
+    Removed,
+    /// Voided, or past its expiration date.
+    Deactivated,
+}
+
+impl PassStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassStatus::Issued => "issued",
+            PassStatus::Active => "active",
+            PassStatus::Removed => "removed",
+            PassStatus::Deactivated => "deactivated",
+        }
+    }
+}
+
+/// Deactivated (voided, or past its own or its template's expiration date), else what the
+/// devices say.
+pub fn pass_status(record: &PassRecord, now: Millis) -> PassStatus {
+    let expiration_of = |headers: &BTreeMap<String, FieldSpec>| {
+        headers.get("expirationDate").and_then(|h| h.value.as_ref()?.as_str().map(str::to_string))
+    };
+    let content = &record.pass.content;
+    let expiration = expiration_of(&content.headers)
+        .or_else(|| record.template.as_ref().and_then(|t| expiration_of(&t.content.headers)));
+    let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
+    if content.deactivated_at.is_some() || expired {
+        return PassStatus::Deactivated;
+    }
+    match record.pass.installation.status {
+        InstallStatus::Installed => PassStatus::Active,
+        InstallStatus::Uninstalled => PassStatus::Removed,
+        InstallStatus::NotBeenInstalled => PassStatus::Issued,
+    }
+}
+
+/// A new pass, and the .pkpass signed for it (Apple passes).
+pub struct Issued {
+    pub record: PassRecord,
+    pub pkpass: Option<Vec<u8>>,
 }
 
 pub async fn create(
@@ -123,12 +211,12 @@ pub async fn create(
     request: PassRequest,
     external_id: Option<String>,
     adaptive_link_id: Option<String>,
-) -> Result<PassRecord, ServiceError> {
+) -> Result<Issued, ServiceError> {
     let template = templates::get(app, template_id).await?;
-    let template_content = templates::content(&template)?;
+    let template_content = &template.content;
     let mut request = request;
     let mut problems = Vec::new();
-    let image_inputs = take_image_headers(&mut request.headers, &mut problems);
+    let image_inputs = take_images(&mut request.headers, &mut problems);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -148,7 +236,7 @@ pub async fn create(
     let mut content = content_of(&request);
     let google = template.vendor == Vendor::Google;
     content.public_link = kind.filter(|_| !google).map(|_| uuid::Uuid::new_v4().to_string());
-    let problems = check_overrides(&template_content, &content);
+    let problems = check_overrides(template_content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -168,7 +256,8 @@ pub async fn create(
         None
     } else {
         let pass_images = images::resolve(app, image_inputs).await?.png;
-        let pkpass = sign(app, &template, &content, &pass_images, &pass_type_id, &serial, &token).await?;
+        let id = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: &token };
+        let pkpass = sign(app, &template, &content, &pass_images, id).await?;
         content.image_blobs = images::store(app, pass_images).await?;
         Some(pkpass)
     };
@@ -180,13 +269,13 @@ pub async fn create(
         authentication_token: token,
         tags,
         adaptive_link_id,
-        body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        content,
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
-    if let Some(pkpass) = pkpass {
-        app.blobs.put(&pkpass_key(&pass, &template), pkpass, PKPASS_MIME).await?;
+    if let Some(pkpass) = &pkpass {
+        app.blobs.put(&pkpass_key(&pass, &template), pkpass.clone(), PKPASS_MIME).await?;
     }
-    let link = match (kind, &content.public_link) {
+    let link = match (kind, &pass.content.public_link) {
         (Some(kind), Some(token)) => {
             let link = PublicLink {
                 token: token.clone(),
@@ -204,47 +293,65 @@ pub async fn create(
         }
         _ => None,
     };
-    Ok(PassRecord { pass, template, link, google_sync: None })
+    Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass })
+}
+
+/// A pass's identifiers, which its content never changes.
+#[derive(Clone, Copy)]
+struct Identifiers<'a> {
+    pass_type_id: &'a str,
+    serial: &'a str,
+    token: &'a str,
+}
+
+impl<'a> Identifiers<'a> {
+    fn of(pass: &'a Pass) -> Identifiers<'a> {
+        Identifiers { pass_type_id: &pass.pass_type_id, serial: &pass.serial_number, token: &pass.authentication_token }
+    }
+}
+
+/// The static files of a pass: its template's (prepared once per template version), or with
+/// the pass's own images (header → PNG) in place of the template's.
+async fn pass_assets(
+    app: &App,
+    template: &Template,
+    content: &PassContent,
+    pass_images: &BTreeMap<String, Vec<u8>>,
+) -> Result<Arc<PassAssets>, ServiceError> {
+    let assets = if pass_images.is_empty() {
+        templates::assets(app, template).await?
+    } else {
+        let mut merged = images::load(app, &template.content.image_blobs).await?;
+        merged.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
+        Arc::new(images::assets_for(&merged, template.content.personalization.as_ref())?)
+    };
+    // Once personalized, the pass no longer offers enrollment.
+    Ok(if content.personalization_info.is_some() { Arc::new(assets.without_personalization()) } else { assets })
 }
 
 /// Renders and signs a pass. `pass_images` are the pass's own images (header → PNG), shown
-/// instead of the template's; without them the template's cached assets are used.
+/// instead of the template's.
 async fn sign(
     app: &App,
     template: &Template,
     content: &PassContent,
     pass_images: &BTreeMap<String, Vec<u8>>,
-    pass_type_id: &str,
-    serial: &str,
-    token: &str,
+    ids: Identifiers<'_>,
 ) -> Result<Vec<u8>, ServiceError> {
     if template.vendor == Vendor::Google {
         return Err(ServiceError::invalid("id", "is a Google Wallet pass: it has no .pkpass; open its publicUrl"));
     }
     let now_seconds = app.now() / 1000;
-    let identity = app.identities.get(pass_type_id, now_seconds).await?;
-    let template_content = templates::content(template)?;
-    let assets = if pass_images.is_empty() {
-        templates::assets(app, template).await?
-    } else {
-        let mut merged = images::load(app, &template_content.image_blobs).await?;
-        merged.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        std::sync::Arc::new(images::assets_for(&merged, template_content.personalization.as_ref())?)
-    };
-    // Once personalized, the pass no longer offers enrollment.
-    let assets = if content.personalization_info.is_some() {
-        std::sync::Arc::new(assets.without_personalization())
-    } else {
-        assets
-    };
+    let identity = app.identities.get(ids.pass_type_id, now_seconds).await?;
+    let assets = pass_assets(app, template, content, pass_images).await?;
     let id = PassIdentity {
-        pass_type_id,
+        pass_type_id: ids.pass_type_id,
         team_id: identity.team_id(),
-        serial_number: serial,
-        authentication_token: token,
+        serial_number: ids.serial,
+        authentication_token: ids.token,
         web_service_url: Some(&app.config.public_url),
     };
-    let pass_json = render(&template.name, &template_content, content, &id)?;
+    let pass_json = render(&template.name, &template.content, content, &id)?;
     match build_pkpass(&pass_json, &assets, &identity, now_seconds) {
         Ok(bytes) => Ok(bytes),
         Err(BuildError::Invalid(issues)) => Err(problems_from_issues(issues, &pass_json)),
@@ -258,20 +365,38 @@ pub fn next_change_time(now: Millis, previous: Millis) -> Millis {
     now.max(previous + 1000)
 }
 
-/// Signs an existing pass with the identifiers it already has.
-async fn sign_existing(
+/// Whether an existing pass would still render and validate under `template` (a template
+/// about to replace its current one, with the images `template_images`). The problems name
+/// what the pass or the template would have to change.
+pub async fn check_under(
     app: &App,
     template: &Template,
+    template_images: &BTreeMap<String, Vec<u8>>,
     pass: &Pass,
-    content: &PassContent,
-    pass_images: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<u8>, ServiceError> {
-    sign(app, template, content, pass_images, &pass.pass_type_id, &pass.serial_number, &pass.authentication_token).await
-}
-
-/// A pass's content (its overrides of the template), as stored in its body.
-pub fn content(pass: &Pass) -> Result<PassContent, ServiceError> {
-    serde_json::from_value(pass.body.clone()).map_err(|e| ServiceError::Internal(format!("pass {} body: {e}", pass.id)))
+) -> Result<(), ServiceError> {
+    let problems = check_overrides(&template.content, &pass.content);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    if template.vendor == Vendor::Google {
+        super::google::rendered_json(&template.name, &template.content, &pass.content, &pass.serial_number)?;
+        return Ok(());
+    }
+    let mut images = template_images.clone();
+    images.extend(images::load(app, &pass.content.image_blobs).await?);
+    let assets = images::assets_for(&images, template.content.personalization.as_ref())?;
+    let assets = if pass.content.personalization_info.is_some() { assets.without_personalization() } else { assets };
+    let id = PassIdentity {
+        pass_type_id: &pass.pass_type_id,
+        team_id: super::identities::DEV_TEAM_ID,
+        serial_number: &pass.serial_number,
+        authentication_token: &pass.authentication_token,
+        web_service_url: Some(&app.config.public_url),
+    };
+    let pass_json = render(&template.name, &template.content, &pass.content, &id)?;
+    let mut issues = validate_pass(&pass_json);
+    issues.extend(assets.check_for(&pass_json));
+    if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, &pass_json)) }
 }
 
 /// The blob of a pass's .pkpass for the current versions of the pass and its template.
@@ -279,36 +404,43 @@ fn pkpass_key(pass: &Pass, template: &Template) -> String {
     format!("passes/{}/p{}-t{}.pkpass", pass.id, pass.version, template.version)
 }
 
-pub async fn record(app: &App, pass: Pass) -> Result<PassRecord, ServiceError> {
-    let template = templates::get(app, pass.template_id).await?;
-    let link = match content(&pass)?.public_link {
-        Some(token) => app.store.get_link(&token).await?,
+/// A pass with its template (a pass whose template is gone counts as not found).
+async fn load(app: &App, id: u64) -> Result<(Pass, Template), ServiceError> {
+    let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
+    let template = app.store.get_template(pass.template_id).await?.ok_or(ServiceError::NotFound("pass"))?;
+    Ok((pass, template))
+}
+
+/// What the full view of a pass shows besides the pass and its template.
+async fn record(app: &App, pass: Pass, template: Template) -> Result<PassRecord, ServiceError> {
+    let link = match &pass.content.public_link {
+        Some(token) => app.store.get_link(token).await?,
         None => None,
     };
     let google_sync = match template.vendor {
         Vendor::Google => app.store.wallet_sync(pass.id).await?,
         Vendor::Apple => None,
     };
-    Ok(PassRecord { pass, template, link, google_sync })
+    Ok(PassRecord { pass, template: Some(template), link, google_sync })
 }
 
 pub async fn get(app: &App, id: u64) -> Result<PassRecord, ServiceError> {
-    let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
-    record(app, pass).await
+    let (pass, template) = load(app, id).await?;
+    record(app, pass, template).await
 }
 
 pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) -> Result<PassRecord, ServiceError> {
-    templates::get(app, template_id).await?;
+    let template = templates::get(app, template_id).await?;
     let pass =
         app.store.get_pass_by_external_id(template_id, external_id).await?.ok_or(ServiceError::NotFound("pass"))?;
-    record(app, pass).await
+    record(app, pass, template).await
 }
 
 /// Applies an update; returns the receipt (`ticketId`).
 pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
     let mut request = request;
     let mut problems = Vec::new();
-    let image_inputs = take_image_headers(&mut request.headers, &mut problems);
+    let image_inputs = take_images(&mut request.headers, &mut problems);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -326,9 +458,21 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
     let now = app.now();
     let new_images = images::resolve(app, image_inputs).await?.png;
     change(app, id, tags, new_images, |content, _| {
-        let changes = content_of(&request);
-        content.headers.extend(changes.headers);
-        content.fields.extend(request.fields);
+        let mut headers = std::mem::take(&mut request.headers);
+        if let Some(expiration) = &request.expiration_date {
+            let spec = FieldSpec { value: Some(Value::String(expiration.clone())), ..FieldSpec::default() };
+            headers.insert("expirationDate".into(), Some(spec));
+        }
+        // A `null` image header drops the pass's own image: the template's shows again.
+        headers.retain(|name, spec| {
+            let removes_image = spec.is_none() && super::render::image_file(name).is_some();
+            if removes_image {
+                content.image_blobs.remove(name);
+            }
+            !removes_image
+        });
+        apply_overrides(&mut content.headers, headers);
+        apply_overrides(&mut content.fields, request.fields);
         if request.message.is_some() {
             content.message = request.message;
         }
@@ -369,12 +513,9 @@ pub async fn add_locations(
     if locations.is_empty() {
         return Err(ServiceError::invalid("locations", "must hold at least one location"));
     }
-    let PassRecord { pass, template, .. } = get(app, id).await?;
-    let current = content(&pass)?;
-    let shown = current
-        .locations
-        .as_ref()
-        .map_or_else(|| templates::content(&template).map(|t| t.locations.len()), |l| Ok(l.len()))?;
+    let (pass, template) = load(app, id).await?;
+    let current = &pass.content;
+    let shown = current.locations.as_ref().map_or(template.content.locations.len(), Vec::len);
     let needed = shown.saturating_sub(current.location_ids.len()) + locations.len();
     let mut ids = Vec::with_capacity(needed);
     for _ in 0..needed {
@@ -424,11 +565,10 @@ async fn change(
     new_images: BTreeMap<String, Vec<u8>>,
     edit: impl FnOnce(&mut PassContent, &TemplateContent) -> Result<(), ServiceError>,
 ) -> Result<PassContent, ServiceError> {
-    let PassRecord { pass, template, .. } = get(app, id).await?;
-    let template_content = templates::content(&template)?;
-    let mut content = content(&pass)?;
-    edit(&mut content, &template_content)?;
-    let problems = check_overrides(&template_content, &content);
+    let (pass, template) = load(app, id).await?;
+    let mut content = pass.content.clone();
+    edit(&mut content, &template.content)?;
+    let problems = check_overrides(&template.content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -437,14 +577,14 @@ async fn change(
             return Err(ServiceError::invalid("headers", "Google Wallet shows the template's images only"));
         }
         // Checks the change renders; the dispatcher then writes it to Google.
-        super::google::rendered_json(&template.name, &template_content, &content, &pass.serial_number)?;
+        super::google::rendered_json(&template.name, &template.content, &content, &pass.serial_number)?;
     }
     let pkpass = if template.vendor == Vendor::Google {
         None
     } else {
         let mut pass_images = images::load(app, &content.image_blobs).await?;
         pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        Some(sign_existing(app, &template, &pass, &content, &pass_images).await?)
+        Some(sign(app, &template, &content, &pass_images, Identifiers::of(&pass)).await?)
     };
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
@@ -453,28 +593,32 @@ async fn change(
         id,
         expected_version: pass.version,
         tags: tags.unwrap_or_else(|| pass.tags.clone()),
-        body: serde_json::to_value(&content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        content: content.clone(),
         updated_at: next_change_time(app.now(), pass.updated_at),
     };
     let updated = app.store.update_pass(&update).await?;
     if let Some(pkpass) = pkpass {
         app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
     }
-    app.dispatcher.spawn(Change::Pass(id));
+    app.notify(Change::Pass(id));
     Ok(content)
 }
 
+/// Deletes a pass; a pass whose template is gone can be deleted too.
 pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
-    let PassRecord { pass, template, .. } = get(app, id).await?;
+    let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
+    let template = app.store.get_template(pass.template_id).await?;
     app.store.delete_pass(id).await?;
     // Only the current file is known by key; older versions stay until storage is swept.
-    app.blobs.delete(&pkpass_key(&pass, &template)).await?;
+    if let Some(template) = template {
+        app.blobs.delete(&pkpass_key(&pass, &template)).await?;
+    }
     Ok(())
 }
 
 /// The signed .pkpass of the pass as it is now (cached per pass and template version).
 pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError> {
-    let PassRecord { pass, template, .. } = get(app, id).await?;
+    let (pass, template) = load(app, id).await?;
     let bytes = pkpass_of(app, &pass, &template).await?;
     Ok((pass, bytes))
 }
@@ -485,11 +629,16 @@ pub async fn pkpass_of(app: &App, pass: &Pass, template: &Template) -> Result<Ve
     if let Some(blob) = app.blobs.get(&key).await? {
         return Ok(blob.bytes);
     }
-    let content = content(pass)?;
-    let pass_images = images::load(app, &content.image_blobs).await?;
-    let bytes = sign_existing(app, template, pass, &content, &pass_images).await?;
+    let pass_images = images::load(app, &pass.content.image_blobs).await?;
+    let bytes = sign(app, template, &pass.content, &pass_images, Identifiers::of(pass)).await?;
     app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
     Ok(bytes)
+}
+
+/// The signed .pkpass of a pass read for a view.
+pub async fn pkpass_of_record(app: &App, record: &PassRecord) -> Result<Vec<u8>, ServiceError> {
+    let template = record.template.as_ref().ok_or(ServiceError::NotFound("pass"))?;
+    pkpass_of(app, &record.pass, template).await
 }
 
 /// What downloading a pass gives: the .pkpass, or a Google pass's save link.
@@ -499,24 +648,26 @@ pub enum Download {
 }
 
 pub async fn download(app: &App, id: u64) -> Result<Download, ServiceError> {
-    let PassRecord { pass, template, .. } = get(app, id).await?;
-    if let Some(save_url) = content(&pass)?.google_save_url {
-        return Ok(Download::SaveLink(save_url));
+    let (pass, template) = load(app, id).await?;
+    if let Some(save_url) = &pass.content.google_save_url {
+        return Ok(Download::SaveLink(save_url.clone()));
     }
     let bytes = pkpass_of(app, &pass, &template).await?;
     Ok(Download::Pkpass(Box::new(pass), bytes))
 }
 
+/// A page of passes, each with its template (read once per template). A pass whose template
+/// is gone is listed without it rather than failing the whole list.
 pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, ServiceError> {
     let page = app.store.list_passes(query).await?;
-    let mut templates: std::collections::HashMap<u64, Template> = std::collections::HashMap::new();
+    let mut templates: std::collections::HashMap<u64, Option<Template>> = std::collections::HashMap::new();
     let mut items = Vec::with_capacity(page.items.len());
     for pass in page.items {
         let template = match templates.get(&pass.template_id) {
             Some(t) => t.clone(),
             None => {
-                let t = templates::get(app, pass.template_id).await?;
-                templates.insert(t.id, t.clone());
+                let t = app.store.get_template(pass.template_id).await?;
+                templates.insert(pass.template_id, t.clone());
                 t
             }
         };

@@ -14,12 +14,7 @@ use crate::ports::{Clock, Store};
 
 pub const MAX_ATTEMPTS: u32 = 4;
 
-/// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Pass(u64),
-    Template(u64),
-}
+pub use crate::model::records::Change;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DispatchReport {

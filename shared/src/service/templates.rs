@@ -6,11 +6,13 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::error::{FieldProblem, ServiceError};
+use super::error::{BrokenPass, FieldProblem, ServiceError};
 use super::images::{self, ImageInputs, assets_for, take_image_headers};
 use super::render::{KNOWN_HEADERS, PassIdentity, problems_from_issues, render, style_of};
 use crate::app::App;
-use crate::model::records::{NewTemplate, Page, PageRequest, PassFilter, PassQuery, Template, Vendor};
+use crate::model::records::{
+    Direction, NewTemplate, Page, PageRequest, PassFilter, PassQuery, SortOrder, Template, Vendor,
+};
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::pkpass::{PassAssets, validate_pass};
 use crate::ports::secrets::check_pass_type_id;
@@ -126,28 +128,28 @@ fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
     if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, &pass)) }
 }
 
-/// Renders a sample pass with the template's final images, then stores the images (only
-/// once the template is known to be good).
-async fn check_and_store(app: &App, checked: &mut Checked, images: images::Images) -> Result<(), ServiceError> {
+/// Renders a sample pass with the template's final images.
+fn check_sample(checked: &mut Checked, images: &images::Images) -> Result<(), ServiceError> {
     if checked.vendor == Vendor::Google {
         super::google::check_template(&checked.name, &checked.content, &images.sources)?;
     } else {
         dry_run(checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
     }
-    checked.content.image_urls = images.sources;
-    checked.content.image_blobs = images::store(app, images.png).await?;
+    checked.content.image_urls = images.sources.clone();
     Ok(())
 }
 
 pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
     let mut checked = check(request, app.config.default_pass_type_id.as_deref())?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
-    check_and_store(app, &mut checked, images).await?;
+    check_sample(&mut checked, &images)?;
+    // Images are stored only once the template is known to be good.
+    checked.content.image_blobs = images::store(app, images.png).await?;
     let new = NewTemplate {
         name: checked.name,
         vendor: checked.vendor,
         pass_type_id: checked.pass_type_id,
-        body: serde_json::to_value(&checked.content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        content: checked.content,
     };
     Ok(app.store.create_template(&new, app.now()).await?)
 }
@@ -164,26 +166,32 @@ pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Temp
     }
     let mut images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
     // Headers without a new image keep the stored one (and where it came from).
-    let old = content(&current)?;
-    let kept: BTreeMap<String, String> =
-        old.image_blobs.into_iter().filter(|(h, _)| !images.png.contains_key(h)).collect();
+    let old = &current.content;
+    let kept: BTreeMap<String, String> = old
+        .image_blobs
+        .iter()
+        .filter(|(h, _)| !images.png.contains_key(*h))
+        .map(|(h, k)| (h.clone(), k.clone()))
+        .collect();
     for (header, png) in images::load(app, &kept).await? {
         if let Some(url) = old.image_urls.get(&header) {
             images.sources.insert(header.clone(), url.clone());
         }
         images.png.insert(header, png);
     }
-    check_and_store(app, &mut checked, images).await?;
-    let updated = Template {
+    check_sample(&mut checked, &images)?;
+    let mut updated = Template {
         name: checked.name,
         pass_type_id: checked.pass_type_id,
-        body: serde_json::to_value(&checked.content).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        content: checked.content,
         updated_at: super::passes::next_change_time(app.now(), current.updated_at),
         ..current.clone()
     };
+    check_passes_under(app, &updated, &images.png).await?;
+    updated.content.image_blobs = images::store(app, images.png).await?;
     let saved = app.store.update_template(&updated, current.version).await?;
     // Every pass of the template changed: one dispatch reaches all their devices.
-    app.dispatcher.spawn(super::push::Change::Template(id));
+    app.notify(super::push::Change::Template(id));
     Ok(saved)
 }
 
@@ -207,9 +215,40 @@ pub async fn list(app: &App, page: &PageRequest) -> Result<Page<Template>, Servi
     Ok(app.store.list_templates(page).await?)
 }
 
-pub fn content(template: &Template) -> Result<TemplateContent, ServiceError> {
-    serde_json::from_value(template.body.clone())
-        .map_err(|e| ServiceError::Internal(format!("template {} body: {e}", template.id)))
+/// How many broken passes a refused template update names.
+pub const MAX_NAMED_PASSES: usize = 20;
+
+/// Checks every pass of the template against its would-be new version: an update that would
+/// leave any pass unable to render is refused, naming the passes and what breaks in each.
+async fn check_passes_under(
+    app: &App,
+    template: &Template,
+    images: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), ServiceError> {
+    let mut broken = Vec::new();
+    let mut count = 0usize;
+    let mut page = PageRequest { page: 1, page_size: 100, order: SortOrder::Id, direction: Direction::Asc };
+    loop {
+        let query = PassQuery { filter: PassFilter::Template(template.id), status: None, page };
+        let batch = app.store.list_passes(&query).await?;
+        for pass in &batch.items {
+            match super::passes::check_under(app, template, images, pass).await {
+                Ok(()) => {}
+                Err(ServiceError::Invalid(problems)) => {
+                    count += 1;
+                    if broken.len() < MAX_NAMED_PASSES {
+                        broken.push(BrokenPass { pass_id: pass.id, problems });
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if batch.items.len() < page.page_size as usize {
+            break;
+        }
+        page.page += 1;
+    }
+    if broken.is_empty() { Ok(()) } else { Err(ServiceError::BreaksPasses { count, first: broken }) }
 }
 
 /// The template's prepared assets (images hashed and zipped once per template version).
@@ -217,8 +256,8 @@ pub async fn assets(app: &App, template: &Template) -> Result<Arc<PassAssets>, S
     if let Some(assets) = app.cached_assets(template.id, template.version) {
         return Ok(assets);
     }
-    let images = images::load(app, &content(template)?.image_blobs).await?;
-    let assets = Arc::new(assets_for(&images, content(template)?.personalization.as_ref())?);
+    let images = images::load(app, &template.content.image_blobs).await?;
+    let assets = Arc::new(assets_for(&images, template.content.personalization.as_ref())?);
     app.cache_assets(template.id, template.version, assets.clone());
     Ok(assets)
 }

@@ -29,7 +29,7 @@ pub fn new_template(name: &str) -> NewTemplate {
         name: name.into(),
         vendor: Vendor::Apple,
         pass_type_id: Some("pass.dev.tessera.example".into()),
-        body: serde_json::json!({"type": "eventTicket", "fields": {"seat": {"value": "12"}}}),
+        content: template_content(serde_json::json!({"type": "eventTicket", "fields": {"seat": {"value": "12"}}})),
     }
 }
 
@@ -42,8 +42,18 @@ pub fn new_pass(template_id: u64, serial: &str) -> NewPass {
         authentication_token: format!("token-{serial}-0123456789abcdef"),
         tags: vec![],
         adaptive_link_id: None,
-        body: serde_json::json!({"fields": {"seat": {"value": serial}}}),
+        content: pass_content(serde_json::json!({"fields": {"seat": {"value": serial}}})),
     }
+}
+
+/// Template content written as the API's JSON.
+pub fn template_content(json: serde_json::Value) -> TemplateContent {
+    serde_json::from_value(json).expect("template content")
+}
+
+/// Pass content written as the API's JSON.
+pub fn pass_content(json: serde_json::Value) -> PassContent {
+    serde_json::from_value(json).expect("pass content")
 }
 
 pub fn page(page: u32, page_size: u32, order: SortOrder, direction: Direction) -> PageRequest {

@@ -4,7 +4,7 @@ use serde_json::json;
 use tessera::model::records::*;
 use tessera::ports::StoreError;
 
-use super::{Backend, T0, ids, new_pass, new_template, page, query};
+use super::{Backend, T0, ids, new_pass, new_template, page, pass_content, query};
 
 fn device(id: &str, serial: &str, platform: Platform) -> NewRegistration {
     NewRegistration {
@@ -95,8 +95,13 @@ pub async fn updated_serials_follow_pass_and_template_changes(b: &Backend) {
     let nothing = b.store.updated_serials("dev-1", ptid, Some(first.last_updated)).await.unwrap();
     assert_eq!((nothing.serial_numbers.len(), nothing.last_updated), (0, first.last_updated));
 
-    let update =
-        PassUpdate { id: a.id, expected_version: 1, tags: vec![], body: json!({"gate": "B"}), updated_at: T0 + 10 };
+    let update = PassUpdate {
+        id: a.id,
+        expected_version: 1,
+        tags: vec![],
+        content: pass_content(json!({"gate": "B"})),
+        updated_at: T0 + 10,
+    };
     b.store.update_pass(&update).await.unwrap();
     let changed = b.store.updated_serials("dev-1", ptid, Some(first.last_updated)).await.unwrap();
     assert_eq!((changed.serial_numbers, changed.last_updated), (vec!["U-a".to_string()], T0 + 10));

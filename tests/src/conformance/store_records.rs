@@ -6,7 +6,7 @@ use serde_json::json;
 use tessera::model::records::*;
 use tessera::ports::StoreError;
 
-use super::{Backend, T0, ids, new_pass, new_template, page, query};
+use super::{Backend, T0, ids, new_pass, new_template, page, pass_content, query, template_content};
 
 pub async fn allocated_ids_are_unique_and_increasing(b: &Backend) {
     assert_eq!(b.store.allocate_id(Sequence::Location).await.unwrap(), 1);
@@ -48,11 +48,11 @@ pub async fn templates_crud_and_versions(b: &Backend) {
 
     let mut change = created.clone();
     change.name = "Concerts 2027".into();
-    change.body = json!({"type": "eventTicket", "fields": {}});
+    change.content = template_content(json!({"type": "eventTicket", "fields": {}}));
     change.updated_at = T0 + 5;
     let updated = b.store.update_template(&change, 1).await.unwrap();
     assert_eq!((updated.version, updated.updated_at, updated.created_at), (2, T0 + 5, T0));
-    assert_eq!(updated.body, change.body);
+    assert_eq!(updated.content, change.content);
     assert_eq!(b.store.update_template(&change, 1).await, Err(StoreError::Conflict("template")), "stale version");
     assert_eq!(b.store.get_template(created.id).await.unwrap(), Some(updated), "the stale write changed nothing");
 
@@ -118,12 +118,12 @@ pub async fn passes_crud_and_uniqueness(b: &Backend) {
         id: pass.id,
         expected_version: 1,
         tags: vec!["gold".into()],
-        body: json!({"v": 2}),
+        content: pass_content(json!({"message": "v2"})),
         updated_at: T0 + 10,
     };
     let updated = b.store.update_pass(&update).await.unwrap();
     assert_eq!((updated.version, updated.updated_at, updated.created_at), (2, T0 + 10, T0));
-    assert_eq!((updated.tags.clone(), updated.body.clone()), (vec!["gold".to_string()], json!({"v": 2})));
+    assert_eq!((updated.tags.clone(), updated.content.message.clone()), (vec!["gold".to_string()], Some("v2".into())));
     assert_eq!(updated.serial_number, "S-1");
     assert_eq!(b.store.update_pass(&update).await, Err(StoreError::Conflict("pass")));
     assert_eq!(b.store.update_pass(&PassUpdate { id: 999_999, ..update }).await, Err(StoreError::NotFound("pass")));
@@ -188,7 +188,13 @@ pub async fn passes_paging_and_order(b: &Backend) {
     assert_eq!(ids(&created_desc), ids(&desc));
 
     let oldest = b.store.get_pass(created[0]).await.unwrap().unwrap();
-    let update = PassUpdate { id: oldest.id, expected_version: 1, tags: vec![], body: json!({}), updated_at: T0 + 100 };
+    let update = PassUpdate {
+        id: oldest.id,
+        expected_version: 1,
+        tags: vec![],
+        content: pass_content(json!({})),
+        updated_at: T0 + 100,
+    };
     b.store.update_pass(&update).await.unwrap();
     let by_update = b.store.list_passes(&all(page(1, 5, SortOrder::UpdatedAt, Direction::Asc))).await.unwrap();
     assert_eq!(ids(&by_update), [created[1], created[2], created[3], created[4], created[0]]);
@@ -226,12 +232,22 @@ pub async fn passes_filters(b: &Backend) {
         .unwrap();
     assert_eq!((tag_page.total, ids(&tag_page)), (2, vec![a.id]));
 
-    let untag =
-        PassUpdate { id: d.id, expected_version: 1, tags: vec!["late".into()], body: json!({}), updated_at: T0 + 1 };
+    let untag = PassUpdate {
+        id: d.id,
+        expected_version: 1,
+        tags: vec!["late".into()],
+        content: pass_content(json!({})),
+        updated_at: T0 + 1,
+    };
     b.store.update_pass(&untag).await.unwrap();
     assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id], "tags follow updates");
-    let retag =
-        PassUpdate { id: c.id, expected_version: 1, tags: vec!["vip".into()], body: json!({}), updated_at: T0 + 2 };
+    let retag = PassUpdate {
+        id: c.id,
+        expected_version: 1,
+        tags: vec!["vip".into()],
+        content: pass_content(json!({})),
+        updated_at: T0 + 2,
+    };
     b.store.update_pass(&retag).await.unwrap();
     assert_eq!(list(PassFilter::Tag("vip".into())).await, [a.id, c.id]);
 }
@@ -240,7 +256,7 @@ pub async fn passes_filters(b: &Backend) {
 pub async fn racing_updaters_lose_nothing(b: &Backend) {
     let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
     let mut new = new_pass(template.id, "RACE");
-    new.body = json!({"writers": []});
+    new.content = PassContent::default();
     let pass = b.store.create_pass(&new, T0).await.unwrap();
     let barrier = Arc::new(tokio::sync::Barrier::new(20));
     let tasks: Vec<_> = (0..20u64)
@@ -251,13 +267,14 @@ pub async fn racing_updaters_lose_nothing(b: &Backend) {
                 let mut conflicts = 0;
                 loop {
                     let current = store.get_pass(pass.id).await.unwrap().unwrap();
-                    let mut body = current.body.clone();
-                    body["writers"].as_array_mut().unwrap().push(json!(writer));
+                    // Each writer appends its number to the pass's location ids.
+                    let mut content = current.content.clone();
+                    content.location_ids.push(writer);
                     let update = PassUpdate {
                         id: pass.id,
                         expected_version: current.version,
                         tags: vec![],
-                        body,
+                        content,
                         updated_at: T0 + 1,
                     };
                     match store.update_pass(&update).await {
@@ -273,7 +290,7 @@ pub async fn racing_updaters_lose_nothing(b: &Backend) {
         task.await.unwrap();
     }
     let last = b.store.get_pass(pass.id).await.unwrap().unwrap();
-    let mut writers: Vec<u64> = last.body["writers"].as_array().unwrap().iter().map(|w| w.as_u64().unwrap()).collect();
+    let mut writers = last.content.location_ids.clone();
     writers.sort();
     assert_eq!(writers, (0..20).collect::<Vec<_>>(), "every writer's change survived");
     assert_eq!(last.version, 21);
@@ -283,18 +300,32 @@ pub async fn wallet_sync_status_is_kept_apart_from_the_pass(b: &Backend) {
     let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
     let pass = b.store.create_pass(&new_pass(template.id, "G-1"), T0).await.unwrap();
     assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), None);
-    let first = serde_json::json!({"state": "pending", "attempts": 1});
+    let first = GoogleSync {
+        state: SyncState::Failed,
+        object_id: "issuer.G-1".into(),
+        pass_version: 1,
+        template_version: 1,
+        at: "2026-01-01T00:00:00Z".into(),
+        attempts: Some(4),
+        error: Some("503".into()),
+        message_id: None,
+        message_type: None,
+    };
     b.store.put_wallet_sync(pass.id, &first).await.unwrap();
-    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), Some(first));
-    let second = serde_json::json!({"state": "synced", "attempts": 2, "messageId": "m-1"});
+    assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), Some(first.clone()));
+    let second = GoogleSync {
+        state: SyncState::Synced,
+        attempts: Some(2),
+        error: None,
+        message_id: Some("m-1".into()),
+        message_type: Some("TEXT".into()),
+        ..first.clone()
+    };
     b.store.put_wallet_sync(pass.id, &second).await.unwrap();
     assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), Some(second), "a write replaces");
     let unchanged = b.store.get_pass(pass.id).await.unwrap().unwrap();
     assert_eq!((unchanged.version, unchanged.updated_at), (pass.version, pass.updated_at), "not a change of the pass");
-    assert_eq!(
-        b.store.put_wallet_sync(pass.id + 1000, &serde_json::json!({})).await,
-        Err(StoreError::NotFound("pass"))
-    );
+    assert_eq!(b.store.put_wallet_sync(pass.id + 1000, &first).await, Err(StoreError::NotFound("pass")));
     b.store.delete_pass(pass.id).await.unwrap();
     assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), None, "deleted with its pass");
 }

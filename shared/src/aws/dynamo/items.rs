@@ -95,7 +95,7 @@ impl Reader<'_> {
         self.0.get(name).and_then(|v| v.as_bool().ok()).copied().ok_or_else(|| corrupt(name))
     }
 
-    pub fn json(&self, name: &str) -> Result<serde_json::Value, StoreError> {
+    pub fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, StoreError> {
         serde_json::from_str(&self.str(name)?).map_err(|_| corrupt(name))
     }
 
@@ -131,7 +131,12 @@ pub fn api_key_from(item: &Item) -> Result<ApiKey, StoreError> {
     })
 }
 
-pub fn template_item(t: &Template) -> Item {
+/// A record's content as the JSON text kept in its `body` attribute.
+pub fn json_attribute<T: serde::Serialize>(content: &T) -> Result<AttributeValue, StoreError> {
+    serde_json::to_string(content).map(s).map_err(|e| StoreError::Backend(format!("encoding a record: {e}")))
+}
+
+pub fn template_item(t: &Template) -> Result<Item, StoreError> {
     let mut item = template_key(t.id);
     item.insert("typ".into(), s("TEMPLATE"));
     item.insert("idk".into(), s(padded(t.id)));
@@ -143,8 +148,8 @@ pub fn template_item(t: &Template) -> Item {
     item.insert("ver".into(), n(t.version));
     item.insert("created".into(), n(t.created_at));
     item.insert("updated".into(), n(t.updated_at));
-    item.insert("body".into(), s(t.body.to_string()));
-    item
+    item.insert("body".into(), json_attribute(&t.content)?);
+    Ok(item)
 }
 
 pub fn template_from(item: &Item) -> Result<Template, StoreError> {
@@ -157,11 +162,11 @@ pub fn template_from(item: &Item) -> Result<Template, StoreError> {
         version: r.u64("ver")?,
         created_at: r.i64("created")?,
         updated_at: r.i64("updated")?,
-        body: r.json("body")?,
+        content: r.json("body")?,
     })
 }
 
-pub fn pass_item(p: &Pass) -> Item {
+pub fn pass_item(p: &Pass) -> Result<Item, StoreError> {
     let mut item = pass_key(p.id);
     item.insert("typ".into(), s("PASS"));
     item.insert("idk".into(), s(padded(p.id)));
@@ -182,8 +187,8 @@ pub fn pass_item(p: &Pass) -> Item {
     item.insert("ver".into(), n(p.version));
     item.insert("created".into(), n(p.created_at));
     item.insert("updated".into(), n(p.updated_at));
-    item.insert("body".into(), s(p.body.to_string()));
-    item
+    item.insert("body".into(), json_attribute(&p.content)?);
+    Ok(item)
 }
 
 pub fn tags_json(tags: &[String]) -> String {
@@ -212,7 +217,7 @@ pub fn pass_from(item: &Item) -> Result<Pass, StoreError> {
         version: r.u64("ver")?,
         created_at: r.i64("created")?,
         updated_at: r.i64("updated")?,
-        body: r.json("body")?,
+        content: r.json("body")?,
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod items;
 mod store_impl;
+pub mod stream;
 
 use std::collections::HashMap;
 

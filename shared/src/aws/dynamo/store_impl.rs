@@ -146,9 +146,9 @@ impl Store for DynamoStore {
             version: 1,
             created_at: now,
             updated_at: now,
-            body: template.body.clone(),
+            content: template.content.clone(),
         };
-        if !self.put_new(template_item(&created)).await? {
+        if !self.put_new(template_item(&created)?).await? {
             return Err(StoreError::Duplicate { what: "template", key: id.to_string() });
         }
         Ok(created)
@@ -161,7 +161,7 @@ impl Store for DynamoStore {
     async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError> {
         let mut vals = values([
             (":name", s(&template.name)),
-            (":body", s(template.body.to_string())),
+            (":body", json_attribute(&template.content)?),
             (":updated", n(template.updated_at)),
             (":upd", s(updated_key(template.updated_at, template.id))),
             (":next", n(expected_version + 1)),
@@ -247,7 +247,7 @@ impl Store for DynamoStore {
             version: 1,
             created_at: now,
             updated_at: now,
-            body: new.body.clone(),
+            content: new.content.clone(),
         };
         let absent = Some("attribute_not_exists(#pk)");
         let claim = |mut key: Item| {
@@ -255,7 +255,7 @@ impl Store for DynamoStore {
             key
         };
         let mut ops = vec![
-            self.put_op(pass_item(&pass), absent)?,
+            self.put_op(pass_item(&pass)?, absent)?,
             self.put_op(claim(serial_claim_key(&pass.pass_type_id, &pass.serial_number)), absent)?,
         ];
         if let Some(ext) = &pass.external_id {
@@ -302,7 +302,7 @@ impl Store for DynamoStore {
             "#ver = :expected",
             values([
                 (":tags", s(tags_json(&update.tags))),
-                (":body", s(update.body.to_string())),
+                (":body", json_attribute(&update.content)?),
                 (":updated", n(update.updated_at)),
                 (":upd", s(updated_key(update.updated_at, update.id))),
                 (":next", n(update.expected_version + 1)),
@@ -354,17 +354,17 @@ impl Store for DynamoStore {
         Ok(())
     }
 
-    async fn put_wallet_sync(&self, pass_id: u64, status: &serde_json::Value) -> Result<(), StoreError> {
+    async fn put_wallet_sync(&self, pass_id: u64, status: &GoogleSync) -> Result<(), StoreError> {
         if self.get(pass_key(pass_id)).await?.is_none() {
             return Err(StoreError::NotFound("pass"));
         }
         let mut item = wallet_sync_key(pass_id);
-        item.insert("status".into(), s(status.to_string()));
+        item.insert("status".into(), json_attribute(status)?);
         self.client.put_item().table_name(self.table()).set_item(Some(item)).send().await.map_err(backend)?;
         Ok(())
     }
 
-    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<serde_json::Value>, StoreError> {
+    async fn wallet_sync(&self, pass_id: u64) -> Result<Option<GoogleSync>, StoreError> {
         let Some(item) = self.get(wallet_sync_key(pass_id)).await? else { return Ok(None) };
         let text = Reader(&item).str("status")?;
         serde_json::from_str(&text)

@@ -3,14 +3,14 @@ use lambda_http::{Body, Request};
 
 use crate::app::App;
 use crate::http::request::{json_body, path_param};
-use crate::http::{ApiError, file_response, html_response, json_response, redirect_response};
+use crate::http::{ApiError, file_response, html_response, json_response, pages, redirect_response, views};
 use crate::model::records::{PassFilter, Vendor};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::adaptive;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let (_, view) = adaptive::create(app, json_body(&request)?).await?;
-    Ok(json_response(StatusCode::OK, &view))
+    let link = adaptive::create(app, json_body(&request)?).await?;
+    Ok(json_response(StatusCode::OK, &views::adaptive_link(&app.config.public_url, &link)))
 }
 
 pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -45,6 +45,6 @@ pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Bod
             Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
         }
         (Some(Vendor::Google), _, Some(_)) => Ok(redirect_response(&adaptive::open_android(app, &id).await?)),
-        _ => Ok(html_response(adaptive::choice_page(&app.config.public_url, &link))),
+        _ => Ok(html_response(pages::adaptive_choice(&app.config.public_url, &link))),
     }
 }

@@ -4,36 +4,36 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
+use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, file_response, ok_json};
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
-use crate::service::passes::{self, PassRequest};
-use crate::service::views::{self, PassExtras};
+use crate::service::passes::{self, PassRecord, PassRequest, PassStatus};
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "id")?;
     let body: PassRequest = optional_json_body(&request)?;
-    let record = passes::create(app, template_id, body, None, None).await?;
-    respond_pass(app, &request, &record).await
+    let issued = passes::create(app, template_id, body, None, None).await?;
+    respond_pass(app, &request, &issued.record, issued.pkpass).await
 }
 
 pub async fn create_with_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "templateId")?;
     let external_id = path_param(&request, "externalId")?;
     let body: PassRequest = optional_json_body(&request)?;
-    let record = passes::create(app, template_id, body, Some(external_id), None).await?;
-    respond_pass(app, &request, &record).await
+    let issued = passes::create(app, template_id, body, Some(external_id), None).await?;
+    respond_pass(app, &request, &issued.record, issued.pkpass).await
 }
 
 pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "templateId")?;
     let record = passes::get_by_external_id(app, template_id, &path_param(&request, "externalId")?).await?;
-    respond_pass(app, &request, &record).await
+    respond_pass(app, &request, &record, None).await
 }
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let record = passes::get(app, id_param(&request, "id")?).await?;
-    respond_pass(app, &request, &record).await
+    respond_pass(app, &request, &record, None).await
 }
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -71,11 +71,7 @@ pub(crate) async fn list_with(app: &App, request: &Request, filter: PassFilter) 
     let page = page_request(request)?;
     let query = PassQuery { filter, status: status_filter(request)?, page };
     let found = passes::list(app, &query).await?;
-    let items = found
-        .items
-        .iter()
-        .map(|r| views::pass_summary(&app.config.public_url, r, app.now()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let items: Vec<_> = found.items.iter().map(|r| views::pass_summary(&app.config.public_url, r, app.now())).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "passes": items}))
 }
 
@@ -129,23 +125,32 @@ pub async fn create_dynamic(app: &App, request: Request) -> Result<Response<Body
 }
 
 /// A pass as JSON, with PassEntry's `includePassDesign` and `passSource` extras when asked.
-async fn respond_pass(app: &App, request: &Request, record: &passes::PassRecord) -> Result<Response<Body>, ApiError> {
+/// `signed` is the .pkpass the call already made, if any.
+async fn respond_pass(
+    app: &App,
+    request: &Request,
+    record: &PassRecord,
+    signed: Option<Vec<u8>>,
+) -> Result<Response<Body>, ApiError> {
     let flag = |name: &str| query(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let mut extras = PassExtras { design: flag("includePassDesign"), ..PassExtras::default() };
     match query(request, "passSource").as_deref() {
         None => {}
         // PassEntry leaves the source out once the pass is on a device.
-        Some("apple") if views::pass_status(record, app.now())? != "active" => {
-            extras.pkpass = Some(passes::pkpass_of(app, &record.pass, &record.template).await?);
+        Some("apple") if passes::pass_status(record, app.now()) != PassStatus::Active => {
+            extras.pkpass = Some(match signed {
+                Some(bytes) => bytes,
+                None => passes::pkpass_of_record(app, record).await?,
+            });
         }
         Some("apple") => {}
         Some("google") => {
-            extras.google = passes::content(&record.pass)?.google_save_url;
+            extras.google = record.pass.content.google_save_url.clone();
             if extras.google.is_none() {
                 return Err(ApiError::bad_request("passSource", "google applies to Google Wallet passes only"));
             }
         }
         Some(_) => return Err(ApiError::bad_request("passSource", "must be apple or google")),
     }
-    ok_json(&views::pass(&app.config.public_url, record, app.now(), &extras)?)
+    ok_json(&views::pass(&app.config.public_url, record, app.now(), &extras))
 }

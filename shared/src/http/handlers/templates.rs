@@ -4,23 +4,24 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::http::request::{id_param, json_body, page_request, pagination_json};
+use crate::http::views;
 use crate::http::{ApiError, json_response, ok_json};
-use crate::service::{templates, views};
+use crate::service::templates;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template = templates::create(app, json_body(&request)?).await?;
-    Ok(json_response(StatusCode::OK, &views::template(&template)?))
+    Ok(json_response(StatusCode::OK, &views::template(&template)))
 }
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template = templates::get(app, id_param(&request, "id")?).await?;
-    ok_json(&views::template(&template)?)
+    ok_json(&views::template(&template))
 }
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = id_param(&request, "id")?;
     let template = templates::update(app, id, json_body(&request)?).await?;
-    ok_json(&views::template(&template)?)
+    ok_json(&views::template(&template))
 }
 
 pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -32,6 +33,6 @@ pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let page = page_request(&request)?;
     let found = templates::list(app, &page).await?;
-    let items = found.items.iter().map(views::template).collect::<Result<Vec<_>, _>>()?;
+    let items: Vec<_> = found.items.iter().map(views::template).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "templates": items}))
 }

@@ -1,10 +1,11 @@
-//! The push dispatcher's input in AWS: DynamoDB stream records of the table. A pass or a
-//! template whose `ver` moved changed its content and must reach its devices; registrations
-//! changing install state, claims, links and counters must not push anything.
+//! The push dispatcher's input in AWS: DynamoDB stream records of the table (this adapter
+//! knows the item layout, see `aws::schema`). A pass or a template whose `ver` moved changed
+//! its content and must reach its devices; registrations changing install state, claims,
+//! links and counters must not push anything.
 
 use serde_json::Value;
 
-use super::push::Change;
+use crate::model::records::Change;
 
 /// The changes a stream event (Lambda's DynamoDB event JSON) asks to dispatch, de-duplicated,
 /// in order of appearance.
@@ -43,7 +44,7 @@ mod tests {
     use serde_json::json;
 
     use super::changes_from_stream;
-    use crate::service::push::Change;
+    use crate::model::records::Change;
 
     fn record(name: &str, pk: &str, old: Option<(&str, &str)>, new: (&str, &str)) -> serde_json::Value {
         let image = |(ver, ndev): (&str, &str)| json!({"pk": {"S": pk}, "sk": {"S": "X"}, "ver": {"N": ver}, "ndev": {"N": ndev}});

@@ -1,16 +1,18 @@
 //! The JSON the management API answers with, in Airship's shapes.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
-use super::error::ServiceError;
-use super::passes::PassRecord;
-use super::templates;
-use crate::model::date::{format_millis, parse_wallet_date};
-use crate::model::records::{InstallStatus, LinkKind, PublicLink, Template};
+use crate::model::date::format_millis;
+use crate::model::records::{
+    AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent,
+};
 use crate::model::template::FieldSpec;
+use crate::service::passes::{PassRecord, pass_status};
 
-pub fn template(t: &Template) -> Result<Value, ServiceError> {
-    let content = templates::content(t)?;
+pub fn template(t: &Template) -> Value {
+    let content = &t.content;
     let mut headers = Map::new();
     for (name, spec) in &content.headers {
         headers.insert(name.clone(), field_json(spec, Some("topLevel")));
@@ -21,7 +23,7 @@ pub fn template(t: &Template) -> Result<Value, ServiceError> {
         headers.insert(name.clone(), json!({"value": value, "fieldType": "image"}));
     }
     let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s, None))).collect();
-    Ok(json!({
+    json!({
         "id": t.id,
         "name": t.name,
         "description": content.description,
@@ -38,7 +40,7 @@ pub fn template(t: &Template) -> Result<Value, ServiceError> {
         "version": t.version,
         "createdAt": format_millis(t.created_at),
         "updatedAt": format_millis(t.updated_at),
-    }))
+    })
 }
 
 fn field_json(spec: &FieldSpec, default_type: Option<&str>) -> Value {
@@ -69,36 +71,13 @@ pub struct PassExtras {
     pub google: Option<String>,
 }
 
-/// PassEntry's lifecycle status: deactivated (voided or past its expiration), else what the
-/// devices say: active (installed), removed (uninstalled) or issued (never installed).
-pub fn pass_status(record: &PassRecord, now: i64) -> Result<&'static str, ServiceError> {
-    let content = super::passes::content(&record.pass)?;
-    let expiration_of = |headers: &std::collections::BTreeMap<String, FieldSpec>| {
-        headers.get("expirationDate").and_then(|h| h.value.as_ref()?.as_str().map(str::to_string))
-    };
-    let expiration = match expiration_of(&content.headers) {
-        Some(own) => Some(own),
-        None => expiration_of(&templates::content(&record.template)?.headers),
-    };
-    let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
-    if content.deactivated_at.is_some() || expired {
-        return Ok("deactivated");
-    }
-    Ok(match record.pass.installation.status {
-        InstallStatus::Installed => "active",
-        InstallStatus::Uninstalled => "removed",
-        InstallStatus::NotBeenInstalled => "issued",
-    })
-}
-
 /// A pass in full: identifiers, status, and its headers and fields merged with the template's.
-pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> Result<Value, ServiceError> {
-    let mut out = pass_summary(base, record, now)?;
-    let content = super::passes::content(&record.pass)?;
-    let template = templates::content(&record.template)?;
-    let merge = |template: &std::collections::BTreeMap<String, FieldSpec>,
-                 pass: &std::collections::BTreeMap<String, FieldSpec>,
-                 default: Option<&str>| {
+pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> Value {
+    let mut out = pass_summary(base, record, now);
+    let content = &record.pass.content;
+    let no_template = TemplateContent::default();
+    let template = record.template.as_ref().map_or(&no_template, |t| &t.content);
+    let merge = |template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>, default: Option<&str>| {
         let mut map = Map::new();
         for (name, spec) in template {
             let mut merged = spec.clone();
@@ -114,7 +93,7 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> R
         }
         Value::Object(map)
     };
-    let map = out.as_object_mut().ok_or_else(|| ServiceError::Internal("pass view".into()))?;
+    let Some(map) = out.as_object_mut() else { return out };
     map.insert("headers".into(), merge(&template.headers, &content.headers, Some("topLevel")));
     map.insert("fields".into(), merge(&template.fields, &content.fields, None));
     let locations = content.locations.as_ref().unwrap_or(&template.locations);
@@ -159,13 +138,13 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> R
     if let Some(save_url) = &extras.google {
         map.insert("passSource".into(), json!({"google": save_url}));
     }
-    Ok(out)
+    out
 }
 
 /// A pass as list endpoints show it.
-pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Result<Value, ServiceError> {
+pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     let p = &record.pass;
-    let content = super::passes::content(p)?;
+    let content: &PassContent = &p.content;
     let mut out = json!({
         "id": p.id,
         "templateId": p.template_id,
@@ -174,17 +153,17 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Result<Value, 
         "createdAt": format_millis(p.created_at),
         "updatedAt": format_millis(p.updated_at),
         "status": p.installation.status.as_str(),
-        "passStatus": pass_status(record, now)?,
+        "passStatus": pass_status(record, now).as_str(),
         "tags": p.tags,
     });
-    let map = out.as_object_mut().expect("a JSON object literal");
+    let Some(map) = out.as_object_mut() else { return out };
     if let Some(at) = content.deactivated_at {
         map.insert("deactivatedAt".into(), json!(format_millis(at)));
     }
-    if let Some(info) = content.personalization_info {
-        map.insert("personalization".into(), info);
+    if let Some(info) = &content.personalization_info {
+        map.insert("personalization".into(), info.clone());
     }
-    if let Some(message) = content.message {
+    if let Some(message) = &content.message {
         map.insert("lastMessage".into(), json!(message));
     }
     if let Some(ext) = &p.external_id {
@@ -210,7 +189,22 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Result<Value, 
         map.insert("vendor".into(), json!("google"));
     }
     if let Some(sync) = &record.google_sync {
-        map.insert("googleSync".into(), sync.clone());
+        map.insert("googleSync".into(), serde_json::to_value(sync).unwrap_or_default());
     }
-    Ok(out)
+    out
+}
+
+/// An adaptive link as its create call answers it.
+pub fn adaptive_link(base: &str, link: &AdaptiveLink) -> Value {
+    let url = format!("{base}/v1/pass/adaptive/{}", link.id);
+    json!({
+        "adaptiveLinkId": link.id,
+        "url": url,
+        "iosUrl": link.apple_template_id.map(|_| format!("{url}/ios")),
+        "androidUrl": link.google_template_id.map(|_| format!("{url}/android")),
+        "iosTemplateId": link.apple_template_id,
+        "androidTemplateId": link.google_template_id,
+        "landingPageUrl": link.payload.get("landingPageUrl"),
+        "payload": link.payload.get("payload"),
+    })
 }

@@ -1,0 +1,139 @@
+//! Every deployment setting Tessera takes from its environment, read once at startup into one
+//! typed value. The local server's flags override it; Lambdas use it as it is.
+//!
+//! | variable | what |
+//! |---|---|
+//! | `TESSERA_PUBLIC_URL` | base of every URL handed out (required for Lambdas) |
+//! | `TESSERA_TEAM_ID` | the Apple team this deployment signs for |
+//! | `TESSERA_PASS_TYPE_ID` | the pass type of Apple templates that name none |
+//! | `TESSERA_GOOGLE_ORIGINS` | sites allowed to show the save button (comma-separated) |
+//! | `TESSERA_GOOGLE_API_URL`, `TESSERA_GOOGLE_TOKEN_URL` | Google's endpoints (tests) |
+//! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
+//! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |
+//! | `TESSERA_APNS_PUSH_TYPE`, `TESSERA_APNS_PRIORITY` | APNs headers (unset: APNs decides) |
+//!
+//! Empty values count as unset.
+
+use crate::app::AppConfig;
+use crate::aws::AwsResources;
+use crate::aws::apns::ApnsOptions;
+
+/// How change notifications leave the process that dispatches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PusherKind {
+    /// APNs with each pass type's certificate.
+    Apns,
+    /// Recorded and logged, not sent (no network).
+    Record,
+}
+
+impl PusherKind {
+    pub fn parse(text: &str) -> Option<PusherKind> {
+        match text {
+            "apns" => Some(PusherKind::Apns),
+            "record" => Some(PusherKind::Record),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub public_url: Option<String>,
+    pub team_id: Option<String>,
+    pub default_pass_type_id: Option<String>,
+    pub google_origins: Vec<String>,
+    pub google_api_url: Option<String>,
+    pub google_token_url: Option<String>,
+    pub aws: AwsResources,
+    pub pusher: Option<PusherKind>,
+    pub apns: ApnsOptions,
+}
+
+impl Settings {
+    /// The process environment, read once.
+    pub fn from_env() -> Result<Settings, String> {
+        Settings::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Settings from any source of variables (a map in tests).
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let or = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_string());
+        let pusher = match var("TESSERA_PUSHER") {
+            None => None,
+            Some(kind) => Some(PusherKind::parse(&kind).ok_or("TESSERA_PUSHER must be apns or record")?),
+        };
+        Ok(Settings {
+            public_url: var("TESSERA_PUBLIC_URL"),
+            team_id: var("TESSERA_TEAM_ID"),
+            default_pass_type_id: var("TESSERA_PASS_TYPE_ID"),
+            google_origins: var("TESSERA_GOOGLE_ORIGINS")
+                .map(|o| o.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            google_api_url: var("TESSERA_GOOGLE_API_URL"),
+            google_token_url: var("TESSERA_GOOGLE_TOKEN_URL"),
+            aws: AwsResources {
+                table: or("TESSERA_TABLE", "tessera"),
+                bucket: or("TESSERA_BUCKET", "tessera-blobs"),
+                blob_prefix: or("TESSERA_BLOB_PREFIX", ""),
+                secret_prefix: or("TESSERA_SECRET_PREFIX", "tessera"),
+            },
+            pusher,
+            apns: ApnsOptions::parse(var("TESSERA_APNS_PUSH_TYPE").as_deref(), var("TESSERA_APNS_PRIORITY").as_deref()),
+        })
+    }
+
+    /// The application's configuration, with `public_url` as the base of the URLs it hands out.
+    pub fn app_config(&self, public_url: &str) -> AppConfig {
+        let mut config = AppConfig::new(public_url);
+        config.team_id = self.team_id.clone();
+        config.default_pass_type_id = self.default_pass_type_id.clone();
+        config.google.origins = self.google_origins.clone();
+        if let Some(url) = &self.google_api_url {
+            config.google.endpoints.api_base = url.clone();
+        }
+        if let Some(url) = &self.google_token_url {
+            config.google.endpoints.token_url = url.clone();
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_vars(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn reads_every_setting_and_defaults_the_rest() {
+        let s = settings(&[
+            ("TESSERA_PUBLIC_URL", "https://wallet.example.com/"),
+            ("TESSERA_TEAM_ID", " ABCDE12345 "),
+            ("TESSERA_PASS_TYPE_ID", ""),
+            ("TESSERA_GOOGLE_ORIGINS", "https://a.example, ,https://b.example"),
+            ("TESSERA_TABLE", "passes"),
+            ("TESSERA_PUSHER", "record"),
+        ])
+        .unwrap();
+        assert_eq!(s.public_url.as_deref(), Some("https://wallet.example.com/"));
+        assert_eq!(s.team_id.as_deref(), Some("ABCDE12345"));
+        assert_eq!(s.default_pass_type_id, None, "empty counts as unset");
+        assert_eq!(s.google_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(
+            (s.aws.table.as_str(), s.aws.bucket.as_str(), s.aws.secret_prefix.as_str()),
+            ("passes", "tessera-blobs", "tessera")
+        );
+        assert_eq!(s.pusher, Some(PusherKind::Record));
+        let config = s.app_config("https://wallet.example.com/");
+        assert_eq!(config.public_url, "https://wallet.example.com");
+        assert_eq!(config.team_id.as_deref(), Some("ABCDE12345"));
+        assert!(settings(&[("TESSERA_PUSHER", "carrier-pigeon")]).is_err());
+    }
+}
