@@ -97,3 +97,105 @@ pub async fn download(server: &TestServer, path: &str) -> serde_json::Value {
     crate::assert_signature_verifies(&extracted, &pki.join("root.pem"));
     serde_json::from_slice(&std::fs::read(extracted.join("pass.json")).unwrap()).unwrap()
 }
+
+/// A template update that would leave a pass unable to render is refused with 409 naming the
+/// pass and its problem, and changes nothing; removing the pass's override with `null`
+/// repairs it, after which the update goes through.
+pub async fn template_updates_never_break_passes(server: &TestServer) {
+    let template = server.create_template(&event_template()).await;
+    let template_id = template["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({"fields": {"Seat": {"value": "14A", "label": "ROW"}}})).await;
+    let pass_id = pass["id"].as_u64().unwrap();
+    let plain = server.create_pass(template_id, &json!({})).await;
+    let update =
+        |body: serde_json::Value| server.api(Method::PUT, &format!("/v1/template/{template_id}")).json(&body).send();
+
+    let mut without_seat = event_template();
+    without_seat["fields"].as_object_mut().unwrap().remove("Seat");
+    let refused = expect_error(update(without_seat.clone()).await.unwrap(), 409, "breaks_passes", None).await;
+    let broken = refused["error"]["passes"].as_array().unwrap();
+    assert_eq!(broken.len(), 1, "only the pass that overrides Seat: {refused}");
+    assert_eq!(broken[0]["passId"], pass_id);
+    assert_eq!(broken[0]["problems"][0]["field"], "fields.Seat", "{refused}");
+
+    let mut priced = event_template();
+    priced["fields"]["Seat"]["currencyCode"] = json!("EUR");
+    let refused = expect_error(update(priced).await.unwrap(), 409, "breaks_passes", None).await;
+    assert_eq!(refused["error"]["passes"][0]["passId"], pass_id, "14A is no amount: {refused}");
+
+    let unchanged =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{template_id}")).send().await.unwrap(), 200);
+    assert_eq!(unchanged.await["version"], 1, "a refused update changes nothing");
+    for id in [pass_id, plain["id"].as_u64().unwrap()] {
+        download(server, &format!("/v1/pass/{id}/download")).await;
+    }
+
+    let repair = json!({"fields": {"Seat": null}});
+    let repaired = server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&repair).send().await.unwrap();
+    expect_json(repaired, 200).await;
+    let shown = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(shown["fields"]["Seat"]["value"], "12", "the template's value shows again: {shown}");
+    let updated = expect_json(update(without_seat).await.unwrap(), 200).await;
+    assert_eq!(updated["version"], 2);
+    let signed = download(server, &format!("/v1/pass/{pass_id}/download")).await;
+    assert!(signed["eventTicket"]["auxiliaryFields"].is_null(), "no Seat any more: {signed}");
+
+    // A pass's own image that the new style does not show: refused until the pass drops it.
+    let mut generic = event_template();
+    generic["type"] = json!("generic");
+    let generic = server.create_template(&generic).await;
+    let generic_id = generic["id"].as_u64().unwrap();
+    let thumbnail = event_template()["headers"]["icon_image"].clone();
+    let own = server.create_pass(generic_id, &json!({"headers": {"thumbnail_image": thumbnail}})).await;
+    let own_id = own["id"].as_u64().unwrap();
+    let mut store_card = event_template();
+    store_card["type"] = json!("storeCard");
+    let to_store_card = || server.api(Method::PUT, &format!("/v1/template/{generic_id}")).json(&store_card).send();
+    let refused = expect_error(to_store_card().await.unwrap(), 409, "breaks_passes", None).await;
+    assert_eq!(refused["error"]["passes"][0]["passId"], own_id, "{refused}");
+    let drop_image = json!({"headers": {"thumbnail_image": null}});
+    let dropped = server.api(Method::PUT, &format!("/v1/pass/{own_id}")).json(&drop_image).send().await.unwrap();
+    expect_json(dropped, 200).await;
+    expect_json(to_store_card().await.unwrap(), 200).await;
+    let signed = download(server, &format!("/v1/pass/{own_id}/download")).await;
+    assert!(signed["storeCard"].is_object(), "{signed}");
+    let response = server.api(Method::GET, &format!("/v1/pass/{own_id}/download")).send().await.unwrap();
+    let files = crate::pkpass_files(&response.bytes().await.unwrap());
+    assert!(!files.contains_key("thumbnail.png"), "{:?}", files.keys());
+}
+
+/// Deleting a template while passes of it are being created leaves no pass without its
+/// template: each create either lands before the delete (and is deleted with it) or is
+/// refused, and the pass list keeps working.
+pub async fn template_delete_racing_creates_leaves_no_orphans(server: &TestServer) {
+    let template = server.create_template(&event_template()).await;
+    let template_id = template["id"].as_u64().unwrap();
+    let creates: Vec<_> = (0..20)
+        .map(|_| tokio::spawn(server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&json!({})).send()))
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let deleted = server.api(Method::DELETE, &format!("/v1/template/{template_id}")).send().await.unwrap();
+    expect_json(deleted, 200).await;
+    let mut created = Vec::new();
+    for create in creates {
+        let response = create.await.unwrap().unwrap();
+        match response.status().as_u16() {
+            200 => created.push(response.json::<serde_json::Value>().await.unwrap()["id"].as_u64().unwrap()),
+            404 => {
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(body["error"]["message"], "template not found", "{body}");
+            }
+            other => panic!("a create racing the delete answered {other}"),
+        }
+    }
+    for id in created {
+        let gone = server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap();
+        assert_eq!(gone.status(), 404, "pass {id} was deleted with its template");
+    }
+    let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    let orphans: Vec<_> =
+        listed["passes"].as_array().unwrap().iter().filter(|p| p["templateId"] == template_id).collect();
+    assert!(orphans.is_empty(), "{listed}");
+    let by_template = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}")).send().await.unwrap();
+    assert_eq!(expect_json(by_template, 200).await["count"], 0);
+}

@@ -67,6 +67,19 @@ pub async fn pass_life_on_a_device(server: &TestServer, pusher: &RecordingPusher
     let v1 = device.call(Method::GET, &latest, Some(&token)).send().await.unwrap();
     assert_eq!(v1.status(), 200);
     let v1_modified = v1.headers()["last-modified"].to_str().unwrap().to_string();
+    let v1_length = v1.bytes().await.unwrap().len();
+
+    // Wallet also asks with HEAD: the same answer without the body.
+    let head = device.call(Method::HEAD, &latest, Some(&token)).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["last-modified"].to_str().unwrap(), v1_modified);
+    assert_eq!(head.headers()["content-type"], "application/vnd.apple.pkpass");
+    assert_eq!(head.headers()["content-length"].to_str().unwrap(), v1_length.to_string());
+    assert!(head.bytes().await.unwrap().is_empty());
+    let head = device.call(Method::HEAD, &latest, Some(&token)).header("If-Modified-Since", &v1_modified).send();
+    assert_eq!(head.await.unwrap().status(), StatusCode::NOT_MODIFIED);
+    let head = device.call(Method::HEAD, &latest, Some("0".repeat(48).as_str())).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::UNAUTHORIZED, "a wrong token on HEAD too");
 
     let before = pusher.sent().len();
     expect_json(

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS templates (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, vendor TEXT NOT NULL, pass_type_id TEXT,
   version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS templates_updated ON templates(updated_at, id);
+CREATE TABLE IF NOT EXISTS closed_templates (id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS passes (
   id INTEGER PRIMARY KEY, template_id INTEGER NOT NULL, serial_number TEXT NOT NULL, pass_type_id TEXT NOT NULL,
   external_id TEXT, authentication_token TEXT NOT NULL, tags TEXT NOT NULL, adaptive_link_id TEXT,
@@ -336,10 +337,30 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn close_template(&self, id: u64) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            if load_template(tx, id)?.is_none() {
+                return Err(StoreError::NotFound("template"));
+            }
+            tx.execute("INSERT OR IGNORE INTO closed_templates(id) VALUES (?1)", [id as i64]).map_err(db)?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
-        self.tx(move |tx| match tx.execute("DELETE FROM templates WHERE id = ?1", [id as i64]).map_err(db)? {
-            0 => Err(StoreError::NotFound("template")),
-            _ => Ok(()),
+        self.tx(move |tx| {
+            let passes: i64 = tx
+                .query_row("SELECT COUNT(*) FROM passes WHERE template_id = ?1", [id as i64], |r| r.get(0))
+                .map_err(db)?;
+            if passes > 0 {
+                return Err(StoreError::Conflict("template"));
+            }
+            tx.execute("DELETE FROM closed_templates WHERE id = ?1", [id as i64]).map_err(db)?;
+            match tx.execute("DELETE FROM templates WHERE id = ?1", [id as i64]).map_err(db)? {
+                0 => Err(StoreError::NotFound("template")),
+                _ => Ok(()),
+            }
         })
         .await
     }
@@ -364,6 +385,16 @@ impl Store for SqliteStore {
     async fn create_pass(&self, pass: &NewPass, now: Millis) -> Result<Pass, StoreError> {
         let new = pass.clone();
         self.tx(move |tx| {
+            let open: bool = tx
+                .query_row(
+                    "SELECT COUNT(*) > 0 FROM templates WHERE id = ?1 AND id NOT IN (SELECT id FROM closed_templates)",
+                    [new.template_id as i64],
+                    |r| r.get(0),
+                )
+                .map_err(db)?;
+            if !open {
+                return Err(StoreError::NotFound("template"));
+            }
             if load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![new.pass_type_id, new.serial_number])?.is_some() {
                 return Err(StoreError::Duplicate { what: "serial number", key: new.serial_number });
             }

@@ -31,10 +31,17 @@ pub trait Store: Send + Sync {
     async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError>;
     /// Writes name, pass type, body and `updated_at` if `expected_version` is current.
     async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError>;
+    /// Closes the template to new passes: from now on `create_pass` for it fails with
+    /// `NotFound("template")`, atomically with respect to concurrent creates. The first step
+    /// of deleting it.
+    async fn close_template(&self, id: u64) -> Result<(), StoreError>;
+    /// Deletes the template; fails with `Conflict` while passes of it remain, so no pass is
+    /// ever left without its template.
     async fn delete_template(&self, id: u64) -> Result<(), StoreError>;
     async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError>;
 
-    /// Creates a pass; its serial (per pass type) and external id (per template) are unique.
+    /// Creates a pass; its serial (per pass type) and external id (per template) are unique,
+    /// and its template exists and is open (else `NotFound("template")`).
     async fn create_pass(&self, pass: &NewPass, now: Millis) -> Result<Pass, StoreError>;
     async fn get_pass(&self, id: u64) -> Result<Option<Pass>, StoreError>;
     async fn get_pass_by_serial(&self, pass_type_id: &str, serial: &str) -> Result<Option<Pass>, StoreError>;

@@ -15,6 +15,7 @@ use crate::model::records::{
 };
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::pkpass::{PassAssets, validate_pass};
+use crate::ports::StoreError;
 use crate::ports::secrets::check_pass_type_id;
 
 /// The body of `POST /v1/template` and `PUT /v1/template/{id}`.
@@ -195,20 +196,38 @@ pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Temp
     Ok(saved)
 }
 
-/// Deletes the template and every pass made from it.
+/// How many rounds a template delete makes before giving up on passes still appearing (an
+/// index that lags behind the table shows them late).
+const DELETE_ROUNDS: u32 = 50;
+
+/// Deletes the template and every pass made from it. The template is closed first, so a pass
+/// created meanwhile either lands before (and is deleted here) or is refused: none is left
+/// without its template.
 pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
     get(app, id).await?;
-    loop {
-        let page = PageRequest { page: 1, page_size: 100, ..PageRequest::default() };
-        let batch = app.store.list_passes(&PassQuery { filter: PassFilter::Template(id), status: None, page }).await?;
-        if batch.items.is_empty() {
-            break;
+    app.store.close_template(id).await?;
+    for _ in 0..DELETE_ROUNDS {
+        loop {
+            let page = PageRequest { page: 1, page_size: 100, ..PageRequest::default() };
+            let query = PassQuery { filter: PassFilter::Template(id), status: None, page };
+            let batch = app.store.list_passes(&query).await?;
+            if batch.items.is_empty() {
+                break;
+            }
+            for pass in batch.items {
+                match super::passes::delete(app, pass.id).await {
+                    Ok(()) | Err(ServiceError::NotFound(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        for pass in batch.items {
-            super::passes::delete(app, pass.id).await?;
+        match app.store.delete_template(id).await {
+            Ok(()) => return Ok(()),
+            Err(StoreError::Conflict(_)) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(e) => return Err(e.into()),
         }
     }
-    Ok(app.store.delete_template(id).await?)
+    Err(ServiceError::Conflict("passes of the template are still being created; try the delete again".into()))
 }
 
 pub async fn list(app: &App, page: &PageRequest) -> Result<Page<Template>, ServiceError> {

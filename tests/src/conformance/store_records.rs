@@ -329,3 +329,58 @@ pub async fn wallet_sync_status_is_kept_apart_from_the_pass(b: &Backend) {
     b.store.delete_pass(pass.id).await.unwrap();
     assert_eq!(b.store.wallet_sync(pass.id).await.unwrap(), None, "deleted with its pass");
 }
+
+/// A template is deleted in two steps: closed to new passes, then removed once it has none.
+/// 20 creates racing a delete leave no pass without its template.
+pub async fn template_deletes_leave_no_orphans(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let pass = b.store.create_pass(&new_pass(template.id, "KEEP"), T0).await.unwrap();
+    assert_eq!(b.store.delete_template(template.id).await, Err(StoreError::Conflict("template")), "a pass remains");
+    b.store.close_template(template.id).await.unwrap();
+    let refused = b.store.create_pass(&new_pass(template.id, "LATE"), T0).await;
+    assert_eq!(refused.map(|p| p.id), Err(StoreError::NotFound("template")), "closed to new passes");
+    assert_eq!(b.store.get_template(template.id).await.unwrap().map(|t| t.id), Some(template.id), "still readable");
+    b.store.delete_pass(pass.id).await.unwrap();
+    b.store.delete_template(template.id).await.unwrap();
+    assert_eq!(b.store.close_template(template.id).await, Err(StoreError::NotFound("template")));
+    let missing = b.store.create_pass(&new_pass(template.id, "NONE"), T0).await;
+    assert_eq!(missing.map(|p| p.id), Err(StoreError::NotFound("template")), "no template, no pass");
+
+    let raced = b.store.create_template(&new_template("raced"), T0).await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(21));
+    let creates: Vec<_> = (0..20)
+        .map(|i| {
+            let (store, barrier) = (b.store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store.create_pass(&new_pass(raced.id, &format!("R-{i}")), T0).await
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    b.store.close_template(raced.id).await.unwrap();
+    let mut deleted = false;
+    for _ in 0..100 {
+        let of_template = query(PassFilter::Template(raced.id), None, page(1, 100, SortOrder::Id, Direction::Asc));
+        for pass in b.store.list_passes(&of_template).await.unwrap().items {
+            b.store.delete_pass(pass.id).await.unwrap();
+        }
+        match b.store.delete_template(raced.id).await {
+            Ok(()) => {
+                deleted = true;
+                break;
+            }
+            Err(StoreError::Conflict(_)) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(deleted, "the delete finished");
+    for create in creates {
+        match create.await.unwrap() {
+            Ok(pass) => assert_eq!(b.store.get_pass(pass.id).await.unwrap(), None, "created before the close, deleted"),
+            Err(e) => assert_eq!(e, StoreError::NotFound("template")),
+        }
+    }
+    let all = b.store.list_passes(&query(PassFilter::All, None, page(1, 1000, SortOrder::Id, Direction::Asc))).await;
+    assert!(all.unwrap().items.iter().all(|p| p.template_id != raced.id), "no orphans");
+}

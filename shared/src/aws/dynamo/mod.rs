@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Select, TransactWriteItem};
 
 use crate::model::records::{Direction, PageRequest};
@@ -70,10 +71,29 @@ impl DynamoStore {
 
     /// Runs a transaction; `Ok(false)` when a condition failed (the transaction was cancelled).
     async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<bool, StoreError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_transaction_canceled_exception()) => Ok(false),
-            Err(e) => Err(backend(e)),
+        const ATTEMPTS: u32 = 5;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
+            let error = match sent {
+                Ok(_) => return Ok(true),
+                Err(error) => error,
+            };
+            let conflict = match error.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(canceled)) => {
+                    Some(canceled.cancellation_reasons().iter().any(|r| r.code() == Some("TransactionConflict")))
+                }
+                _ => None,
+            };
+            let Some(conflict) = conflict else { return Err(backend(error)) };
+            // Another transaction held one of the items (many passes of one template are
+            // created at once): nothing was written, so trying again is safe.
+            if !conflict || attempt >= ATTEMPTS {
+                return Ok(false);
+            }
+            let jitter = u64::from(rand::random::<u8>() % 20);
+            tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(attempt) + jitter)).await;
         }
     }
 

@@ -200,20 +200,48 @@ impl Store for DynamoStore {
         }
     }
 
-    async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
+    async fn close_template(&self, id: u64) -> Result<(), StoreError> {
         let result = self
             .client
-            .delete_item()
+            .update_item()
             .table_name(self.table())
             .set_key(Some(template_key(id)))
+            .update_expression("SET #closed = :yes")
             .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(names(&["#pk"]))
+            .set_expression_attribute_names(names(&["#closed #pk"]))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
                 Err(StoreError::NotFound("template"))
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// The template item counts its passes (`npass`, kept in the same transactions as the
+    /// passes), so the delete's condition sees every pass, not an index that may lag.
+    async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
+        let condition = "attribute_exists(#pk) AND (attribute_not_exists(#npass) OR #npass <= :zero)";
+        let result = self
+            .client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(template_key(id)))
+            .condition_expression(condition)
+            .set_expression_attribute_names(names(&[condition]))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                match self.get(template_key(id)).await? {
+                    Some(_) => Err(StoreError::Conflict("template")),
+                    None => Err(StoreError::NotFound("template")),
+                }
             }
             Err(e) => Err(backend(e)),
         }
@@ -264,8 +292,18 @@ impl Store for DynamoStore {
         for tag in unique(&pass.tags) {
             ops.push(self.put_op(claim(tag_key(tag, id)), None)?);
         }
+        ops.push(self.update_op(
+            template_key(pass.template_id),
+            "ADD #npass :one",
+            "attribute_exists(#pk) AND attribute_not_exists(#closed)",
+            values([(":one", n(1))]),
+        )?);
         if self.transact(ops).await? {
             return Ok(pass);
+        }
+        let template = self.get(template_key(pass.template_id)).await?;
+        if template.is_none_or(|t| t.contains_key("closed")) {
+            return Err(StoreError::NotFound("template"));
         }
         if self.get(serial_claim_key(&pass.pass_type_id, &pass.serial_number)).await?.is_some() {
             return Err(StoreError::Duplicate { what: "serial number", key: pass.serial_number });
@@ -340,6 +378,16 @@ impl Store for DynamoStore {
             ops.push(self.delete_op(tag_key(tag, id), None)?);
         }
         ops.push(self.delete_op(wallet_sync_key(id), None)?);
+        // Its template counts it (a template deleted by an earlier version may be gone).
+        if self.get(template_key(pass.template_id)).await?.is_some() {
+            let (decrement, exists) = ("ADD #npass :minus_one", "attribute_exists(#pk)");
+            ops.push(self.update_op(
+                template_key(pass.template_id),
+                decrement,
+                exists,
+                values([(":minus_one", n(-1))]),
+            )?);
+        }
         if !self.transact(ops).await? {
             return Err(StoreError::NotFound("pass"));
         }
