@@ -1,173 +1,55 @@
-//! The application context: adapters behind the ports, configuration, and the caches that
-//! make signing fast. Built once per process (per Lambda cold start) and borrowed by handlers.
-//! The composition roots are here, one per backend: [`App::embedded`] and [`App::aws`], used
-//! by `tessera serve`, every Lambda and the test kit alike.
+//! The composition roots, one per backend: the adapters behind the ports, assembled into the
+//! application context ([`App`], defined with the use cases). `tessera serve`, every Lambda
+//! and the test kit build their app here.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
+
+pub use crate::service::context::{App, AppConfig, Ports};
 
 use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
 use crate::cache::HotBlobs;
-use crate::embedded::{FileBlobs, FileSecrets, RecordingPusher, SqliteStore};
-use crate::pkpass::PassAssets;
-use crate::ports::{Blobs, Clock, Pusher, Secrets, Store, StoreError, SystemClock};
-use crate::service::google::{GoogleSettings, GoogleWallet};
-use crate::service::identities::IdentityCache;
-use crate::service::image_fetch::{FetchPolicy, ImageFetcher};
-use crate::service::push::{Change, Dispatcher};
+use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, SqliteStore};
+use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
+use crate::web::ImageFetcher;
 
-#[derive(Debug, Clone)]
-pub struct AppConfig {
-    /// Base of every URL Tessera hands out (download links, webServiceURL), without a
-    /// trailing slash, e.g. `https://wallet.example.com`.
-    pub public_url: String,
-    /// Where the development PKI lives; `None` means passes need an imported identity.
-    pub dev_pki_dir: Option<PathBuf>,
-    /// Requests with a larger body get 413.
-    pub max_body_bytes: usize,
-    /// How template images given as URLs are fetched.
-    pub image_fetch: FetchPolicy,
-    /// The Apple team this deployment signs for: an imported identity of another team is
-    /// refused, and the development PKI issues for this team.
-    pub team_id: Option<String>,
-    /// The pass type of Apple templates that name none.
-    pub default_pass_type_id: Option<String>,
-    /// Google Wallet's endpoints and the save links' origins.
-    pub google: GoogleSettings,
-    /// Memory for recently served .pkpass files (device polls serve the same file to every
-    /// device that holds a pass).
-    pub hot_pkpass_bytes: usize,
-}
-
-impl AppConfig {
-    pub const DEFAULT_MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
-    pub const DEFAULT_HOT_PKPASS_BYTES: usize = 64 * 1024 * 1024;
-
-    pub fn new(public_url: &str) -> AppConfig {
-        AppConfig {
-            public_url: public_url.trim_end_matches('/').to_string(),
-            dev_pki_dir: None,
-            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
-            image_fetch: FetchPolicy::default(),
-            team_id: None,
-            default_pass_type_id: None,
-            google: GoogleSettings::default(),
-            hot_pkpass_bytes: Self::DEFAULT_HOT_PKPASS_BYTES,
-        }
-    }
-}
-
-pub struct App {
-    pub store: Arc<dyn Store>,
-    pub blobs: Arc<dyn Blobs>,
-    pub secrets: Arc<dyn Secrets>,
-    pub clock: Arc<dyn Clock>,
-    pub config: AppConfig,
-    pub identities: IdentityCache,
-    pub images: ImageFetcher,
-    /// Tells registered devices and Google about changes, in the background of this process;
-    /// `None` where another process does it (API Lambdas: the table's stream feeds the
-    /// dispatcher function).
-    dispatcher: Option<Dispatcher>,
-    pub google: Arc<GoogleWallet>,
-    /// Prepared assets by (template id, template version).
-    assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
+/// The ports every backend shares around its own store, blobs and secrets: the hot .pkpass
+/// cache, the image fetcher, and the development PKI when the configuration names one.
+fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn Secrets>, config: AppConfig) -> App {
+    let dev_identities =
+        config.dev_pki_dir.as_deref().map(|dir| Arc::new(DevPkiIssuer::new(dir)) as Arc<dyn DevIdentities>);
+    let ports = Ports {
+        store,
+        blobs: Arc::new(HotBlobs::new(blobs, "passes/", config.hot_pkpass_bytes)),
+        secrets,
+        clock: Arc::new(SystemClock),
+        images: Arc::new(ImageFetcher::new(config.image_fetch.clone())),
+        dev_identities,
+    };
+    App::new(ports, config)
 }
 
 impl App {
-    pub fn new(
-        store: Arc<dyn Store>,
-        blobs: Arc<dyn Blobs>,
-        secrets: Arc<dyn Secrets>,
-        clock: Arc<dyn Clock>,
-        config: AppConfig,
-    ) -> App {
-        let blobs: Arc<dyn Blobs> = Arc::new(HotBlobs::new(blobs, "passes/", config.hot_pkpass_bytes));
-        let identities = IdentityCache::new(secrets.clone(), config.dev_pki_dir.clone(), config.team_id.clone());
-        let images = ImageFetcher::new(config.image_fetch.clone());
-        let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
-        let dispatcher = Some(
-            Dispatcher::new(store.clone(), Arc::new(RecordingPusher::new()), clock.clone()).with_google(google.clone()),
-        );
-        App {
-            store,
-            blobs,
-            secrets,
-            clock,
-            config,
-            identities,
-            images,
-            dispatcher,
-            google,
-            assets: Mutex::new(HashMap::new()),
-        }
-    }
-
     /// Everything on local disk under `data_dir`: SQLite, blob files, identity folders, and
     /// the development PKI for pass types without an imported identity.
     pub fn embedded(data_dir: &Path, mut config: AppConfig) -> Result<App, StoreError> {
         let store = SqliteStore::open(&data_dir.join("tessera.db"))?;
         config.dev_pki_dir.get_or_insert_with(|| data_dir.join("pki"));
-        Ok(App::new(
+        Ok(assemble(
             Arc::new(store),
             Arc::new(FileBlobs::new(&data_dir.join("blobs"))),
             Arc::new(FileSecrets::new(&data_dir.join("identities"))),
-            Arc::new(SystemClock),
             config,
         ))
     }
 
     /// The AWS adapters on `clients`, for the resources named.
     pub fn aws(clients: &AwsClients, resources: &AwsResources, config: AppConfig) -> App {
-        App::new(
+        assemble(
             Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table)),
             Arc::new(S3Blobs::new(clients.s3.clone(), &resources.bucket, &resources.blob_prefix)),
             Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
-            Arc::new(SystemClock),
             config,
         )
-    }
-
-    /// Sends change notifications through `pusher` (the default records them only).
-    pub fn with_pusher(mut self, pusher: Arc<dyn Pusher>) -> App {
-        self.dispatcher =
-            Some(Dispatcher::new(self.store.clone(), pusher, self.clock.clone()).with_google(self.google.clone()));
-        self
-    }
-
-    /// Dispatches nothing itself: another process (the stream-fed dispatcher function) tells
-    /// devices and Google about changes. For API Lambdas, which may be frozen as soon as they
-    /// have answered.
-    pub fn dispatching_elsewhere(mut self) -> App {
-        self.dispatcher = None;
-        self
-    }
-
-    /// What tells devices and Google about changes in this process, if anything does.
-    pub fn dispatcher(&self) -> Option<&Dispatcher> {
-        self.dispatcher.as_ref()
-    }
-
-    /// A pass or template changed: tell its devices and Google, in the background.
-    pub fn notify(&self, change: Change) {
-        if let Some(dispatcher) = &self.dispatcher {
-            dispatcher.spawn(change);
-        }
-    }
-
-    pub(crate) fn cached_assets(&self, template_id: u64, version: u64) -> Option<Arc<PassAssets>> {
-        self.assets.lock().ok().and_then(|a| a.get(&(template_id, version)).cloned())
-    }
-
-    pub(crate) fn cache_assets(&self, template_id: u64, version: u64, assets: Arc<PassAssets>) {
-        if let Ok(mut cache) = self.assets.lock() {
-            cache.retain(|(id, _), _| *id != template_id);
-            cache.insert((template_id, version), assets);
-        }
-    }
-
-    pub fn now(&self) -> i64 {
-        self.clock.now()
     }
 }

@@ -97,7 +97,26 @@ impl Blobs for HotBlobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embedded::FileBlobs;
+
+    /// The blobs underneath: a map, so the test sees what only the cache still holds.
+    #[derive(Default)]
+    struct MapBlobs(Mutex<HashMap<String, Blob>>);
+
+    #[async_trait]
+    impl Blobs for MapBlobs {
+        async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
+            let blob = Blob { bytes, content_type: content_type.into() };
+            self.0.lock().unwrap().insert(key.into(), blob);
+            Ok(())
+        }
+        async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError> {
+            Ok(self.0.lock().unwrap().get(key).cloned())
+        }
+        async fn delete(&self, key: &str) -> Result<(), BlobError> {
+            self.0.lock().unwrap().remove(key);
+            Ok(())
+        }
+    }
 
     fn blob(n: usize) -> Vec<u8> {
         vec![7; n]
@@ -105,8 +124,7 @@ mod tests {
 
     #[tokio::test]
     async fn keeps_recent_blobs_under_the_prefix_within_the_cap() {
-        let dir = tempfile::tempdir().unwrap();
-        let files: Arc<dyn Blobs> = Arc::new(FileBlobs::new(dir.path()));
+        let files: Arc<dyn Blobs> = Arc::new(MapBlobs::default());
         let hot = HotBlobs::new(files.clone(), "passes/", 1000);
         hot.put("passes/1/a.pkpass", blob(200), "x").await.unwrap();
         hot.put("images/i.png", blob(10), "image/png").await.unwrap();

@@ -252,3 +252,27 @@ pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Res
     file.sync_all().map_err(io(&tmp))?;
     fs::rename(&tmp, path).map_err(io(path))
 }
+
+/// The `DevIdentities` port on a development PKI folder (created on first use).
+pub struct DevPkiIssuer {
+    dir: PathBuf,
+}
+
+impl DevPkiIssuer {
+    pub fn new(dir: &Path) -> DevPkiIssuer {
+        DevPkiIssuer { dir: dir.to_path_buf() }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::DevIdentities for DevPkiIssuer {
+    async fn issue(&self, pass_type_id: &str, team_id: &str, now_seconds: i64) -> Result<SigningIdentity, String> {
+        let (dir, pass_type_id, team_id) = (self.dir.clone(), pass_type_id.to_string(), team_id.to_string());
+        tokio::task::spawn_blocking(move || {
+            let pki = DevPki::open_or_create(&dir).map_err(|e| e.to_string())?;
+            pki.identity(&pass_type_id, &team_id, now_seconds).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+    }
+}

@@ -8,7 +8,7 @@ pub mod pass_folder;
 pub mod recording_pusher;
 pub mod sqlite_store;
 
-pub use dev_pki::{DevPki, DevPkiError, load_identity_dir};
+pub use dev_pki::{DevPki, DevPkiError, DevPkiIssuer, load_identity_dir};
 pub use file_blobs::FileBlobs;
 pub use file_secrets::FileSecrets;
 pub use pass_folder::{FolderError, PassFolder, read_pass_folder};

@@ -1,12 +1,16 @@
 //! The embedded `Store`: one SQLite database file (WAL mode) under the data directory.
-//! Calls run on Tokio's blocking pool with one connection behind a mutex; SQLite's own
-//! transactions and UNIQUE constraints give the atomicity and uniqueness the port promises.
+//! Calls run on Tokio's blocking pool. Writes go through one connection, each in a
+//! transaction: SQLite's transactions and UNIQUE constraints give the atomicity and
+//! uniqueness the port promises. Reads run on a few read-only connections beside it (WAL lets
+//! them see the last commit while a write is under way), without a transaction around single
+//! reads; statements are prepared once per connection and cached.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
 use crate::model::records::*;
 use crate::ports::store::updated_since;
@@ -56,9 +60,20 @@ const PASS_COLUMNS: &str = "id, template_id, serial_number, pass_type_id, extern
     adaptive_link_id, install_status, installed_at, uninstalled_at, platform, devices, version, created_at, updated_at, body";
 const TEMPLATE_COLUMNS: &str = "id, name, vendor, pass_type_id, version, created_at, updated_at, body";
 
+/// How many read-only connections a file database gets.
+const READERS: usize = 4;
+
+/// Read-only connections, handed out in turn (a free one first).
+struct Readers {
+    connections: Vec<Mutex<Connection>>,
+    next: AtomicUsize,
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// `None` for a database in memory, which only its own connection sees: reads use it.
+    readers: Option<Arc<Readers>>,
 }
 
 impl SqliteStore {
@@ -69,7 +84,17 @@ impl SqliteStore {
         }
         let conn = Connection::open(path).map_err(db)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
-        Self::init(conn)
+        let mut store = Self::init(conn)?;
+        let mut connections = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let reader = Connection::open_with_flags(path, flags).map_err(db)?;
+            reader.pragma_update(None, "busy_timeout", 5000).map_err(db)?;
+            reader.set_prepared_statement_cache_capacity(64);
+            connections.push(Mutex::new(reader));
+        }
+        store.readers = Some(Arc::new(Readers { connections, next: AtomicUsize::new(0) }));
+        Ok(store)
     }
 
     /// A private database in memory, for tests and throwaway runs.
@@ -82,7 +107,33 @@ impl SqliteStore {
         conn.pragma_update(None, "busy_timeout", 5000).map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
-        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)), readers: None })
+    }
+
+    /// Runs a read on a read-only connection on the blocking pool (on the writer's connection,
+    /// in a transaction, for a database in memory).
+    async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let Some(readers) = self.readers.clone() else { return self.tx(move |tx| work(tx)).await };
+        tokio::task::spawn_blocking(move || {
+            let count = readers.connections.len();
+            let first = readers.next.fetch_add(1, Ordering::Relaxed);
+            for i in 0..count {
+                if let Ok(conn) = readers.connections[(first + i) % count].try_lock() {
+                    return work(&conn);
+                }
+            }
+            let conn = readers.connections[first % count]
+                .lock()
+                .map_err(|_| backend("a database lock was poisoned".into()))?;
+            work(&conn)
+        })
+        .await
+        .map_err(|e| backend(format!("database task failed: {e}")))?
     }
 
     /// Runs `work` in one transaction on the blocking pool; an error rolls it back.
@@ -217,14 +268,16 @@ fn next_id(tx: &Transaction, sequence: Sequence) -> Result<u64, StoreError> {
     Ok(value as u64)
 }
 
-fn load_pass(tx: &Transaction, clause: &str, args: impl rusqlite::Params) -> Result<Option<Pass>, StoreError> {
-    tx.query_row(&format!("SELECT {PASS_COLUMNS} FROM passes WHERE {clause}"), args, pass_row).optional().map_err(db)
+fn load_pass(conn: &Connection, clause: &str, args: impl rusqlite::Params) -> Result<Option<Pass>, StoreError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {PASS_COLUMNS} FROM passes WHERE {clause}")).map_err(db)?;
+    statement.query_row(args, pass_row).optional().map_err(db)
 }
 
-fn load_template(tx: &Transaction, id: u64) -> Result<Option<Template>, StoreError> {
-    tx.query_row(&format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1"), [id as i64], template_row)
-        .optional()
-        .map_err(db)
+fn load_template(conn: &Connection, id: u64) -> Result<Option<Template>, StoreError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1")).map_err(db)?;
+    statement.query_row([id as i64], template_row).optional().map_err(db)
 }
 
 fn order_clause(page: &PageRequest) -> String {
@@ -272,7 +325,7 @@ impl Store for SqliteStore {
 
     async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError> {
         let key_id = key_id.to_string();
-        self.tx(move |tx| {
+        self.read(move |tx| {
             tx.query_row(
                 "SELECT key_id, secret_hash, name, created_at FROM api_keys WHERE key_id = ?1",
                 [key_id],
@@ -285,7 +338,7 @@ impl Store for SqliteStore {
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        self.tx(|tx| {
+        self.read(|tx| {
             let mut stmt = tx
                 .prepare("SELECT key_id, secret_hash, name, created_at FROM api_keys ORDER BY created_at, key_id")
                 .map_err(db)?;
@@ -314,7 +367,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError> {
-        self.tx(move |tx| load_template(tx, id)).await
+        self.read(move |tx| load_template(tx, id)).await
     }
 
     async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError> {
@@ -367,11 +420,11 @@ impl Store for SqliteStore {
 
     async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError> {
         let page = *page;
-        self.tx(move |tx| {
+        self.read(move |tx| {
             let total: i64 = tx.query_row("SELECT COUNT(*) FROM templates", [], |r| r.get(0)).map_err(db)?;
             let sql =
                 format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
-            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             let items = stmt
                 .query_map(params![page.page_size as i64, page.offset() as i64], template_row)
                 .map_err(db)?
@@ -429,17 +482,17 @@ impl Store for SqliteStore {
     }
 
     async fn get_pass(&self, id: u64) -> Result<Option<Pass>, StoreError> {
-        self.tx(move |tx| load_pass(tx, "id = ?1", [id as i64])).await
+        self.read(move |tx| load_pass(tx, "id = ?1", [id as i64])).await
     }
 
     async fn get_pass_by_serial(&self, pass_type_id: &str, serial: &str) -> Result<Option<Pass>, StoreError> {
         let (ptid, serial) = (pass_type_id.to_string(), serial.to_string());
-        self.tx(move |tx| load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![ptid, serial])).await
+        self.read(move |tx| load_pass(tx, "pass_type_id = ?1 AND serial_number = ?2", params![ptid, serial])).await
     }
 
     async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError> {
         let ext = external_id.to_string();
-        self.tx(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext]))
+        self.read(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext]))
             .await
     }
 
@@ -500,7 +553,7 @@ impl Store for SqliteStore {
     }
 
     async fn wallet_sync(&self, pass_id: u64) -> Result<Option<GoogleSync>, StoreError> {
-        self.tx(move |tx| {
+        self.read(move |tx| {
             tx.query_row("SELECT status FROM pass_sync WHERE pass_id = ?1", [pass_id as i64], |r| json_value(r.get(0)?))
                 .optional()
                 .map_err(db)
@@ -510,7 +563,7 @@ impl Store for SqliteStore {
 
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError> {
         let query = query.clone();
-        self.tx(move |tx| {
+        self.read(move |tx| {
             let mut clauses = Vec::new();
             let mut args: Vec<rusqlite::types::Value> = Vec::new();
             match &query.filter {
@@ -547,7 +600,7 @@ impl Store for SqliteStore {
             );
             args.push((query.page.page_size as i64).into());
             args.push((query.page.offset() as i64).into());
-            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             let items = stmt
                 .query_map(rusqlite::params_from_iter(args.iter()), pass_row)
                 .map_err(db)?
@@ -632,22 +685,22 @@ impl Store for SqliteStore {
     }
 
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError> {
-        self.tx(move |tx| {
+        self.read(move |tx| {
             let sql = format!(
                 "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE pass_id = ?1 ORDER BY device_library_id"
             );
-            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             stmt.query_map([pass_id as i64], registration_row).map_err(db)?.collect::<Result<_, _>>().map_err(db)
         })
         .await
     }
 
     async fn registrations_for_template(&self, template_id: u64) -> Result<Vec<Registration>, StoreError> {
-        self.tx(move |tx| {
+        self.read(move |tx| {
             let sql = format!(
                 "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE template_id = ?1 ORDER BY pass_id, device_library_id"
             );
-            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             stmt.query_map([template_id as i64], registration_row).map_err(db)?.collect::<Result<_, _>>().map_err(db)
         })
         .await
@@ -660,7 +713,7 @@ impl Store for SqliteStore {
         since: Option<Millis>,
     ) -> Result<UpdatedSerials, StoreError> {
         let (device, ptid) = (device.to_string(), pass_type_id.to_string());
-        self.tx(move |tx| {
+        self.read(move |tx| {
             let mut stmt = tx
                 .prepare(
                     "SELECT p.serial_number, MAX(p.updated_at, COALESCE(t.updated_at, 0)) FROM registrations r \
@@ -712,7 +765,7 @@ impl Store for SqliteStore {
 
     async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError> {
         let token = token.to_string();
-        self.tx(move |tx| {
+        self.read(move |tx| {
             tx.query_row(
                 "SELECT token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at FROM links WHERE token = ?1",
                 [token],
@@ -792,7 +845,7 @@ impl Store for SqliteStore {
 
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError> {
         let id = id.to_string();
-        self.tx(move |tx| {
+        self.read(move |tx| {
             tx.query_row(
                 "SELECT id, apple_template_id, google_template_id, payload, created_at FROM adaptive_links WHERE id = ?1",
                 [id],

@@ -3,16 +3,11 @@
 
 use base64::Engine;
 use lambda_http::Request;
-use openssl::sha::sha256;
 
 use super::error::ApiError;
-use crate::app::App;
 use crate::model::records::ApiKey;
-use crate::pkpass::assets::hex;
-
-pub fn hash_secret(secret: &str) -> String {
-    hex(&sha256(secret.as_bytes()))
-}
+use crate::service::App;
+use crate::service::{ServiceError, api_keys};
 
 fn credentials(request: &Request) -> Option<(String, String)> {
     let header = request.headers().get("authorization")?.to_str().ok()?.trim();
@@ -31,15 +26,9 @@ fn credentials(request: &Request) -> Option<(String, String)> {
 /// The API key the request presents, or 401. The secret is never logged or echoed.
 pub async fn authenticate(app: &App, request: &Request) -> Result<ApiKey, ApiError> {
     let (key_id, secret) = credentials(request).ok_or_else(ApiError::unauthorized)?;
-    let presented = hash_secret(&secret);
-    let stored =
-        app.store.get_api_key(&key_id).await.map_err(|e| ApiError::from(crate::service::ServiceError::from(e)))?;
-    // Compare against something of the same length even for unknown keys, so timing does
-    // not tell which key ids exist.
-    let expected = stored.as_ref().map(|k| k.secret_hash.clone()).unwrap_or_else(|| "0".repeat(presented.len()));
-    let equal = expected.len() == presented.len() && openssl::memcmp::eq(expected.as_bytes(), presented.as_bytes());
-    match stored {
-        Some(key) if equal => Ok(key),
-        _ => Err(ApiError::unauthorized()),
+    match api_keys::authenticate(app, &key_id, &secret).await {
+        Ok(key) => Ok(key),
+        Err(ServiceError::Unauthorized) => Err(ApiError::unauthorized()),
+        Err(other) => Err(other.into()),
     }
 }

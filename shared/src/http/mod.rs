@@ -19,7 +19,7 @@ use lambda_http::{Body, Request, RequestExt};
 pub use error::ApiError;
 pub use routes::ROUTES;
 
-use crate::app::App;
+use crate::service::App;
 
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Response<Body>, ApiError>> + Send + 'a>>;
 pub type Handler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;

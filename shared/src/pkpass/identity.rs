@@ -141,16 +141,16 @@ impl SigningIdentity {
         &self.chain
     }
 
-    /// The identity as three PEM documents, for a secret store.
-    pub fn to_stored(&self) -> Result<crate::ports::StoredIdentity, IdentityError> {
+    /// The identity as three PEM documents (certificate, private key, WWDR), for a secret store.
+    pub fn to_pem(&self) -> Result<[String; 3], IdentityError> {
         let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>, what| {
             r.ok().and_then(|b| String::from_utf8(b).ok()).ok_or(IdentityError::BadCertificate(what))
         };
-        Ok(crate::ports::StoredIdentity {
-            certificate_pem: pem(self.certificate.to_pem(), "the pass certificate")?,
-            private_key_pem: pem(self.key.private_key_to_pem_pkcs8(), "the private key")?,
-            wwdr_pem: pem(self.wwdr.to_pem(), "the WWDR intermediate")?,
-        })
+        Ok([
+            pem(self.certificate.to_pem(), "the pass certificate")?,
+            pem(self.key.private_key_to_pem_pkcs8(), "the private key")?,
+            pem(self.wwdr.to_pem(), "the WWDR intermediate")?,
+        ])
     }
 
     /// When the pass certificate stops being valid (Unix seconds).

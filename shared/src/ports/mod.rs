@@ -4,12 +4,16 @@
 
 pub mod blobs;
 pub mod clock;
+pub mod dev_identities;
+pub mod images;
 pub mod pusher;
 pub mod secrets;
 pub mod store;
 
 pub use blobs::{Blob, BlobError, Blobs};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use dev_identities::DevIdentities;
+pub use images::{FetchPolicy, ImageSource, MAX_IMAGE_BYTES};
 pub use pusher::{PushOutcome, Pusher};
 pub use secrets::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 pub use store::{Store, StoreError};

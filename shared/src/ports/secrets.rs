@@ -19,7 +19,8 @@ impl std::fmt::Debug for StoredIdentity {
 
 impl StoredIdentity {
     pub fn from_identity(identity: &SigningIdentity) -> Result<StoredIdentity, IdentityError> {
-        identity.to_stored()
+        let [certificate_pem, private_key_pem, wwdr_pem] = identity.to_pem()?;
+        Ok(StoredIdentity { certificate_pem, private_key_pem, wwdr_pem })
     }
 
     pub fn load(&self) -> Result<SigningIdentity, IdentityError> {

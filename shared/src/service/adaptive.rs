@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::error::{FieldProblem, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
-use crate::app::App;
 use crate::model::records::{AdaptiveLink, Vendor};
+use crate::service::App;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

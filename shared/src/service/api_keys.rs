@@ -1,9 +1,11 @@
 //! API keys: the first one is created on first run (or taken from TESSERA_API_KEY).
 
 use super::error::ServiceError;
-use crate::app::App;
-use crate::http::auth::hash_secret;
+use crate::service::App;
+use openssl::sha::sha256;
+
 use crate::model::records::ApiKey;
+use crate::pkpass::assets::hex;
 
 /// Credentials to show the operator once.
 pub struct NewCredentials {
@@ -61,4 +63,22 @@ fn random_hex(bytes: usize) -> String {
     // OpenSSL's CSPRNG; it only fails if the OS has no entropy source at all.
     openssl::rand::rand_bytes(&mut buf).unwrap_or_else(|_| buf.iter_mut().for_each(|b| *b = rand::random()));
     crate::pkpass::assets::hex(&buf)
+}
+
+/// How a secret is kept: hex SHA-256 (secrets are 256-bit random, so no slow hash is needed).
+pub fn hash_secret(secret: &str) -> String {
+    hex(&sha256(secret.as_bytes()))
+}
+
+/// The API key with this id and secret, or `Unauthorized`. The comparison takes the same time
+/// whether the key exists or not, and whatever the secret; the secret is never logged.
+pub async fn authenticate(app: &App, key_id: &str, secret: &str) -> Result<ApiKey, ServiceError> {
+    let presented = hash_secret(secret);
+    let stored = app.store.get_api_key(key_id).await?;
+    let expected = stored.as_ref().map(|k| k.secret_hash.clone()).unwrap_or_else(|| "0".repeat(presented.len()));
+    let equal = expected.len() == presented.len() && openssl::memcmp::eq(expected.as_bytes(), presented.as_bytes());
+    match stored {
+        Some(key) if equal => Ok(key),
+        _ => Err(ServiceError::Unauthorized),
+    }
 }

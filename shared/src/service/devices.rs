@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::error::ServiceError;
 use super::passes;
-use crate::app::App;
 use crate::model::records::{Millis, NewRegistration, Pass, Platform, RegisterOutcome, Template, UpdatedSerials};
+use crate::service::App;
 
 /// What a device presents: `Authorization: ApplePass <token>` (or `AndroidPass`).
 #[derive(Debug, Clone, Copy)]

@@ -2,27 +2,29 @@
 //! Locally, a pass type without an imported identity gets one from the development PKI.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::error::ServiceError;
-use crate::embedded::DevPki;
 use crate::pkpass::SigningIdentity;
-use crate::ports::Secrets;
+use crate::ports::{DevIdentities, Secrets};
 
 /// The team id the development PKI puts in certificates it issues.
 pub const DEV_TEAM_ID: &str = "TESSERADEV";
 
 pub struct IdentityCache {
     secrets: Arc<dyn Secrets>,
-    dev_pki_dir: Option<PathBuf>,
+    dev: Option<Arc<dyn DevIdentities>>,
     team_id: Option<String>,
     loaded: Mutex<HashMap<String, Arc<SigningIdentity>>>,
 }
 
 impl IdentityCache {
-    pub fn new(secrets: Arc<dyn Secrets>, dev_pki_dir: Option<PathBuf>, team_id: Option<String>) -> IdentityCache {
-        IdentityCache { secrets, dev_pki_dir, team_id, loaded: Mutex::new(HashMap::new()) }
+    pub fn new(
+        secrets: Arc<dyn Secrets>,
+        dev: Option<Arc<dyn DevIdentities>>,
+        team_id: Option<String>,
+    ) -> IdentityCache {
+        IdentityCache { secrets, dev, team_id, loaded: Mutex::new(HashMap::new()) }
     }
 
     pub async fn get(&self, pass_type_id: &str, now_seconds: i64) -> Result<Arc<SigningIdentity>, ServiceError> {
@@ -55,7 +57,7 @@ impl IdentityCache {
     }
 
     async fn dev_identity(&self, pass_type_id: &str, now_seconds: i64) -> Result<SigningIdentity, ServiceError> {
-        let Some(dir) = self.dev_pki_dir.clone() else {
+        let Some(dev) = &self.dev else {
             return Err(ServiceError::invalid(
                 "passTypeIdentifier",
                 format!(
@@ -63,13 +65,7 @@ impl IdentityCache {
                 ),
             ));
         };
-        let pass_type_id = pass_type_id.to_string();
-        let team = self.team_id.clone().unwrap_or_else(|| DEV_TEAM_ID.to_string());
-        tokio::task::spawn_blocking(move || {
-            let pki = DevPki::open_or_create(&dir).map_err(|e| ServiceError::Internal(e.to_string()))?;
-            pki.identity(&pass_type_id, &team, now_seconds).map_err(|e| ServiceError::Internal(e.to_string()))
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        let team = self.team_id.as_deref().unwrap_or(DEV_TEAM_ID);
+        dev.issue(pass_type_id, team, now_seconds).await.map_err(ServiceError::Internal)
     }
 }

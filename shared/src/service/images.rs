@@ -9,13 +9,13 @@ use serde_json::Value;
 
 use super::error::{FieldProblem, ServiceError};
 use super::render::image_file;
-use crate::app::App;
 use crate::model::template::FieldSpec;
 use crate::pkpass::PassAssets;
 use crate::pkpass::files::PNG_SIGNATURE;
 use crate::pkpass::png::solid_png;
+use crate::service::App;
 
-pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+pub use crate::ports::MAX_IMAGE_BYTES;
 
 /// Image headers taken out of a request, not yet fetched.
 #[derive(Debug, Default)]

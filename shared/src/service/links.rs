@@ -6,10 +6,10 @@ use serde_json::Value;
 use super::error::ServiceError;
 use super::passes::{self, PassRequest};
 use super::templates;
-use crate::app::App;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::{LinkKind, LinkUse, Pass, PublicLink};
 use crate::ports::StoreError;
+use crate::service::App;
 
 /// Parses `expiry` as an ISO 8601 date-time, or a date (valid through that day, UTC).
 pub fn parse_expiry(text: &str, now: i64) -> Result<i64, ServiceError> {

@@ -2,11 +2,11 @@
 
 pub mod adaptive;
 pub mod api_keys;
+pub mod context;
 pub mod devices;
 pub mod error;
 pub mod google;
 pub mod identities;
-pub mod image_fetch;
 pub mod images;
 pub mod links;
 pub mod passes;
@@ -14,4 +14,5 @@ pub mod push;
 pub mod render;
 pub mod templates;
 
+pub use context::{App, AppConfig};
 pub use error::{FieldProblem, ServiceError};

@@ -13,11 +13,11 @@ use super::images::{self, take_image_headers};
 use super::push::Change;
 use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
 use super::templates;
-use crate::app::App;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec};
 use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass, validate_pass};
+use crate::service::App;
 
 pub const MAX_TAGS: usize = 15;
 

@@ -9,7 +9,6 @@ use serde_json::Value;
 use super::error::{BrokenPass, FieldProblem, ServiceError};
 use super::images::{self, ImageInputs, assets_for, take_image_headers};
 use super::render::{KNOWN_HEADERS, PassIdentity, problems_from_issues, render, style_of};
-use crate::app::App;
 use crate::model::records::{
     Direction, NewTemplate, Page, PageRequest, PassFilter, PassQuery, SortOrder, Template, Vendor,
 };
@@ -17,6 +16,7 @@ use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, T
 use crate::pkpass::{PassAssets, validate_pass};
 use crate::ports::StoreError;
 use crate::ports::secrets::check_pass_type_id;
+use crate::service::App;
 
 /// The body of `POST /v1/template` and `PUT /v1/template/{id}`.
 #[derive(Debug, Clone, Deserialize)]

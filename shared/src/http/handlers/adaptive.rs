@@ -1,11 +1,11 @@
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 
-use crate::app::App;
 use crate::http::request::{json_body, path_param};
 use crate::http::{ApiError, file_response, html_response, json_response, pages, redirect_response, views};
 use crate::model::records::{PassFilter, Vendor};
 use crate::pkpass::PKPASS_MIME;
+use crate::service::App;
 use crate::service::adaptive;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {

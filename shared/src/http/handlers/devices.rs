@@ -6,12 +6,12 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::App;
 use crate::http::request::{json_body, path_param, query};
 use crate::http::{ApiError, file_response, json_response};
 use crate::model::date::{format_http_date, parse_http_date};
 use crate::model::records::{Platform, RegisterOutcome};
 use crate::pkpass::PKPASS_MIME;
+use crate::service::App;
 use crate::service::ServiceError;
 use crate::service::devices::{self, DeviceCredentials, Latest, PassAddress};
 

@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 
-use crate::app::App;
 use crate::http::{ApiError, ok_json};
+use crate::service::App;
 
 pub const OPENAPI_YAML: &str = include_str!("../../../../infra/openapi.yaml");
 

@@ -2,12 +2,12 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 use serde_json::json;
 
-use crate::app::App;
 use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
 use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, file_response, ok_json};
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
+use crate::service::App;
 use crate::service::passes::{self, PassRecord, PassRequest, PassStatus};
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {

@@ -3,11 +3,11 @@
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 
-use crate::app::App;
 use crate::http::request::path_param;
 use crate::http::{ApiError, file_response};
 use crate::model::records::LinkUse;
 use crate::pkpass::PKPASS_MIME;
+use crate::service::App;
 use crate::service::{ServiceError, passes};
 
 pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {

@@ -2,10 +2,10 @@ use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde_json::json;
 
-use crate::app::App;
 use crate::http::request::{id_param, json_body, page_request, pagination_json};
 use crate::http::views;
 use crate::http::{ApiError, json_response, ok_json};
+use crate::service::App;
 use crate::service::templates;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {

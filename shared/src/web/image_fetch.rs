@@ -1,34 +1,14 @@
-//! Fetching template images given as URLs, once, with guards: https only, no private,
+//! The `ImageSource` on the web: template images given as URLs, fetched once, with guards: https only, no private,
 //! loopback or link-local addresses (checked on every connection, redirects included, so DNS
 //! tricks do not get around it), a timeout, a size cap, and PNG only (Wallet reads PNG).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
+use async_trait::async_trait;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-/// What the fetcher may do; the defaults are what production wants.
-#[derive(Debug, Clone)]
-pub struct FetchPolicy {
-    pub max_bytes: usize,
-    pub timeout: Duration,
-    /// Tests only: allow loopback and private addresses.
-    pub allow_private: bool,
-    /// Tests only: allow plain http.
-    pub allow_http: bool,
-}
-
-impl Default for FetchPolicy {
-    fn default() -> Self {
-        FetchPolicy {
-            max_bytes: super::images::MAX_IMAGE_BYTES,
-            timeout: Duration::from_secs(5),
-            allow_private: false,
-            allow_http: false,
-        }
-    }
-}
+use crate::ports::{FetchPolicy, ImageSource};
 
 pub struct ImageFetcher {
     client: reqwest::Client,
@@ -105,9 +85,11 @@ impl ImageFetcher {
             .unwrap_or_default();
         ImageFetcher { client, policy }
     }
+}
 
-    /// The PNG at `url`, or why it cannot be used (phrased to follow the field name).
-    pub async fn fetch_png(&self, url: &str) -> Result<Vec<u8>, String> {
+#[async_trait]
+impl ImageSource for ImageFetcher {
+    async fn fetch_png(&self, url: &str) -> Result<Vec<u8>, String> {
         let parsed = reqwest::Url::parse(url).map_err(|_| "is not a valid URL".to_string())?;
         check_url(&parsed, &self.policy)?;
         let mut response = self.client.get(parsed).send().await.map_err(|e| describe(&e))?;

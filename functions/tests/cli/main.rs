@@ -1,0 +1,5 @@
+//! The `tessera` command line, run as a process.
+
+mod cli_serve;
+mod cli_sign;
+mod cli_storage;

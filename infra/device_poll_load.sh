@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Apple Wallet's device poll (GET /v1/passes/{type}/{serial} with its ApplePass token) against
+# the same server's static route (GET /openapi.json), in one run: wrk -t2 -c200 -d8s on each,
+# twice, alternating. Release build, embedded store, a fresh data folder. Needs wrk and unzip.
+# Prints each run's rate and p99, and the device poll's share of the static route's rate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${DURATION:-8s}"
+bin=target/release/tessera
+cargo build --release --quiet -p tessera-functions --bin tessera
+data="$(mktemp -d)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+RUST_LOG=warn TESSERA_DATA_DIR="$data" TESSERA_API_KEY=load:load-secret-0123456789 PORT="$port" "$bin" serve >"$data/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -sf "$base/openapi.json" >/dev/null && break; sleep 0.1; done
+api=(curl -sf -u load:load-secret-0123456789 -H 'Api-Revision: 1.2')
+icon="$(python3 -c 'import base64,sys; print(base64.b64encode(open(sys.argv[1],"rb").read()).decode())' tests/fixtures/passes/event-ticket/icon.png)"
+template="$("${api[@]}" "$base/v1/template" -d "{\"name\": \"Load\", \"type\": \"eventTicket\",
+  \"passTypeIdentifier\": \"pass.dev.tessera.load\", \"organizationName\": \"Load Arena\",
+  \"headers\": {\"background_color\": {\"value\": \"#3c414c\"}, \"barcode_type\": {\"value\": \"QR\"},
+    \"barcode_value\": {\"value\": \"TICKET-1\"}, \"icon_image\": {\"value\": \"data:image/png;base64,$icon\"}},
+  \"fields\": {\"Event\": {\"fieldType\": \"primary\", \"label\": \"EVENT\", \"value\": \"The Tour\"},
+    \"Seat\": {\"fieldType\": \"auxiliary\", \"label\": \"SEAT\", \"value\": \"12\"}}}")"
+template_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$template")"
+pass="$("${api[@]}" "$base/v1/pass/$template_id" -d '{"fields": {"Seat": {"value": "14"}}}')"
+pass_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$pass")"
+"${api[@]}" "$base/v1/pass/$pass_id/download" -o "$data/pass.pkpass"
+read -r serial token < <(unzip -p "$data/pass.pkpass" pass.json |
+  python3 -c 'import json,sys; p = json.load(sys.stdin); print(p["serialNumber"], p["authenticationToken"])')
+device_url="$base/v1/passes/pass.dev.tessera.load/$serial"
+curl -sf -o /dev/null -H "Authorization: ApplePass $token" "$device_url"
+echo "pass $pass_id: $(stat -c %s "$data/pass.pkpass") bytes"
+
+measure() { # name, then wrk's arguments
+  local name="$1"; shift
+  local out; out="$(wrk -t2 -c200 -d"$duration" --latency "$@")"
+  local rate p99 errors
+  rate="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
+  printf '%-14s %10s req/s   p99 %8s %s\n' "$name" "$rate" "$p99" "$errors"
+  echo "$rate" >>"$data/$name.rates"
+}
+for _ in 1 2; do
+  measure static "$base/openapi.json"
+  measure device-poll -H "Authorization: ApplePass $token" "$device_url"
+done
+python3 - "$data" <<'PY'
+import sys
+rates = lambda name: [float(r) for r in open(f"{sys.argv[1]}/{name}.rates")]
+static, device = rates("static"), rates("device-poll")
+print(f"device poll / static route: {sum(device) / sum(static):.0%} of the rate")
+PY

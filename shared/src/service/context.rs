@@ -1,0 +1,145 @@
+//! The application context the use cases borrow: the ports, the configuration, and the
+//! caches that make signing fast. Built once per process (per Lambda cold start) by a
+//! composition root (`crate::app`).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::google::{GoogleSettings, GoogleWallet};
+use super::identities::IdentityCache;
+use super::push::{Change, Dispatcher};
+use crate::pkpass::PassAssets;
+use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, Pusher, Secrets, Store};
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Base of every URL Tessera hands out (download links, webServiceURL), without a
+    /// trailing slash, e.g. `https://wallet.example.com`.
+    pub public_url: String,
+    /// Where the development PKI lives; `None` means passes need an imported identity.
+    pub dev_pki_dir: Option<PathBuf>,
+    /// Requests with a larger body get 413.
+    pub max_body_bytes: usize,
+    /// How template images given as URLs are fetched.
+    pub image_fetch: FetchPolicy,
+    /// The Apple team this deployment signs for: an imported identity of another team is
+    /// refused, and the development PKI issues for this team.
+    pub team_id: Option<String>,
+    /// The pass type of Apple templates that name none.
+    pub default_pass_type_id: Option<String>,
+    /// Google Wallet's endpoints and the save links' origins.
+    pub google: GoogleSettings,
+    /// Memory for recently served .pkpass files (device polls serve the same file to every
+    /// device that holds a pass).
+    pub hot_pkpass_bytes: usize,
+}
+
+impl AppConfig {
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+    pub const DEFAULT_HOT_PKPASS_BYTES: usize = 64 * 1024 * 1024;
+
+    pub fn new(public_url: &str) -> AppConfig {
+        AppConfig {
+            public_url: public_url.trim_end_matches('/').to_string(),
+            dev_pki_dir: None,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            image_fetch: FetchPolicy::default(),
+            team_id: None,
+            default_pass_type_id: None,
+            google: GoogleSettings::default(),
+            hot_pkpass_bytes: Self::DEFAULT_HOT_PKPASS_BYTES,
+        }
+    }
+}
+
+/// The adapters an [`App`] runs on.
+pub struct Ports {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn Blobs>,
+    pub secrets: Arc<dyn Secrets>,
+    pub clock: Arc<dyn Clock>,
+    pub images: Arc<dyn ImageSource>,
+    /// Development identities for pass types without an imported one (local use).
+    pub dev_identities: Option<Arc<dyn DevIdentities>>,
+}
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn Blobs>,
+    pub secrets: Arc<dyn Secrets>,
+    pub clock: Arc<dyn Clock>,
+    pub config: AppConfig,
+    pub identities: IdentityCache,
+    pub images: Arc<dyn ImageSource>,
+    /// Tells registered devices and Google about changes, in the background of this process;
+    /// `None` where another process does it (API Lambdas: the table's stream feeds the
+    /// dispatcher function).
+    dispatcher: Option<Dispatcher>,
+    pub google: Arc<GoogleWallet>,
+    /// Prepared assets by (template id, template version).
+    assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
+}
+
+impl App {
+    /// The context on these ports; it dispatches nothing until given a pusher.
+    pub fn new(ports: Ports, config: AppConfig) -> App {
+        let Ports { store, blobs, secrets, clock, images, dev_identities } = ports;
+        let identities = IdentityCache::new(secrets.clone(), dev_identities, config.team_id.clone());
+        let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
+        App {
+            store,
+            blobs,
+            secrets,
+            clock,
+            config,
+            identities,
+            images,
+            google,
+            dispatcher: None,
+            assets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Sends change notifications through `pusher` (the default records them only).
+    pub fn with_pusher(mut self, pusher: Arc<dyn Pusher>) -> App {
+        self.dispatcher =
+            Some(Dispatcher::new(self.store.clone(), pusher, self.clock.clone()).with_google(self.google.clone()));
+        self
+    }
+
+    /// Dispatches nothing itself: another process (the stream-fed dispatcher function) tells
+    /// devices and Google about changes. For API Lambdas, which may be frozen as soon as they
+    /// have answered.
+    pub fn dispatching_elsewhere(mut self) -> App {
+        self.dispatcher = None;
+        self
+    }
+
+    /// What tells devices and Google about changes in this process, if anything does.
+    pub fn dispatcher(&self) -> Option<&Dispatcher> {
+        self.dispatcher.as_ref()
+    }
+
+    /// A pass or template changed: tell its devices and Google, in the background.
+    pub fn notify(&self, change: Change) {
+        if let Some(dispatcher) = &self.dispatcher {
+            dispatcher.spawn(change);
+        }
+    }
+
+    pub(crate) fn cached_assets(&self, template_id: u64, version: u64) -> Option<Arc<PassAssets>> {
+        self.assets.lock().ok().and_then(|a| a.get(&(template_id, version)).cloned())
+    }
+
+    pub(crate) fn cache_assets(&self, template_id: u64, version: u64, assets: Arc<PassAssets>) {
+        if let Ok(mut cache) = self.assets.lock() {
+            cache.retain(|(id, _), _| *id != template_id);
+            cache.insert((template_id, version), assets);
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

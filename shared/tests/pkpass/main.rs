@@ -1,0 +1,4 @@
+//! The pass engine: validation rules, bundles, signing identities.
+
+mod bundle;
+mod validation;
