@@ -17,10 +17,22 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -sf "$base/openapi.json" >/dev/null && break; sleep 0.1; done
 api=(curl -sf -u load:load-secret-0123456789 -H 'Api-Revision: 1.2')
 icon="$(python3 -c 'import base64,sys; print(base64.b64encode(open(sys.argv[1],"rb").read()).decode())' tests/fixtures/passes/event-ticket/icon.png)"
+# A photo-like strip (noise does not compress), so the pass weighs what real ones do (~40 KB),
+# about as much as the static route's document.
+strip="$(python3 - <<'PY'
+import base64, os, struct, zlib
+w, h = 375, 36
+chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+raw = b"".join(b"\x00" + os.urandom(w * 3) for _ in range(h))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+print(base64.b64encode(png).decode())
+PY
+)"
 template="$("${api[@]}" "$base/v1/template" -d "{\"name\": \"Load\", \"type\": \"eventTicket\",
   \"passTypeIdentifier\": \"pass.dev.tessera.load\", \"organizationName\": \"Load Arena\",
   \"headers\": {\"background_color\": {\"value\": \"#3c414c\"}, \"barcode_type\": {\"value\": \"QR\"},
-    \"barcode_value\": {\"value\": \"TICKET-1\"}, \"icon_image\": {\"value\": \"data:image/png;base64,$icon\"}},
+    \"barcode_value\": {\"value\": \"TICKET-1\"}, \"icon_image\": {\"value\": \"data:image/png;base64,$icon\"},
+    \"strip_image\": {\"value\": \"data:image/png;base64,$strip\"}},
   \"fields\": {\"Event\": {\"fieldType\": \"primary\", \"label\": \"EVENT\", \"value\": \"The Tour\"},
     \"Seat\": {\"fieldType\": \"auxiliary\", \"label\": \"SEAT\", \"value\": \"12\"}}}")"
 template_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$template")"
@@ -31,7 +43,7 @@ read -r serial token < <(unzip -p "$data/pass.pkpass" pass.json |
   python3 -c 'import json,sys; p = json.load(sys.stdin); print(p["serialNumber"], p["authenticationToken"])')
 device_url="$base/v1/passes/pass.dev.tessera.load/$serial"
 curl -sf -o /dev/null -H "Authorization: ApplePass $token" "$device_url"
-echo "pass $pass_id: $(stat -c %s "$data/pass.pkpass") bytes"
+echo "pass $pass_id: $(stat -c %s "$data/pass.pkpass") bytes; /openapi.json: $(curl -s "$base/openapi.json" | wc -c) bytes"
 
 measure() { # name, then wrk's arguments
   local name="$1"; shift

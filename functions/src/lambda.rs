@@ -24,13 +24,30 @@ async fn app(settings: &Settings) -> Result<App, lambda_http::Error> {
     Ok(App::aws(&clients, &settings.aws, settings.app_config(public_url)))
 }
 
-/// Serves `route` on the Lambda runtime until it shuts the function down. Changes are not
-/// dispatched here: the table's stream feeds the dispatcher function, and a request's process
-/// may be frozen as soon as it has answered.
+/// The app of an API route's function. It dispatches no changes: the table's stream feeds the
+/// dispatcher function, and a request's process may be frozen as soon as it has answered.
+pub async fn route_app(settings: &Settings) -> Result<App, lambda_http::Error> {
+    Ok(app(settings).await?.dispatching_elsewhere())
+}
+
+/// The app of the dispatcher function: it pushes through APNs, or only records with
+/// `TESSERA_PUSHER=record`.
+pub async fn dispatcher_app(settings: &Settings) -> Result<App, lambda_http::Error> {
+    let app = app(settings).await?;
+    Ok(match settings.pusher.unwrap_or(PusherKind::Apns) {
+        PusherKind::Apns => {
+            let apns = ApnsPusher::new(app.secrets.clone(), settings.apns.clone());
+            app.with_pusher(Arc::new(apns))
+        }
+        PusherKind::Record => app.with_pusher(Arc::new(RecordingPusher::new())),
+    })
+}
+
+/// Serves `route` on the Lambda runtime until it shuts the function down.
 pub async fn serve_route(route: &'static Route) -> Result<(), lambda_http::Error> {
     telemetry::init(LogFormat::Json);
     let settings = Settings::from_env()?;
-    let app = Arc::new(app(&settings).await?.dispatching_elsewhere());
+    let app = Arc::new(route_app(&settings).await?);
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, route, request).await) }
@@ -46,15 +63,7 @@ pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
 
     telemetry::init(LogFormat::Json);
     let settings = Settings::from_env()?;
-    let app = app(&settings).await?;
-    let app = match settings.pusher.unwrap_or(PusherKind::Apns) {
-        PusherKind::Apns => {
-            let apns = ApnsPusher::new(app.secrets.clone(), settings.apns.clone());
-            app.with_pusher(Arc::new(apns))
-        }
-        PusherKind::Record => app.with_pusher(Arc::new(RecordingPusher::new())),
-    };
-    let app = Arc::new(app);
+    let app = Arc::new(dispatcher_app(&settings).await?);
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let app = app.clone();
         async move {

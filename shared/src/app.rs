@@ -15,7 +15,8 @@ use crate::web::ImageFetcher;
 
 /// The ports every backend shares around its own store, blobs and secrets: the hot .pkpass
 /// cache, the image fetcher, and the development PKI when the configuration names one.
-fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn Secrets>, config: AppConfig) -> App {
+/// Both composition roots below end here (tests use it to put probes around a backend).
+pub fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn Secrets>, config: AppConfig) -> App {
     let dev_identities =
         config.dev_pki_dir.as_deref().map(|dir| Arc::new(DevPkiIssuer::new(dir)) as Arc<dyn DevIdentities>);
     let ports = Ports {

@@ -8,6 +8,8 @@ use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use tessera::app::{App, AppConfig};
 use tessera::service::api_keys::ensure_initial_key;
+
+use crate::counting::{Calls, CountingBlobs, CountingStore};
 use tokio::sync::oneshot;
 
 pub const KEY_ID: &str = "test-key";
@@ -29,6 +31,23 @@ impl TestServer {
         let (listener, base) = listen().await;
         let app = App::embedded(dir.path(), AppConfig::new(&base)).unwrap();
         TestServer::start(listener, base, app, Some(dir)).await
+    }
+
+    /// The embedded backend with every store call and every blob-store call counted (the
+    /// counts see through the in-memory caches to the backend).
+    pub async fn embedded_counted() -> (TestServer, Arc<Calls>, Arc<Calls>) {
+        let dir = tempfile::tempdir().unwrap();
+        let (listener, base) = listen().await;
+        let (store_calls, blob_calls) = (Arc::new(Calls::default()), Arc::new(Calls::default()));
+        let sqlite = tessera::embedded::SqliteStore::open(&dir.path().join("tessera.db")).unwrap();
+        let store = CountingStore { inner: Arc::new(sqlite), calls: store_calls.clone() };
+        let files = tessera::embedded::FileBlobs::new(&dir.path().join("blobs"));
+        let blobs = CountingBlobs { inner: Arc::new(files), calls: blob_calls.clone() };
+        let secrets = tessera::embedded::FileSecrets::new(&dir.path().join("identities"));
+        let mut config = AppConfig::new(&base);
+        config.dev_pki_dir = Some(dir.path().join("pki"));
+        let app = tessera::app::assemble(Arc::new(store), Arc::new(blobs), Arc::new(secrets), config);
+        (TestServer::start(listener, base, app, Some(dir)).await, store_calls, blob_calls)
     }
 
     /// The embedded backend with a configuration the test adjusts.

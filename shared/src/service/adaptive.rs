@@ -140,3 +140,24 @@ pub fn wallet_for_user_agent(user_agent: &str) -> Option<Vendor> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::wallet_for_user_agent;
+    use crate::model::records::Vendor;
+
+    #[test]
+    fn the_wallet_follows_the_device() {
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+        let ipad_as_mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+        let android = "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+        let mac_chrome = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+        let windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        assert_eq!(wallet_for_user_agent(iphone), Some(Vendor::Apple));
+        assert_eq!(wallet_for_user_agent(ipad_as_mac), Some(Vendor::Apple));
+        assert_eq!(wallet_for_user_agent(android), Some(Vendor::Google));
+        assert_eq!(wallet_for_user_agent(mac_chrome), None);
+        assert_eq!(wallet_for_user_agent(windows), None);
+        assert_eq!(wallet_for_user_agent(""), None);
+    }
+}

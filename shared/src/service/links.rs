@@ -108,3 +108,21 @@ async fn served_by_winner(app: &App, token: &str, conflict: ServiceError) -> Res
     }
     Err(conflict)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expiry;
+    use crate::service::ServiceError;
+
+    const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00Z
+
+    #[test]
+    fn expiry_is_a_date_time_or_the_end_of_a_day() {
+        assert_eq!(parse_expiry("2026-01-02T10:00:00Z", NOW), Ok(NOW + 34 * 3_600_000));
+        assert_eq!(parse_expiry("2026-01-02", NOW), Ok(NOW + 2 * 86_400_000 - 1000), "through that day, UTC");
+        assert!(
+            matches!(parse_expiry("2025-12-31", NOW), Err(ServiceError::Invalid(p)) if p[0].message == "is in the past")
+        );
+        assert!(matches!(parse_expiry("soon", NOW), Err(ServiceError::Invalid(p)) if p[0].field == "expiry"));
+    }
+}

@@ -689,3 +689,113 @@ pub async fn personalize(app: &App, id: u64, info: Value) -> Result<(), ServiceE
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn spec(value: &str) -> FieldSpec {
+        FieldSpec { value: Some(json!(value)), ..FieldSpec::default() }
+    }
+
+    #[test]
+    fn overrides_replace_and_null_removes() {
+        let mut own: BTreeMap<String, FieldSpec> =
+            [("Seat".to_string(), spec("14")), ("Gate".to_string(), spec("B"))].into();
+        let changes: Overrides =
+            [("Seat".to_string(), Some(spec("15"))), ("Gate".to_string(), None), ("Row".to_string(), None)].into();
+        apply_overrides(&mut own, changes);
+        assert_eq!(own, [("Seat".to_string(), spec("15"))].into());
+    }
+
+    #[test]
+    fn a_request_sets_only_what_it_names() {
+        let request: PassRequest = serde_json::from_value(json!({
+            "fields": {"Seat": {"value": "14"}, "Gate": null},
+            "expirationDate": "2030-01-01T00:00:00Z",
+            "message": "Gate changed"
+        }))
+        .unwrap();
+        let content = content_of(&request);
+        assert_eq!(content.fields.keys().collect::<Vec<_>>(), ["Seat"], "null sets nothing on a new pass");
+        assert_eq!(content.headers["expirationDate"].value, Some(json!("2030-01-01T00:00:00Z")));
+        assert_eq!(content.message.as_deref(), Some("Gate changed"));
+    }
+
+    fn record(
+        content: PassContent,
+        template_headers: BTreeMap<String, FieldSpec>,
+        status: InstallStatus,
+    ) -> PassRecord {
+        let pass = Pass {
+            id: 1,
+            template_id: 1,
+            serial_number: "S".into(),
+            pass_type_id: "pass.x".into(),
+            external_id: None,
+            authentication_token: "t".into(),
+            tags: vec![],
+            adaptive_link_id: None,
+            installation: Installation { status, ..Installation::default() },
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            content,
+        };
+        let template = Template {
+            id: 1,
+            name: "T".into(),
+            vendor: Vendor::Apple,
+            pass_type_id: None,
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            content: TemplateContent { headers: template_headers, ..TemplateContent::default() },
+        };
+        PassRecord { pass, template: Some(template), link: None, google_sync: None }
+    }
+
+    #[test]
+    fn status_follows_devices_until_voided_or_expired() {
+        let now = 1_900_000_000_000; // 2030-03-17
+        let none = BTreeMap::new;
+        assert_eq!(
+            pass_status(&record(PassContent::default(), none(), InstallStatus::NotBeenInstalled), now),
+            PassStatus::Issued
+        );
+        assert_eq!(
+            pass_status(&record(PassContent::default(), none(), InstallStatus::Installed), now),
+            PassStatus::Active
+        );
+        assert_eq!(
+            pass_status(&record(PassContent::default(), none(), InstallStatus::Uninstalled), now),
+            PassStatus::Removed
+        );
+        let voided = PassContent { deactivated_at: Some(5), ..PassContent::default() };
+        assert_eq!(pass_status(&record(voided, none(), InstallStatus::Installed), now), PassStatus::Deactivated);
+        let past = [("expirationDate".to_string(), spec("2029-01-01T00:00:00Z"))].into();
+        assert_eq!(
+            pass_status(&record(PassContent::default(), past, InstallStatus::Installed), now),
+            PassStatus::Deactivated,
+            "the template's expiration applies"
+        );
+        let own_future = PassContent {
+            headers: [("expirationDate".to_string(), spec("2031-01-01T00:00:00Z"))].into(),
+            ..PassContent::default()
+        };
+        let past = [("expirationDate".to_string(), spec("2029-01-01T00:00:00Z"))].into();
+        assert_eq!(
+            pass_status(&record(own_future, past, InstallStatus::Installed), now),
+            PassStatus::Active,
+            "the pass's own wins"
+        );
+    }
+
+    #[test]
+    fn changes_are_a_second_apart_at_least() {
+        assert_eq!(next_change_time(10_000, 9_500), 10_500);
+        assert_eq!(next_change_time(20_000, 9_500), 20_000);
+    }
+}

@@ -402,3 +402,93 @@ fn value_text(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn template(json: serde_json::Value) -> TemplateContent {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn pass(json: serde_json::Value) -> PassContent {
+        serde_json::from_value(json).unwrap()
+    }
+
+    const ID: PassIdentity = PassIdentity {
+        pass_type_id: "pass.x",
+        team_id: "TEAM",
+        serial_number: "S-1",
+        authentication_token: "token-0123456789abcdef",
+        web_service_url: Some("https://wallet.example.com"),
+    };
+
+    fn problems(result: Result<PassJson, ServiceError>) -> Vec<String> {
+        match result {
+            Err(ServiceError::Invalid(problems)) => problems.into_iter().map(|p| p.field).collect(),
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fields_merge_the_passes_overrides_in_order() {
+        let t = template(json!({"type": "eventTicket", "organizationName": "Arena",
+            "headers": {"barcode_type": {"value": "QR"}, "barcode_value": {"value": "T-1"}},
+            "fields": {
+                "Seat": {"fieldType": "auxiliary", "label": "SEAT", "value": "12", "order": 2, "changeMessage": "Now %@"},
+                "Gate": {"fieldType": "auxiliary", "label": "GATE", "value": "A", "order": 1},
+                "Note": {"fieldType": "back", "value": "", "hideEmpty": true},
+                "Event": {"fieldType": "primary", "value": "The Tour"}}}));
+        let p = pass(json!({"fields": {"Seat": {"value": "14"}}, "message": "See you"}));
+        let out = render("Concerts", &t, &p, &ID).unwrap();
+        let groups = out.event_ticket.unwrap();
+        let aux = groups.auxiliary_fields.unwrap();
+        assert_eq!(aux.iter().map(|f| f.key.clone().unwrap()).collect::<Vec<_>>(), ["Gate", "Seat"], "by order");
+        assert_eq!(
+            (aux[1].value.clone(), aux[1].label.as_deref()),
+            (Some(json!("14")), Some("SEAT")),
+            "the label stays"
+        );
+        assert_eq!(aux[1].change_message.as_deref(), Some("Now %@"));
+        let back = groups.back_fields.unwrap();
+        assert_eq!(back.len(), 1, "an empty hideEmpty field is left out; the message is a back field");
+        assert_eq!(back[0].key.as_deref(), Some(MESSAGE_FIELD));
+        let barcode = &out.barcodes.unwrap()[0];
+        assert_eq!(barcode.format.as_deref(), Some("PKBarcodeFormatQR"));
+        assert_eq!(barcode.message_encoding.as_deref(), Some("iso-8859-1"));
+        assert_eq!(out.organization_name.as_deref(), Some("Arena"));
+        assert_eq!(out.description.as_deref(), Some("Concerts"), "the template's name when none is given");
+        assert_eq!(out.authentication_token.as_deref(), Some(ID.authentication_token));
+        assert_eq!(out.voided, None);
+    }
+
+    #[test]
+    fn what_cannot_be_placed_is_named() {
+        let t = template(json!({"type": "storeCard", "headers": {"barcode_type": {"value": "QR"}},
+            "fields": {"Points": {"fieldType": "primary", "value": "10"}},
+            "locations": [{"latitude": "x", "longitude": 2.35, "maxDistance": 150}]}));
+        let found = problems(render("Cards", &t, &pass(json!({"fields": {"Nope": {"value": "1"}}})), &ID));
+        let expected = [
+            "fields.Nope",
+            "locations.maxDistance",
+            "headers.barcode_value",
+            "fields.Nope.fieldType",
+            "locations[0].latitude",
+        ];
+        assert_eq!(found, expected);
+        let bad_type = template(json!({"type": "ticket"}));
+        assert_eq!(problems(render("X", &bad_type, &PassContent::default(), &ID)), ["type"]);
+    }
+
+    #[test]
+    fn voided_by_label_or_deactivation() {
+        let t = template(json!({"type": "generic"}));
+        let by_label =
+            pass(json!({"headers": {"expirationDate": {"value": "2030-01-01T00:00:00Z", "label": "voided"}}}));
+        assert_eq!(render("X", &t, &by_label, &ID).unwrap().voided, Some(true));
+        let deactivated = PassContent { deactivated_at: Some(1), ..PassContent::default() };
+        assert_eq!(render("X", &t, &deactivated, &ID).unwrap().voided, Some(true));
+    }
+}

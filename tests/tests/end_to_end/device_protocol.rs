@@ -187,3 +187,36 @@ async fn wallet_logs_are_accepted() {
     assert_eq!(ok.status(), 200);
     assert_eq!(server.anonymous(Method::POST, "/v1/log").body("not json").send().await.unwrap().status(), 400);
 }
+
+/// The device poll, Wallet's busiest call, reads the pass once (by serial) and its template
+/// once, and the signed file at most once from the blob store (then from memory); nothing
+/// else. HEAD and 304 cost the same reads and no file.
+#[tokio::test]
+async fn a_device_poll_reads_the_pass_and_its_template_once() {
+    let (server, store_calls, blob_calls) = TestServer::embedded_counted().await;
+    let (_, _, serial, token) = one_pass(&server).await;
+    let device = Device { server: &server, id: "dev-1".into(), push_token: "push-1".into() };
+    let latest = format!("/v1/passes/pass.dev.tessera.example/{serial}");
+    let expected_reads = [("get_pass_by_serial", 1), ("get_template", 1)].into_iter().collect();
+
+    let (_, _) = (store_calls.take(), blob_calls.take());
+    let first = device.call(Method::GET, &latest, Some(&token)).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let modified = first.headers()["last-modified"].to_str().unwrap().to_string();
+    assert_eq!(store_calls.take(), expected_reads);
+    assert!(blob_calls.take().get("get").copied().unwrap_or(0) <= 1);
+
+    for _ in 0..3 {
+        let again = device.call(Method::GET, &latest, Some(&token)).send().await.unwrap();
+        assert_eq!(again.status(), 200);
+        assert_eq!(store_calls.take(), expected_reads);
+        assert_eq!(blob_calls.take(), Default::default(), "served from memory");
+    }
+    let head = device.call(Method::HEAD, &latest, Some(&token)).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(store_calls.take(), expected_reads);
+    let unchanged = device.call(Method::GET, &latest, Some(&token)).header("If-Modified-Since", &modified).send();
+    assert_eq!(unchanged.await.unwrap().status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(store_calls.take(), expected_reads);
+    assert_eq!(blob_calls.take(), Default::default(), "a 304 reads no file");
+}

@@ -113,3 +113,24 @@ async fn api_gateway_events_reach_the_shared_handlers() {
     let error: Value = serde_json::from_str(refused["body"].as_str().unwrap()).unwrap();
     assert_eq!(error["error"]["field"], "body", "an expected failure is a JSON response, not a bare 5xx");
 }
+
+/// API functions tell nobody about changes (the table's stream feeds the dispatcher function,
+/// and a function may be frozen once it has answered); the dispatcher function pushes, and
+/// `TESSERA_PUSHER` chooses how. A function without its public URL refuses to start, without
+/// a panic.
+#[tokio::test]
+async fn only_the_dispatcher_function_dispatches() {
+    let vars = |pusher: &'static str| {
+        let vars: std::collections::HashMap<&str, &str> =
+            [("TESSERA_PUBLIC_URL", "https://wallet.example.com"), ("TESSERA_PUSHER", pusher)].into();
+        tessera::config::Settings::from_vars(|name| vars.get(name).map(|v| v.to_string())).unwrap()
+    };
+    let api = tessera_functions::lambda::route_app(&vars("record")).await.unwrap();
+    assert!(api.dispatcher().is_none(), "an API function dispatches nothing");
+    assert_eq!(api.config.public_url, "https://wallet.example.com");
+    let dispatcher = tessera_functions::lambda::dispatcher_app(&vars("record")).await.unwrap();
+    assert!(dispatcher.dispatcher().is_some());
+    let unset = tessera::config::Settings::from_vars(|_| None).unwrap();
+    let refused = tessera_functions::lambda::route_app(&unset).await.err().map(|e| e.to_string());
+    assert_eq!(refused.as_deref(), Some("TESSERA_PUBLIC_URL is not set"));
+}
