@@ -11,12 +11,12 @@ use std::sync::Arc;
 use super::error::ServiceError;
 use super::images::{self, take_image_headers};
 use super::push::Change;
-use super::render::{PassIdentity, check_overrides, problems_from_issues, render};
+use super::render::{PassIdentity, check_overrides, check_rendered, problems_from_issues, render};
 use super::templates;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec};
-use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass, validate_pass};
+use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass};
 use crate::service::App;
 
 pub const MAX_TAGS: usize = 15;
@@ -321,12 +321,21 @@ async fn pass_assets(
     let assets = if pass_images.is_empty() {
         templates::assets(app, template).await?
     } else {
-        let mut merged = images::load(app, &template.content.image_blobs).await?;
-        merged.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        Arc::new(images::assets_for(&merged, template.content.personalization.as_ref())?)
+        let template_images = images::load(app, &template.content.image_blobs).await?;
+        Arc::new(own_assets(template, template_images, pass_images)?)
     };
     // Once personalized, the pass no longer offers enrollment.
     Ok(if content.personalization_info.is_some() { Arc::new(assets.without_personalization()) } else { assets })
+}
+
+/// The files of a pass that shows its own images in place of some of its template's.
+fn own_assets(
+    template: &Template,
+    mut template_images: BTreeMap<String, Vec<u8>>,
+    pass_images: &BTreeMap<String, Vec<u8>>,
+) -> Result<PassAssets, ServiceError> {
+    template_images.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
+    images::assets_for(&template_images, template.content.personalization.as_ref())
 }
 
 /// Renders and signs a pass. `pass_images` are the pass's own images (header → PNG), shown
@@ -382,9 +391,8 @@ pub async fn check_under(
         super::google::rendered_json(&template.name, &template.content, &pass.content, &pass.serial_number)?;
         return Ok(());
     }
-    let mut images = template_images.clone();
-    images.extend(images::load(app, &pass.content.image_blobs).await?);
-    let assets = images::assets_for(&images, template.content.personalization.as_ref())?;
+    let pass_images = images::load(app, &pass.content.image_blobs).await?;
+    let assets = own_assets(template, template_images.clone(), &pass_images)?;
     let assets = if pass.content.personalization_info.is_some() { assets.without_personalization() } else { assets };
     let id = PassIdentity {
         pass_type_id: &pass.pass_type_id,
@@ -393,10 +401,7 @@ pub async fn check_under(
         authentication_token: &pass.authentication_token,
         web_service_url: Some(&app.config.public_url),
     };
-    let pass_json = render(&template.name, &template.content, &pass.content, &id)?;
-    let mut issues = validate_pass(&pass_json);
-    issues.extend(assets.check_for(&pass_json));
-    if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, &pass_json)) }
+    check_rendered(&render(&template.name, &template.content, &pass.content, &id)?, &assets)
 }
 
 /// The blob of a pass's .pkpass for the current versions of the pass and its template.

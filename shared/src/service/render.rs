@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::error::{FieldProblem, ServiceError};
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::model::{Barcode, Beacon, Field, FieldGroup, Location, PassFields, PassJson, PassStyle};
-use crate::pkpass::Issue;
+use crate::pkpass::{Issue, PassAssets, validate_pass};
 
 /// Headers that set pass.json keys (images are handled apart, see `IMAGE_HEADERS`).
 pub const KNOWN_HEADERS: [&str; 22] = [
@@ -223,6 +223,14 @@ pub fn render(
         out.nfc = Some(nfc);
     }
     if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
+}
+
+/// Checks a rendered pass.json and the files that go with it as Wallet would; problems name
+/// the request paths they come from.
+pub fn check_rendered(pass: &PassJson, assets: &PassAssets) -> Result<(), ServiceError> {
+    let mut issues = validate_pass(pass);
+    issues.extend(assets.check_for(pass));
+    if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, pass)) }
 }
 
 /// The back field that carries push messages.

@@ -8,12 +8,12 @@ use serde_json::Value;
 
 use super::error::{BrokenPass, FieldProblem, ServiceError};
 use super::images::{self, ImageInputs, assets_for, take_image_headers};
-use super::render::{KNOWN_HEADERS, PassIdentity, problems_from_issues, render, style_of};
+use super::render::{KNOWN_HEADERS, PassIdentity, check_rendered, render, style_of};
 use crate::model::records::{
     Direction, NewTemplate, Page, PageRequest, PassFilter, PassQuery, SortOrder, Template, Vendor,
 };
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
-use crate::pkpass::{PassAssets, validate_pass};
+use crate::pkpass::PassAssets;
 use crate::ports::StoreError;
 use crate::ports::secrets::check_pass_type_id;
 use crate::service::App;
@@ -123,10 +123,7 @@ fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
         authentication_token: "template-check-token-0123456789",
         web_service_url: None,
     };
-    let pass = render(&checked.name, &checked.content, &PassContent::default(), &id)?;
-    let mut issues = validate_pass(&pass);
-    issues.extend(assets.check_for(&pass));
-    if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, &pass)) }
+    check_rendered(&render(&checked.name, &checked.content, &PassContent::default(), &id)?, assets)
 }
 
 /// Renders a sample pass with the template's final images.
