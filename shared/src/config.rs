@@ -11,6 +11,7 @@
 //! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
 //! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |
 //! | `TESSERA_APNS_PUSH_TYPE`, `TESSERA_APNS_PRIORITY` | APNs headers (unset: APNs decides) |
+//! | `TESSERA_HOT_CACHE_MB` | memory for recently served .pkpass files (default 64) |
 //!
 //! Empty values count as unset.
 
@@ -48,6 +49,7 @@ pub struct Settings {
     pub aws: AwsResources,
     pub pusher: Option<PusherKind>,
     pub apns: ApnsOptions,
+    pub hot_cache_bytes: Option<usize>,
 }
 
 impl Settings {
@@ -63,6 +65,15 @@ impl Settings {
         let pusher = match var("TESSERA_PUSHER") {
             None => None,
             Some(kind) => Some(PusherKind::parse(&kind).ok_or("TESSERA_PUSHER must be apns or record")?),
+        };
+        let hot_cache_bytes = match var("TESSERA_HOT_CACHE_MB") {
+            None => None,
+            Some(mb) => Some(
+                mb.parse::<usize>()
+                    .ok()
+                    .and_then(|mb| mb.checked_mul(1024 * 1024))
+                    .ok_or("TESSERA_HOT_CACHE_MB must be a number of MiB")?,
+            ),
         };
         Ok(Settings {
             public_url: var("TESSERA_PUBLIC_URL"),
@@ -81,6 +92,7 @@ impl Settings {
             },
             pusher,
             apns: ApnsOptions::parse(var("TESSERA_APNS_PUSH_TYPE").as_deref(), var("TESSERA_APNS_PRIORITY").as_deref()),
+            hot_cache_bytes,
         })
     }
 
@@ -95,6 +107,9 @@ impl Settings {
         }
         if let Some(url) = &self.google_token_url {
             config.google.endpoints.token_url = url.clone();
+        }
+        if let Some(bytes) = self.hot_cache_bytes {
+            config.hot_pkpass_bytes = bytes;
         }
         config
     }
@@ -120,6 +135,7 @@ mod tests {
             ("TESSERA_GOOGLE_ORIGINS", "https://a.example, ,https://b.example"),
             ("TESSERA_TABLE", "passes"),
             ("TESSERA_PUSHER", "record"),
+            ("TESSERA_HOT_CACHE_MB", "16"),
         ])
         .unwrap();
         assert_eq!(s.public_url.as_deref(), Some("https://wallet.example.com/"));
@@ -134,6 +150,8 @@ mod tests {
         let config = s.app_config("https://wallet.example.com/");
         assert_eq!(config.public_url, "https://wallet.example.com");
         assert_eq!(config.team_id.as_deref(), Some("ABCDE12345"));
+        assert_eq!(config.hot_pkpass_bytes, 16 * 1024 * 1024);
         assert!(settings(&[("TESSERA_PUSHER", "carrier-pigeon")]).is_err());
+        assert!(settings(&[("TESSERA_HOT_CACHE_MB", "lots")]).is_err());
     }
 }
