@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::error::{FieldProblem, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
-use crate::model::records::{AdaptiveLink, Vendor};
+use crate::model::records::{AdaptiveLink, Pass, Vendor};
 use crate::service::App;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,28 +83,28 @@ pub async fn get(app: &App, id: &str) -> Result<AdaptiveLink, ServiceError> {
 }
 
 /// Opens the link on an Apple device: the pass for its payload (one per external id).
-pub async fn open_ios(app: &App, id: &str) -> Result<(crate::model::records::Pass, Vec<u8>), ServiceError> {
+pub async fn open_ios(app: &App, id: &str) -> Result<(Pass, Vec<u8>), ServiceError> {
     let link = get(app, id).await?;
     let template_id = link.apple_template_id.ok_or(ServiceError::NotFound("Apple template of this adaptive link"))?;
-    let pass_id = mint(app, &link, template_id).await?;
-    passes::pkpass(app, pass_id).await
+    match mint(app, &link, template_id).await? {
+        (pass, Some(pkpass)) => Ok((pass, pkpass)),
+        (pass, None) => passes::pkpass(app, pass.id).await,
+    }
 }
 
 /// Opens the link on an Android device: the Google save link of the pass for its payload.
 pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
     let link = get(app, id).await?;
     let template_id = link.google_template_id.ok_or(ServiceError::NotFound("Google template of this adaptive link"))?;
-    let pass_id = mint(app, &link, template_id).await?;
-    let record = passes::get(app, pass_id).await?;
-    record
-        .pass
-        .content
+    let (pass, _) = mint(app, &link, template_id).await?;
+    pass.content
         .google_save_url
-        .ok_or_else(|| ServiceError::Internal(format!("Google pass {pass_id} has no save link")))
+        .ok_or_else(|| ServiceError::Internal(format!("Google pass {} has no save link", pass.id)))
 }
 
-/// The pass of this link for one template: made on first open, or found by external id.
-async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<u64, ServiceError> {
+/// The pass of this link for one template: made on first open (with the file signed for it),
+/// or found by external id.
+async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<(Pass, Option<Vec<u8>>), ServiceError> {
     let request: PassRequest =
         serde_json::from_value(link.payload.get("payload").cloned().unwrap_or_else(|| json!({})))
             .map_err(|e| ServiceError::Internal(format!("stored adaptive link payload: {e}")))?;
@@ -112,13 +112,13 @@ async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<u64, S
     if let Some(ext) = &external_id
         && let Some(existing) = app.store.get_pass_by_external_id(template_id, ext).await?
     {
-        return Ok(existing.id);
+        return Ok((existing, None));
     }
     match passes::create(app, template_id, request, None, Some(link.id.clone())).await {
-        Ok(issued) => Ok(issued.record.pass.id),
+        Ok(issued) => Ok((issued.record.pass, issued.pkpass)),
         // A concurrent open created the pass for this external id first.
         Err(conflict @ ServiceError::Conflict(_)) => match &external_id {
-            Some(ext) => Ok(app.store.get_pass_by_external_id(template_id, ext).await?.ok_or(conflict)?.id),
+            Some(ext) => Ok((app.store.get_pass_by_external_id(template_id, ext).await?.ok_or(conflict)?, None)),
             None => Err(conflict),
         },
         Err(e) => Err(e),

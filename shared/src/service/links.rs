@@ -78,15 +78,19 @@ pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), Ser
         None => {
             let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
                 .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
-            let created = match passes::create(app, link.template_id, request, None, None).await {
-                Ok(issued) => issued.record.pass.id,
+            let issued = match passes::create(app, link.template_id, request, None, None).await {
+                Ok(issued) => issued,
                 // The payload's external id is taken: by a concurrent first open of this link
                 // (its pass shows up on the link shortly), or by another pass (a real conflict).
                 Err(conflict @ ServiceError::Conflict(_)) => return served_by_winner(app, token, conflict).await,
                 Err(e) => return Err(e),
             };
+            let created = issued.record.pass.id;
             match app.store.set_link_pass(token, created).await {
-                Ok(()) => created,
+                Ok(()) => match issued.pkpass {
+                    Some(pkpass) => return Ok((issued.record.pass, pkpass)),
+                    None => created,
+                },
                 Err(StoreError::Conflict(_)) => {
                     // Another first open won the race: serve its pass, drop ours.
                     passes::delete(app, created).await?;
