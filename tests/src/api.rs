@@ -22,6 +22,8 @@ pub struct TestServer {
     /// What the server would have pushed to APNs.
     pub pusher: Arc<tessera::embedded::RecordingPusher>,
     pub data_dir: Option<tempfile::TempDir>,
+    /// The AWS backend's resources on the emulator.
+    pub aws: Option<tessera::aws::AwsResources>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -81,8 +83,10 @@ impl TestServer {
         let mut config = AppConfig::new(&base);
         config.dev_pki_dir = Some(dir.path().join("pki"));
         adjust(&mut config);
-        let app = crate::moto::aws_app(config).await;
-        TestServer::start(listener, base, app, Some(dir)).await
+        let (app, resources) = crate::moto::aws_app(config).await;
+        let mut server = TestServer::start(listener, base, app, Some(dir)).await;
+        server.aws = Some(resources);
+        server
     }
 
     async fn start(
@@ -98,7 +102,7 @@ impl TestServer {
         tokio::spawn(tessera_functions::server::serve(listener, app.clone(), async move {
             let _ = rx.await;
         }));
-        TestServer { base, client: Client::new(), app, pusher, data_dir, shutdown: Some(tx) }
+        TestServer { base, client: Client::new(), app, pusher, data_dir, aws: None, shutdown: Some(tx) }
     }
 
     /// A management API request with the test key and `Api-Revision: 1.2`.

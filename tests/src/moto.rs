@@ -98,11 +98,11 @@ pub fn unique_resources() -> AwsResources {
 
 /// The app on fresh, bootstrapped AWS resources on the emulator, assembled the way Lambdas
 /// and `tessera serve --backend aws` assemble it.
-pub async fn aws_app(config: tessera::app::AppConfig) -> tessera::app::App {
+pub async fn aws_app(config: tessera::app::AppConfig) -> (tessera::app::App, AwsResources) {
     let clients = clients().await;
     let resources = unique_resources();
     bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
-    tessera::app::App::aws(&clients, &resources, config)
+    (tessera::app::App::aws(&clients, &resources, config), resources)
 }
 
 /// A fresh, bootstrapped AWS backend on the emulator.

@@ -19,3 +19,35 @@ async fn template_updates_never_break_passes_on_aws() {
 async fn template_delete_racing_creates_leaves_no_orphans_on_aws() {
     template_delete_racing_creates_leaves_no_orphans(&TestServer::aws().await).await;
 }
+
+/// A pass whose template is gone (left by an earlier version's delete racing creates) does
+/// not break the account: lists still answer and show it, reading it answers 404, and it
+/// can be deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pass_without_its_template_breaks_nothing() {
+    use reqwest::Method;
+    use serde_json::json;
+    use tessera_tests::api::{event_template, expect_json};
+
+    let server = TestServer::aws().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let orphan = server.create_pass(template_id, &json!({})).await["id"].as_u64().unwrap();
+    let other_template = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let other = server.create_pass(other_template, &json!({})).await["id"].as_u64().unwrap();
+    // What the race used to leave: the template's item gone, its pass still there.
+    let table = &server.aws.as_ref().unwrap().table;
+    let key = [("pk", format!("TEMPLATE#{template_id}")), ("sk", "TEMPLATE".to_string())]
+        .map(|(k, v)| (k.to_string(), aws_sdk_dynamodb::types::AttributeValue::S(v)));
+    let dynamodb = tessera_tests::moto::clients().await.dynamodb;
+    dynamodb.delete_item().table_name(table).set_key(Some(key.into())).send().await.unwrap();
+
+    let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    let ids: Vec<u64> = listed["passes"].as_array().unwrap().iter().map(|p| p["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [other, orphan], "{listed}");
+    let read = server.api(Method::GET, &format!("/v1/pass/{orphan}")).send().await.unwrap();
+    assert_eq!(read.status(), 404);
+    let deleted = server.api(Method::DELETE, &format!("/v1/pass/{orphan}")).send().await.unwrap();
+    expect_json(deleted, 200).await;
+    let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 1, "{listed}");
+}
