@@ -48,11 +48,13 @@ echo "pass $pass_id: $(stat -c %s "$data/pass.pkpass") bytes; /openapi.json: $(c
 measure() { # name, then wrk's arguments
   local name="$1"; shift
   local out; out="$(wrk -t2 -c200 -d"$duration" --latency "$@")"
-  local rate p99 errors
+  local rate p50 p90 p99 errors
   rate="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
+  p90="$(awk '$1 == "90%" {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
-  printf '%-14s %10s req/s   p99 %8s %s\n' "$name" "$rate" "$p99" "$errors"
+  printf '%-12s %10s req/s   p50 %8s  p90 %8s  p99 %8s %s\n' "$name" "$rate" "$p50" "$p90" "$p99" "$errors"
   echo "$rate" >>"$data/$name.rates"
 }
 for _ in 1 2; do
