@@ -199,3 +199,71 @@ pub async fn template_delete_racing_creates_leaves_no_orphans(server: &TestServe
     let by_template = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}")).send().await.unwrap();
     assert_eq!(expect_json(by_template, 200).await["count"], 0);
 }
+
+/// The seed's own update examples: a partial update keeps what it leaves out (the label and
+/// changeMessage set at create), the void example keeps the date and voids the pass; a body
+/// with data after its JSON document, or a `templateId` naming another template, is refused
+/// and changes nothing.
+pub async fn partial_updates_and_the_void_example(server: &TestServer) {
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let created = server
+        .create_pass(
+            template_id,
+            &json!({"headers": {"expirationDate": {"value": "2030-01-01T00:00:00Z"}},
+                    "fields": {"Seat": {"value": "14", "label": "ROW", "changeMessage": "Row now %@"}}}),
+        )
+        .await;
+    let id = created["id"].as_u64().unwrap();
+    let put = |body: serde_json::Value| server.api(Method::PUT, &format!("/v1/pass/{id}")).json(&body).send();
+    let get =
+        || async { expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await };
+
+    expect_json(put(json!({"fields": {"Seat": {"value": "15"}}})).await.unwrap(), 200).await;
+    let pass = get().await;
+    let seat = &pass["fields"]["Seat"];
+    assert_eq!(
+        (&seat["value"], &seat["label"], &seat["changeMessage"]),
+        (&json!("15"), &json!("ROW"), &json!("Row now %@"))
+    );
+    let signed = download(server, &format!("/v1/pass/{id}/download")).await;
+    let field = &signed["eventTicket"]["auxiliaryFields"][0];
+    assert_eq!(
+        (&field["value"], &field["changeMessage"]),
+        (&json!("15"), &json!("Row now %@")),
+        "Wallet still notifies"
+    );
+
+    // Airship's "render pass void" example, as the seed writes it.
+    expect_json(put(json!({"headers": {"expirationDate": {"label": "voided"}}})).await.unwrap(), 200).await;
+    let pass = get().await;
+    assert_eq!(pass["headers"]["expirationDate"]["value"], "2030-01-01T00:00:00Z", "the date is kept: {pass}");
+    assert_eq!(pass["headers"]["expirationDate"]["label"], "voided");
+    assert_eq!((&pass["passStatus"], &pass["voided"]), (&json!("deactivated"), &json!(true)), "{pass}");
+    let signed = download(server, &format!("/v1/pass/{id}/download")).await;
+    assert_eq!((&signed["voided"], &signed["expirationDate"]), (&json!(true), &json!("2030-01-01T00:00:00Z")));
+
+    let version = |pass: &serde_json::Value| pass["updatedAt"].clone();
+    let before = get().await;
+    for body in [r#"{"fields": {"Seat": {"value": "16"}}}garbage"#, r#"{"fields": {}}{"tags": ["x"]}"#] {
+        let raw = server.api(Method::PUT, &format!("/v1/pass/{id}")).header("content-type", "application/json");
+        expect_error(raw.body(body).send().await.unwrap(), 400, "invalid_request", Some("body")).await;
+        let raw =
+            server.api(Method::POST, &format!("/v1/pass/{template_id}")).header("content-type", "application/json");
+        expect_error(raw.body(body).send().await.unwrap(), 400, "invalid_request", Some("body")).await;
+    }
+    let other = template_id + 1000;
+    let mismatch = json!({"templateId": other, "fields": {"Seat": {"value": "17"}}});
+    expect_error(put(mismatch.clone()).await.unwrap(), 400, "invalid_request", Some("templateId")).await;
+    let create = server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&mismatch).send().await.unwrap();
+    expect_error(create, 400, "invalid_request", Some("templateId")).await;
+    let after = get().await;
+    assert_eq!(
+        (version(&after), &after["fields"]["Seat"]["value"]),
+        (version(&before), &json!("15")),
+        "nothing changed"
+    );
+    let listed = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}")).send().await.unwrap();
+    assert_eq!(expect_json(listed, 200).await["count"], 1, "no pass was created");
+    let matching = json!({"templateId": template_id.to_string()});
+    server.create_pass(template_id, &matching).await;
+}

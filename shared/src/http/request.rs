@@ -22,15 +22,19 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("body", "a JSON body is required"));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let whole_body =
             matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
         let field = if whole_body || path == "." || path.is_empty() { "body".to_string() } else { path };
         ApiError::bad_request(field, format!("malformed JSON: {inner}"))
-    })
+    })?;
+    // One document and nothing after it (white space aside): `{…}garbage` or `{…}{…}` is
+    // not a request anyone meant.
+    de.end().map_err(|e| ApiError::bad_request("body", format!("malformed JSON: data after the document ({e})")))?;
+    Ok(value)
 }
 
 /// An optional JSON body (absent or empty counts as `{}`).

@@ -9,7 +9,7 @@ use crate::model::records::{
     AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent,
 };
 use crate::model::template::FieldSpec;
-use crate::service::passes::{PassRecord, pass_status};
+use crate::service::passes::{PassRecord, is_voided, pass_status};
 
 pub fn template(t: &Template) -> Value {
     let content = &t.content;
@@ -159,6 +159,9 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     let Some(map) = out.as_object_mut() else { return out };
     if let Some(at) = content.deactivated_at {
         map.insert("deactivatedAt".into(), json!(format_millis(at)));
+    }
+    if is_voided(record) {
+        map.insert("voided".into(), json!(true));
     }
     if let Some(info) = &content.personalization_info {
         map.insert("personalization".into(), info.clone());

@@ -36,6 +36,51 @@ pub struct FieldSpec {
     pub extra: Extra,
 }
 
+impl FieldSpec {
+    /// Applies a partial update: every key the update gives replaces this one's, every key
+    /// it leaves out keeps its value (a value-only update keeps the label and changeMessage).
+    pub fn merge(&mut self, update: FieldSpec) {
+        fn take<T>(into: &mut Option<T>, from: Option<T>) {
+            if from.is_some() {
+                *into = from;
+            }
+        }
+        take(&mut self.value, update.value);
+        take(&mut self.label, update.label);
+        take(&mut self.change_message, update.change_message);
+        take(&mut self.field_type, update.field_type);
+        take(&mut self.order, update.order);
+        take(&mut self.format_type, update.format_type);
+        take(&mut self.number_style, update.number_style);
+        take(&mut self.text_alignment, update.text_alignment);
+        take(&mut self.date_style, update.date_style);
+        take(&mut self.time_style, update.time_style);
+        take(&mut self.currency_code, update.currency_code);
+        take(&mut self.ignores_time_zone, update.ignores_time_zone);
+        take(&mut self.is_relative, update.is_relative);
+        take(&mut self.required, update.required);
+        take(&mut self.hide_empty, update.hide_empty);
+        take(&mut self.semantics, update.semantics);
+        self.extra.extend(update.extra);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::FieldSpec;
+
+    #[test]
+    fn a_partial_update_keeps_what_it_leaves_out() {
+        let mut seat: FieldSpec =
+            serde_json::from_value(json!({"value": "14", "label": "ROW", "changeMessage": "Now %@", "x": 1})).unwrap();
+        seat.merge(serde_json::from_value(json!({"value": "15", "y": 2})).unwrap());
+        let expected = json!({"value": "15", "label": "ROW", "changeMessage": "Now %@", "x": 1, "y": 2});
+        assert_eq!(serde_json::to_value(&seat).unwrap(), expected);
+    }
+}
+
 /// A location in Airship's shape (coordinates may come as numbers or numeric strings).
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -84,13 +84,16 @@ fn set_overrides(overrides: &Overrides) -> BTreeMap<String, FieldSpec> {
     overrides.iter().filter_map(|(name, spec)| Some((name.clone(), spec.clone()?))).collect()
 }
 
-/// Applies overrides to a pass's own: a value replaces, `null` removes.
+/// Applies overrides to a pass's own: the keys given replace, the keys left out keep their
+/// value, and `null` removes the pass's override of that name.
 pub fn apply_overrides(own: &mut BTreeMap<String, FieldSpec>, overrides: Overrides) {
     for (name, spec) in overrides {
         match spec {
-            Some(spec) => own.insert(name, spec),
-            None => own.remove(&name),
-        };
+            Some(spec) => own.entry(name).or_default().merge(spec),
+            None => {
+                own.remove(&name);
+            }
+        }
     }
 }
 
@@ -129,6 +132,24 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
         personalization_info: None,
         image_blobs: BTreeMap::new(),
+    }
+}
+
+/// A `templateId` in a pass body must name the pass's template.
+fn check_template_id(given: Option<&Value>, template_id: u64) -> Result<(), ServiceError> {
+    let Some(given) = given else { return Ok(()) };
+    let named = match given {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    match named {
+        Some(id) if id == template_id => Ok(()),
+        Some(id) => Err(ServiceError::invalid(
+            "templateId",
+            format!("names template {id}, but the pass is of template {template_id}"),
+        )),
+        None => Err(ServiceError::invalid("templateId", "must be a template id")),
     }
 }
 
@@ -179,17 +200,28 @@ impl PassStatus {
     }
 }
 
+/// The pass's `expirationDate` header as it shows: its own keys over its template's.
+fn expiration_header(record: &PassRecord) -> FieldSpec {
+    let template = record.template.as_ref().and_then(|t| t.content.headers.get("expirationDate"));
+    let mut header = template.cloned().unwrap_or_default();
+    if let Some(own) = record.pass.content.headers.get("expirationDate") {
+        header.merge(own.clone());
+    }
+    header
+}
+
+/// Voided: deactivated (PassEntry's action), or its expirationDate labelled `voided`
+/// (Airship's way).
+pub fn is_voided(record: &PassRecord) -> bool {
+    record.pass.content.deactivated_at.is_some() || expiration_header(record).label.as_deref() == Some("voided")
+}
+
 /// Deactivated (voided, or past its own or its template's expiration date), else what the
 /// devices say.
 pub fn pass_status(record: &PassRecord, now: Millis) -> PassStatus {
-    let expiration_of = |headers: &BTreeMap<String, FieldSpec>| {
-        headers.get("expirationDate").and_then(|h| h.value.as_ref()?.as_str().map(str::to_string))
-    };
-    let content = &record.pass.content;
-    let expiration = expiration_of(&content.headers)
-        .or_else(|| record.template.as_ref().and_then(|t| expiration_of(&t.content.headers)));
+    let expiration = expiration_header(record).value.and_then(|v| v.as_str().map(str::to_string));
     let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
-    if content.deactivated_at.is_some() || expired {
+    if is_voided(record) || expired {
         return PassStatus::Deactivated;
     }
     match record.pass.installation.status {
@@ -227,6 +259,7 @@ pub async fn create(
     if request.action.is_some() {
         return Err(ServiceError::invalid("action", "only applies to updates (PUT /v1/pass/{id})"));
     }
+    check_template_id(request.template_id.as_ref(), template_id)?;
     let external_id = external_id.or(request.external_id.clone()).or(request.ext_id.clone());
     if let Some(ext) = &external_id
         && (ext.is_empty() || ext.len() > 255)
@@ -462,11 +495,12 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
     };
     let now = app.now();
     let new_images = images::resolve(app, image_inputs).await?.png;
-    change(app, id, tags, new_images, |content, _| {
+    change(app, id, tags, new_images, |content, template| {
+        check_template_id(request.template_id.as_ref(), template.id)?;
         let mut headers = std::mem::take(&mut request.headers);
         if let Some(expiration) = &request.expiration_date {
-            let spec = FieldSpec { value: Some(Value::String(expiration.clone())), ..FieldSpec::default() };
-            headers.insert("expirationDate".into(), Some(spec));
+            let given = headers.entry("expirationDate".into()).or_insert_with(|| Some(FieldSpec::default()));
+            given.get_or_insert_with(FieldSpec::default).value = Some(Value::String(expiration.clone()));
         }
         // A `null` image header drops the pass's own image: the template's shows again.
         headers.retain(|name, spec| {
@@ -528,7 +562,7 @@ pub async fn add_locations(
     }
     let added = locations.len();
     let content = change(app, id, None, BTreeMap::new(), move |content, template| {
-        let mut all = content.locations.take().unwrap_or_else(|| template.locations.clone());
+        let mut all = content.locations.take().unwrap_or_else(|| template.content.locations.clone());
         all.extend(locations);
         let mut spare = ids.into_iter();
         while content.location_ids.len() < all.len() {
@@ -568,11 +602,11 @@ async fn change(
     id: u64,
     tags: Option<Vec<String>>,
     new_images: BTreeMap<String, Vec<u8>>,
-    edit: impl FnOnce(&mut PassContent, &TemplateContent) -> Result<(), ServiceError>,
+    edit: impl FnOnce(&mut PassContent, &Template) -> Result<(), ServiceError>,
 ) -> Result<PassContent, ServiceError> {
     let (pass, template) = load(app, id).await?;
     let mut content = pass.content.clone();
-    edit(&mut content, &template.content)?;
+    edit(&mut content, &template)?;
     let problems = check_overrides(&template.content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
@@ -685,7 +719,7 @@ pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, Serv
 /// personalization.json. A pass whose template offers no personalization is "not found".
 pub async fn personalize(app: &App, id: u64, info: Value) -> Result<(), ServiceError> {
     change(app, id, None, BTreeMap::new(), move |content, template| {
-        if template.personalization.is_none() {
+        if template.content.personalization.is_none() {
             return Err(ServiceError::NotFound("personalizable pass"));
         }
         content.personalization_info = Some(info);
@@ -713,6 +747,10 @@ mod tests {
             [("Seat".to_string(), Some(spec("15"))), ("Gate".to_string(), None), ("Row".to_string(), None)].into();
         apply_overrides(&mut own, changes);
         assert_eq!(own, [("Seat".to_string(), spec("15"))].into());
+        let label = FieldSpec { label: Some("ROW".into()), ..FieldSpec::default() };
+        apply_overrides(&mut own, [("Seat".to_string(), Some(label))].into());
+        let expected = FieldSpec { label: Some("ROW".into()), ..spec("15") };
+        assert_eq!(own, [("Seat".to_string(), expected)].into(), "the value stays");
     }
 
     #[test]

@@ -2,12 +2,18 @@
 
 use tessera_tests::api::TestServer;
 use tessera_tests::api_flows::{
-    template_and_pass_life, template_delete_racing_creates_leaves_no_orphans, template_updates_never_break_passes,
+    partial_updates_and_the_void_example, template_and_pass_life, template_delete_racing_creates_leaves_no_orphans,
+    template_updates_never_break_passes,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn template_and_pass_life_on_aws() {
     template_and_pass_life(&TestServer::aws().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_updates_and_the_void_example_on_aws() {
+    partial_updates_and_the_void_example(&TestServer::aws().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

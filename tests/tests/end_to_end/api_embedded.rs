@@ -5,12 +5,18 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tessera_tests::api::{KEY_ID, SECRET, TestServer, event_template, expect_error, expect_json};
 use tessera_tests::api_flows::{
-    template_and_pass_life, template_delete_racing_creates_leaves_no_orphans, template_updates_never_break_passes,
+    partial_updates_and_the_void_example, template_and_pass_life, template_delete_racing_creates_leaves_no_orphans,
+    template_updates_never_break_passes,
 };
 
 #[tokio::test]
 async fn template_and_pass_life_on_embedded() {
     template_and_pass_life(&TestServer::embedded().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_updates_and_the_void_example_on_embedded() {
+    partial_updates_and_the_void_example(&TestServer::embedded().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
