@@ -58,7 +58,7 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveL
             return Err(ServiceError::invalid(field, format!("template {id} is not a {} template", vendor.as_str())));
         }
         let problems: Vec<FieldProblem> =
-            super::render::check_overrides(&template.content, &passes::content_of(&pass_request))
+            super::render::check_pass_content(&template.content, &passes::content_of(&pass_request))
                 .into_iter()
                 .map(|p| FieldProblem::new(format!("payload.{}", p.field), p.message))
                 .collect();

@@ -44,7 +44,7 @@ pub async fn create_dynamic(
     let template = templates::get(app, template_id).await?;
     let request: PassRequest =
         serde_json::from_value(payload.clone()).map_err(|e| ServiceError::invalid("body", e.to_string()))?;
-    let problems = super::render::check_overrides(&template.content, &passes::content_of(&request));
+    let problems = super::render::check_pass_content(&template.content, &passes::content_of(&request));
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::error::ServiceError;
 use super::images::{self, take_image_headers};
 use super::push::Change;
-use super::render::{PassIdentity, check_overrides, check_rendered, problems_from_issues, render};
+use super::render::{PassIdentity, check_pass_content, check_rendered, problems_from_issues, render};
 use super::templates;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
@@ -269,7 +269,7 @@ pub async fn create(
     let mut content = content_of(&request);
     let google = template.vendor == Vendor::Google;
     content.public_link = kind.filter(|_| !google).map(|_| uuid::Uuid::new_v4().to_string());
-    let problems = check_overrides(template_content, &content);
+    let problems = check_pass_content(template_content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -416,7 +416,7 @@ pub async fn check_under(
     template_images: &BTreeMap<String, Vec<u8>>,
     pass: &Pass,
 ) -> Result<(), ServiceError> {
-    let problems = check_overrides(&template.content, &pass.content);
+    let problems = check_pass_content(&template.content, &pass.content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
@@ -607,7 +607,7 @@ async fn change(
     let (pass, template) = load(app, id).await?;
     let mut content = pass.content.clone();
     edit(&mut content, &template)?;
-    let problems = check_overrides(&template.content, &content);
+    let problems = check_pass_content(&template.content, &content);
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }

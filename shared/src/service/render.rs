@@ -83,6 +83,20 @@ pub fn check_overrides(template: &TemplateContent, pass: &PassContent) -> Vec<Fi
     problems
 }
 
+/// Checks a pass's content against its template: it overrides only what the template has,
+/// and every field the template marks `required` ends up with a value (its own, or the
+/// template's).
+pub fn check_pass_content(template: &TemplateContent, pass: &PassContent) -> Vec<FieldProblem> {
+    let mut problems = check_overrides(template, pass);
+    for (name, spec) in template.fields.iter().filter(|(_, spec)| spec.required == Some(true)) {
+        let own = pass.fields.get(name).and_then(|f| f.value.as_ref());
+        if own.or(spec.value.as_ref()).is_none_or(is_empty) {
+            problems.push(FieldProblem::new(format!("fields.{name}.value"), "is required by the template"));
+        }
+    }
+    problems
+}
+
 /// Builds pass.json. Problems in the inputs come back with their request paths; the result
 /// still has to pass `pkpass::validate_pass`.
 pub fn render(
@@ -488,6 +502,19 @@ mod tests {
         assert_eq!(found, expected);
         let bad_type = template(json!({"type": "ticket"}));
         assert_eq!(problems(render("X", &bad_type, &PassContent::default(), &ID)), ["type"]);
+    }
+
+    #[test]
+    fn required_fields_need_a_value_from_the_pass_or_the_template() {
+        let t = template(json!({"type": "generic", "fields": {
+            "Name": {"fieldType": "primary", "required": true},
+            "Tier": {"fieldType": "secondary", "required": true, "value": "Silver"},
+            "Note": {"fieldType": "back"}}}));
+        let fields = |p: PassContent| check_pass_content(&t, &p).into_iter().map(|p| p.field).collect::<Vec<_>>();
+        assert_eq!(fields(PassContent::default()), ["fields.Name.value"]);
+        assert_eq!(fields(pass(json!({"fields": {"Name": {"value": ""}}}))), ["fields.Name.value"]);
+        assert!(fields(pass(json!({"fields": {"Name": {"value": "Ada"}}}))).is_empty());
+        assert!(render("X", &t, &PassContent::default(), &ID).is_ok(), "a template alone renders without them");
     }
 
     #[test]

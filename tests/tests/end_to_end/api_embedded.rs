@@ -370,3 +370,23 @@ async fn passes_with_external_ids_and_bad_input() {
         .await;
     }
 }
+
+/// A template field marked `required` needs a value on every pass: a create or an update that
+/// would leave it empty is refused, naming the field, and changes nothing.
+#[tokio::test]
+async fn required_fields_are_enforced_on_passes() {
+    let server = TestServer::embedded().await;
+    let mut template = event_template();
+    template["fields"]["Holder"] = json!({"fieldType": "secondary", "label": "NAME", "required": true});
+    let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+    let create = |body: Value| server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&body).send();
+    expect_error(create(json!({})).await.unwrap(), 400, "invalid_request", Some("fields.Holder.value")).await;
+    assert_eq!(pass_count(&server).await, 0, "nothing created");
+    let pass = expect_json(create(json!({"fields": {"Holder": {"value": "Ada"}}})).await.unwrap(), 200).await;
+    let id = pass["id"].as_u64().unwrap();
+    let removal = json!({"fields": {"Holder": null}});
+    let refused = server.api(Method::PUT, &format!("/v1/pass/{id}")).json(&removal).send().await.unwrap();
+    expect_error(refused, 400, "invalid_request", Some("fields.Holder.value")).await;
+    let shown = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(shown["fields"]["Holder"]["value"], "Ada");
+}
