@@ -294,6 +294,7 @@ pub async fn create(
         content.image_blobs = images::store(app, pass_images).await?;
         Some(pkpass)
     };
+    give_locations_ids(app, &mut content).await?;
     let new = NewPass {
         template_id,
         serial_number: serial,
@@ -327,6 +328,17 @@ pub async fn create(
         _ => None,
     };
     Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass })
+}
+
+/// Every location of a pass's own gets an id (`passLocationId`), whether it came with the
+/// create, an update or the locations route; ids are taken only once the change is known to
+/// be good.
+async fn give_locations_ids(app: &App, content: &mut PassContent) -> Result<(), ServiceError> {
+    let wanted = content.locations.as_ref().map_or(0, Vec::len);
+    while content.location_ids.len() < wanted {
+        content.location_ids.push(app.store.allocate_id(Sequence::Location).await?);
+    }
+    Ok(())
 }
 
 /// A pass's identifiers, which its content never changes.
@@ -628,6 +640,7 @@ async fn change(
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
     }
+    give_locations_ids(app, &mut content).await?;
     let update = PassUpdate {
         id,
         expected_version: pass.version,

@@ -214,3 +214,31 @@ async fn racing_first_opens_without_external_id_keep_one_pass() {
         assert!(text.contains(serial), "every open got the one pass");
     }
 }
+
+/// Locations given with a create or an update get ids too, so each can be deleted by id.
+#[tokio::test]
+async fn locations_from_creates_and_updates_have_ids() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let locations = json!([{"latitude": 52.37, "longitude": 4.89, "relevantText": "Box office"},
+                          {"latitude": 52.38, "longitude": 4.9, "relevantText": "Gate"}]);
+    let pass = server.create_pass(template_id, &json!({ "locations": locations })).await;
+    let pass_id = pass["id"].as_u64().unwrap();
+    let ids = |pass: &serde_json::Value| -> Vec<u64> {
+        pass["locations"].as_array().unwrap().iter().map(|l| l["id"].as_u64().expect("an id")).collect()
+    };
+    let created = ids(&pass);
+    assert_eq!(created.len(), 2);
+    assert_ne!(created[0], created[1]);
+
+    let moved = json!({"locations": [{"latitude": 48.85, "longitude": 2.35, "relevantText": "New gate"}]});
+    let update = server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&moved).send().await.unwrap();
+    expect_json(update, 200).await;
+    let pass = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    let updated = ids(&pass);
+    assert_eq!(updated.len(), 1);
+    assert!(!created.contains(&updated[0]), "a new location, a new id");
+    let path = format!("/v1/pass/{pass_id}/location/{}", updated[0]);
+    let remaining = expect_json(server.api(Method::DELETE, &path).send().await.unwrap(), 200).await;
+    assert_eq!(remaining["locations"], json!([]));
+}
