@@ -15,14 +15,10 @@ pub fn template(t: &Template) -> Value {
     let content = &t.content;
     let mut headers = Map::new();
     for (name, spec) in &content.headers {
-        headers.insert(name.clone(), field_json(spec, Some("topLevel")));
+        headers.insert(name.clone(), header_json(name, spec));
     }
-    for (name, key) in &content.image_blobs {
-        let value =
-            content.image_urls.get(name).map(String::as_str).unwrap_or_else(|| key.rsplit('/').next().unwrap_or(key));
-        headers.insert(name.clone(), json!({"value": value, "fieldType": "image"}));
-    }
-    let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s, None))).collect();
+    add_image_headers(&mut headers, &content.image_blobs, &content.image_urls);
+    let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     json!({
         "id": t.id,
         "name": t.name,
@@ -43,12 +39,53 @@ pub fn template(t: &Template) -> Value {
     })
 }
 
-fn field_json(spec: &FieldSpec, default_type: Option<&str>) -> Value {
+/// A field as Airship shows it: what was given, and the defaults of what was not.
+fn field_json(spec: &FieldSpec) -> Value {
     let mut value = serde_json::to_value(spec).unwrap_or_else(|_| json!({}));
-    if let (Some(default), Some(map)) = (default_type, value.as_object_mut()) {
-        map.entry("fieldType").or_insert_with(|| json!(default));
+    if let Some(map) = value.as_object_mut() {
+        for (key, default) in [
+            ("formatType", json!("String")),
+            ("changeMessage", Value::Null),
+            ("label", json!("")),
+            ("required", json!(false)),
+            ("hideEmpty", json!(false)),
+        ] {
+            map.entry(key).or_insert(default);
+        }
     }
     value
+}
+
+/// What kind of header a header is, as Airship types them.
+fn header_type(name: &str) -> &'static str {
+    if name.starts_with("barcode") {
+        "barcode"
+    } else if crate::service::render::image_file(name).is_some() {
+        "image"
+    } else {
+        "topLevel"
+    }
+}
+
+fn header_json(name: &str, spec: &FieldSpec) -> Value {
+    let mut value = field_json(spec);
+    if let Some(map) = value.as_object_mut() {
+        map.entry("fieldType").or_insert_with(|| json!(header_type(name)));
+    }
+    value
+}
+
+/// Image headers: where a fetched image came from, or the stored file's name.
+fn add_image_headers(
+    headers: &mut Map<String, Value>,
+    blobs: &BTreeMap<String, String>,
+    urls: &BTreeMap<String, String>,
+) {
+    for (name, key) in blobs {
+        let value = urls.get(name).map(String::as_str).unwrap_or_else(|| key.rsplit('/').next().unwrap_or(key));
+        let spec = FieldSpec { value: Some(json!(value)), ..FieldSpec::default() };
+        headers.insert(name.clone(), header_json(name, &spec));
+    }
 }
 
 pub fn public_url(base: &str, link: &PublicLink) -> Value {
@@ -77,25 +114,25 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> V
     let content = &record.pass.content;
     let no_template = TemplateContent::default();
     let template = record.template.as_ref().map_or(&no_template, |t| &t.content);
-    let merge = |template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>, default: Option<&str>| {
-        let mut map = Map::new();
-        for (name, spec) in template {
-            let mut merged = spec.clone();
-            if let Some(o) = pass.get(name) {
-                merged.value = o.value.clone().or(merged.value);
-                merged.label = o.label.clone().or(merged.label);
-                merged.change_message = o.change_message.clone().or(merged.change_message);
-            }
-            map.insert(name.clone(), field_json(&merged, default));
+    let merge = |template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>| {
+        let mut merged = template.clone();
+        for (name, spec) in pass {
+            let shown = merged.entry(name.clone()).or_default();
+            shown.value = spec.value.clone().or(shown.value.take());
+            shown.label = spec.label.clone().or(shown.label.take());
+            shown.change_message = spec.change_message.clone().or(shown.change_message.take());
         }
-        for (name, spec) in pass.iter().filter(|(n, _)| !template.contains_key(*n)) {
-            map.insert(name.clone(), field_json(spec, default));
-        }
-        Value::Object(map)
+        merged
     };
+    let mut headers: Map<String, Value> =
+        merge(&template.headers, &content.headers).iter().map(|(n, s)| (n.clone(), header_json(n, s))).collect();
+    add_image_headers(&mut headers, &template.image_blobs, &template.image_urls);
+    add_image_headers(&mut headers, &content.image_blobs, &BTreeMap::new());
+    let fields: Map<String, Value> =
+        merge(&template.fields, &content.fields).iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     let Some(map) = out.as_object_mut() else { return out };
-    map.insert("headers".into(), merge(&template.headers, &content.headers, Some("topLevel")));
-    map.insert("fields".into(), merge(&template.fields, &content.fields, None));
+    map.insert("headers".into(), Value::Object(headers));
+    map.insert("fields".into(), Value::Object(fields));
     let locations = content.locations.as_ref().unwrap_or(&template.locations);
     let locations: Vec<Value> = locations
         .iter()

@@ -390,3 +390,29 @@ async fn required_fields_are_enforced_on_passes() {
     let shown = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
     assert_eq!(shown["fields"]["Holder"]["value"], "Ada");
 }
+
+/// A pass's headers and fields as the seed's example response shows them: image headers
+/// present, barcode headers typed `barcode`, and every entry with its defaults.
+#[tokio::test]
+async fn pass_entries_carry_airships_defaults() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({"fields": {"Seat": {"value": "14"}}})).await;
+    let headers = &pass["headers"];
+    assert_eq!(headers["barcode_type"]["fieldType"], "barcode", "{pass}");
+    assert_eq!(headers["barcode_value"]["fieldType"], "barcode");
+    assert_eq!(headers["background_color"]["fieldType"], "topLevel");
+    assert_eq!(headers["icon_image"]["fieldType"], "image");
+    assert!(headers["icon_image"]["value"].as_str().is_some_and(|v| v.ends_with(".png")), "{pass}");
+    let terms = &pass["fields"]["Terms"];
+    assert_eq!(
+        (&terms["formatType"], &terms["changeMessage"], &terms["required"], &terms["hideEmpty"]),
+        (&json!("String"), &Value::Null, &json!(false), &json!(false))
+    );
+    let seat = &pass["fields"]["Seat"];
+    assert_eq!(
+        (&seat["value"], &seat["label"], &seat["changeMessage"]),
+        (&json!("14"), &json!("SEAT"), &json!("Your seat is now %@"))
+    );
+    assert_eq!(headers["logo_text"]["label"], "");
+}
