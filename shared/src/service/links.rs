@@ -11,8 +11,9 @@ use crate::model::records::{LinkKind, LinkUse, Pass, PublicLink};
 use crate::ports::StoreError;
 use crate::service::App;
 
-/// Parses `expiry` as an ISO 8601 date-time, or a date (valid through that day, UTC).
-pub fn parse_expiry(text: &str, now: i64) -> Result<i64, ServiceError> {
+/// Parses an expiry (`field` names it in errors) as an ISO 8601 date-time, or a date (valid
+/// through that day, UTC); it must lie ahead.
+pub fn parse_expiry(text: &str, now: i64, field: &str) -> Result<i64, ServiceError> {
     let millis = match parse_wallet_date(text) {
         Ok(date) => date.unix_seconds * 1000,
         Err(_) => {
@@ -20,7 +21,7 @@ pub fn parse_expiry(text: &str, now: i64) -> Result<i64, ServiceError> {
             parse_wallet_date(&end_of_day)
                 .map_err(|_| {
                     ServiceError::invalid(
-                        "expiry",
+                        field,
                         "must be a date (2027-05-18) or an ISO 8601 date-time with a time zone",
                     )
                 })?
@@ -29,26 +30,54 @@ pub fn parse_expiry(text: &str, now: i64) -> Result<i64, ServiceError> {
         }
     };
     if millis <= now {
-        return Err(ServiceError::invalid("expiry", "is in the past"));
+        return Err(ServiceError::invalid(field, "is in the past"));
     }
     Ok(millis)
+}
+
+/// What a dynamic link's query may set besides its payload.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DynamicOptions<'a> {
+    /// `expiry`: the pass's expiration date (the seed's meaning).
+    pub pass_expiry: Option<&'a str>,
+    /// `linkExpiry`: when the link itself stops minting and serving.
+    pub link_expiry: Option<&'a str>,
+    /// `serialNumber`: the serial the pass will have.
+    pub serial_number: Option<&'a str>,
 }
 
 /// Checks the payload against the template now and stores it behind a new link.
 pub async fn create_dynamic(
     app: &App,
     template_id: u64,
-    payload: Value,
-    expiry: Option<&str>,
+    mut payload: Value,
+    options: DynamicOptions<'_>,
 ) -> Result<String, ServiceError> {
     let template = templates::get(app, template_id).await?;
+    let now = app.now();
+    if let Some(expiry) = options.pass_expiry {
+        let at = crate::model::date::format_millis(parse_expiry(expiry, now, "expiry")?);
+        let header = &mut payload["headers"]["expirationDate"];
+        if !header.is_object() {
+            *header = Value::Object(serde_json::Map::new());
+        }
+        header["value"] = Value::String(at);
+    }
+    if let Some(serial) = options.serial_number {
+        passes::check_serial_number(serial)?;
+        let pass_type_id = template.pass_type_id.as_deref().unwrap_or_default();
+        if app.store.get_pass_by_serial(pass_type_id, serial).await?.is_some() {
+            return Err(ServiceError::Conflict(format!("serial number `{serial}` already exists")));
+        }
+        payload["serialNumber"] = Value::String(serial.to_string());
+    }
     let request: PassRequest =
         serde_json::from_value(payload.clone()).map_err(|e| ServiceError::invalid("body", e.to_string()))?;
     let problems = super::render::check_pass_content(&template.content, &passes::content_of(&request));
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let expires_at = expiry.map(|e| parse_expiry(e, app.now())).transpose()?;
+    let expires_at = options.link_expiry.map(|e| parse_expiry(e, now, "linkExpiry")).transpose()?;
     let link = PublicLink {
         token: uuid::Uuid::new_v4().to_string(),
         kind: LinkKind::Multiple,
@@ -122,11 +151,11 @@ mod tests {
 
     #[test]
     fn expiry_is_a_date_time_or_the_end_of_a_day() {
-        assert_eq!(parse_expiry("2026-01-02T10:00:00Z", NOW), Ok(NOW + 34 * 3_600_000));
-        assert_eq!(parse_expiry("2026-01-02", NOW), Ok(NOW + 2 * 86_400_000 - 1000), "through that day, UTC");
-        assert!(
-            matches!(parse_expiry("2025-12-31", NOW), Err(ServiceError::Invalid(p)) if p[0].message == "is in the past")
-        );
-        assert!(matches!(parse_expiry("soon", NOW), Err(ServiceError::Invalid(p)) if p[0].field == "expiry"));
+        assert_eq!(parse_expiry("2026-01-02T10:00:00Z", NOW, "expiry"), Ok(NOW + 34 * 3_600_000));
+        assert_eq!(parse_expiry("2026-01-02", NOW, "expiry"), Ok(NOW + 2 * 86_400_000 - 1000), "through that day, UTC");
+        let past = parse_expiry("2025-12-31", NOW, "expiry");
+        assert!(matches!(past, Err(ServiceError::Invalid(p)) if p[0].message == "is in the past"));
+        let garbled = parse_expiry("soon", NOW, "linkExpiry");
+        assert!(matches!(garbled, Err(ServiceError::Invalid(p)) if p[0].field == "linkExpiry"));
     }
 }

@@ -58,6 +58,9 @@ pub struct PassRequest {
     pub nfc_enabled: Option<bool>,
     /// Updates only: `deactivate` or `reactivate`.
     pub action: Option<String>,
+    /// Creates only: the serial number to give the pass instead of a new UUID (dynamic links
+    /// take it from their `serialNumber` parameter).
+    pub serial_number: Option<String>,
 }
 
 fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
@@ -132,6 +135,17 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
         personalization_info: None,
         image_blobs: BTreeMap::new(),
+    }
+}
+
+/// A serial number a caller chooses: 1 to 128 letters, digits and `.-_:`.
+pub fn check_serial_number(serial: &str) -> Result<(), ServiceError> {
+    let fits =
+        (1..=128).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b".-_:".contains(&b));
+    if fits {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid("serialNumber", "must be 1 to 128 letters, digits, '.', '-', '_' or ':'"))
     }
 }
 
@@ -279,7 +293,13 @@ pub async fn create(
             "Google Wallet shows the template's images (public https URLs) only",
         ));
     }
-    let serial = uuid::Uuid::new_v4().to_string();
+    let serial = match &request.serial_number {
+        Some(serial) => {
+            check_serial_number(serial)?;
+            serial.clone()
+        }
+        None => uuid::Uuid::new_v4().to_string(),
+    };
     let token = random_token(24);
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
     // Render and sign (or make the save link) before anything is stored: an invalid pass
@@ -499,6 +519,9 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
         check_tags(tags)?;
     }
     check_message(request.message.as_ref())?;
+    if request.serial_number.is_some() {
+        return Err(ServiceError::invalid("serialNumber", "cannot change: a pass keeps the serial it was issued with"));
+    }
     let deactivate = match request.action.as_deref() {
         None => None,
         Some("deactivate") => Some(true),

@@ -125,6 +125,21 @@ async fn a_dynamic_link_mints_its_pass_once() {
     let pass_id = passes["passes"][0]["id"].as_u64().unwrap();
     let signed = download(&server, &format!("/v1/pass/{pass_id}/download")).await;
     assert_eq!(signed["eventTicket"]["auxiliaryFields"][0]["value"], "7");
+    assert_eq!(signed["expirationDate"], "2099-05-18T23:59:59.000Z", "expiry is the pass's expiration, as the seed says");
+
+    // A caller may choose the serial number.
+    let chosen = format!("/v1/pass/{template_id}/dynamic?serialNumber=SEAT-7-2099");
+    let created = expect_json(server.api(Method::POST, &chosen).json(&json!({})).send().await.unwrap(), 200).await;
+    let opened = server.client.get(created["url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let files = tessera_tests::pkpass_files(&opened.bytes().await.unwrap());
+    let pass_json: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+    assert_eq!(pass_json["serialNumber"], "SEAT-7-2099");
+    let taken = server.api(Method::POST, &chosen).json(&json!({})).send().await.unwrap();
+    expect_error(taken, 409, "conflict", None).await;
+    let odd = format!("/v1/pass/{template_id}/dynamic?serialNumber=a%20b");
+    let odd = server.api(Method::POST, &odd).json(&json!({})).send().await.unwrap();
+    expect_error(odd, 400, "invalid_request", Some("serialNumber")).await;
 
     let bad = server
         .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic"))
@@ -172,7 +187,7 @@ async fn an_expired_dynamic_link_is_gone_and_mints_nothing() {
     let expiry = tessera::model::date::format_millis(now + 3_600_000);
     let created = expect_json(
         server
-            .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?expiry={expiry}"))
+            .api(Method::POST, &format!("/v1/pass/{template_id}/dynamic?linkExpiry={expiry}"))
             .json(&json!({}))
             .send()
             .await

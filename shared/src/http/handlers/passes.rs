@@ -8,6 +8,7 @@ use crate::http::{ApiError, file_response, ok_json};
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::App;
+use crate::service::links::DynamicOptions;
 use crate::service::passes::{self, PassRecord, PassRequest, PassStatus};
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -119,8 +120,14 @@ pub async fn create_dynamic(app: &App, request: Request) -> Result<Response<Body
     let template_id = id_param(&request, "id")?;
     let payload: serde_json::Value = optional_json_body(&request)?;
     let payload = if payload.is_null() { json!({}) } else { payload };
-    let url =
-        crate::service::links::create_dynamic(app, template_id, payload, query(&request, "expiry").as_deref()).await?;
+    let (pass_expiry, link_expiry, serial) =
+        (query(&request, "expiry"), query(&request, "linkExpiry"), query(&request, "serialNumber"));
+    let options = DynamicOptions {
+        pass_expiry: pass_expiry.as_deref(),
+        link_expiry: link_expiry.as_deref(),
+        serial_number: serial.as_deref(),
+    };
+    let url = crate::service::links::create_dynamic(app, template_id, payload, options).await?;
     ok_json(&json!({"url": url}))
 }
 
