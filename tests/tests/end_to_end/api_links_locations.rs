@@ -125,7 +125,10 @@ async fn a_dynamic_link_mints_its_pass_once() {
     let pass_id = passes["passes"][0]["id"].as_u64().unwrap();
     let signed = download(&server, &format!("/v1/pass/{pass_id}/download")).await;
     assert_eq!(signed["eventTicket"]["auxiliaryFields"][0]["value"], "7");
-    assert_eq!(signed["expirationDate"], "2099-05-18T23:59:59.000Z", "expiry is the pass's expiration, as the seed says");
+    assert_eq!(
+        signed["expirationDate"], "2099-05-18T23:59:59.000Z",
+        "expiry is the pass's expiration, as the seed says"
+    );
 
     // A caller may choose the serial number.
     let chosen = format!("/v1/pass/{template_id}/dynamic?serialNumber=SEAT-7-2099");
