@@ -10,6 +10,7 @@ use crate::model::records::{
 };
 use crate::model::template::FieldSpec;
 use crate::service::passes::{PassRecord, is_voided, pass_status};
+use crate::service::render::merged;
 
 pub fn template(t: &Template) -> Value {
     let content = &t.content;
@@ -114,22 +115,12 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> V
     let content = &record.pass.content;
     let no_template = TemplateContent::default();
     let template = record.template.as_ref().map_or(&no_template, |t| &t.content);
-    let merge = |template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>| {
-        let mut merged = template.clone();
-        for (name, spec) in pass {
-            let shown = merged.entry(name.clone()).or_default();
-            shown.value = spec.value.clone().or(shown.value.take());
-            shown.label = spec.label.clone().or(shown.label.take());
-            shown.change_message = spec.change_message.clone().or(shown.change_message.take());
-        }
-        merged
-    };
     let mut headers: Map<String, Value> =
-        merge(&template.headers, &content.headers).iter().map(|(n, s)| (n.clone(), header_json(n, s))).collect();
+        merged(&template.headers, &content.headers).iter().map(|(n, s)| (n.clone(), header_json(n, s))).collect();
     add_image_headers(&mut headers, &template.image_blobs, &template.image_urls);
     add_image_headers(&mut headers, &content.image_blobs, &BTreeMap::new());
     let fields: Map<String, Value> =
-        merge(&template.fields, &content.fields).iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
+        merged(&template.fields, &content.fields).iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     let Some(map) = out.as_object_mut() else { return out };
     map.insert("headers".into(), Value::Object(headers));
     map.insert("fields".into(), Value::Object(fields));

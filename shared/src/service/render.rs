@@ -277,7 +277,12 @@ pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError
     ServiceError::Invalid(problems)
 }
 
-fn merged(template: &BTreeMap<String, FieldSpec>, pass: &BTreeMap<String, FieldSpec>) -> BTreeMap<String, FieldSpec> {
+/// What a pass shows of its template's headers or fields: the template's entries, with the
+/// pass's value, label and changeMessage over them.
+pub fn merged(
+    template: &BTreeMap<String, FieldSpec>,
+    pass: &BTreeMap<String, FieldSpec>,
+) -> BTreeMap<String, FieldSpec> {
     let mut out = template.clone();
     for (name, spec) in pass {
         let base = out.entry(name.clone()).or_default();
