@@ -46,6 +46,7 @@ routes! {
     UPDATE_PASS = "update_pass", PUT "/v1/pass/{id}", ApiKey, passes::update;
     DELETE_PASS = "delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete;
     DOWNLOAD_PASS = "download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download;
+    VIEW_PASS_JSON = "view_pass_json", GET "/v1/pass/{id}/viewJSONPass", ApiKey, passes::view_json;
     ADD_PASS_LOCATIONS = "add_pass_locations", POST "/v1/pass/{id}/locations", ApiKey, passes::add_locations;
     DELETE_PASS_LOCATION = "delete_pass_location", DELETE "/v1/pass/{id}/location/{passLocationId}", ApiKey, passes::delete_location;
     CREATE_DYNAMIC_LINK = "create_dynamic_link", POST "/v1/pass/{id}/dynamic", ApiKey, passes::create_dynamic;

@@ -716,6 +716,25 @@ pub async fn pkpass_of_record(app: &App, record: &PassRecord) -> Result<Vec<u8>,
     pkpass_of(app, &record.pass, template).await
 }
 
+/// The pass.json of an Apple pass as it is now, as its .pkpass carries it (for people
+/// debugging a pass: Airship's `viewJSONPass`).
+pub async fn pass_json(app: &App, id: u64) -> Result<crate::model::PassJson, ServiceError> {
+    let (pass, template) = load(app, id).await?;
+    if template.vendor == Vendor::Google {
+        return Err(ServiceError::invalid("id", "is a Google Wallet pass: it has no pass.json"));
+    }
+    let identity = app.identities.get(&pass.pass_type_id, app.now() / 1000).await?;
+    let ids = Identifiers::of(&pass);
+    let id = PassIdentity {
+        pass_type_id: ids.pass_type_id,
+        team_id: identity.team_id(),
+        serial_number: ids.serial,
+        authentication_token: ids.token,
+        web_service_url: Some(&app.config.public_url),
+    };
+    render(&template.name, &template.content, &pass.content, &id)
+}
+
 /// What downloading a pass gives: the .pkpass, or a Google pass's save link.
 pub enum Download {
     Pkpass(Box<Pass>, Vec<u8>),

@@ -416,3 +416,19 @@ async fn pass_entries_carry_airships_defaults() {
     );
     assert_eq!(headers["logo_text"]["label"], "");
 }
+
+/// `viewJSONPass` shows the very pass.json the .pkpass carries (read back with `unzip`).
+#[tokio::test]
+async fn view_json_pass_is_the_files_pass_json() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let id =
+        server.create_pass(template_id, &json!({"fields": {"Seat": {"value": "14"}}})).await["id"].as_u64().unwrap();
+    let shown = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}/viewJSONPass")).send().await.unwrap(), 200);
+    let shown = shown.await;
+    let signed = tessera_tests::api_flows::download(&server, &format!("/v1/pass/{id}/download")).await;
+    assert_eq!(shown, signed);
+    assert_eq!(shown["eventTicket"]["auxiliaryFields"][0]["value"], "14");
+    let missing = server.api(Method::GET, "/v1/pass/999/viewJSONPass").send().await.unwrap();
+    expect_error(missing, 404, "not_found", None).await;
+}

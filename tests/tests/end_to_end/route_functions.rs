@@ -3,8 +3,9 @@
 //! wrong name does not compile), and no binary serves a route that does not exist.
 //!
 //! The binaries are generated from the table: `TESSERA_WRITE_BINS=1 cargo test -p
-//! tessera-tests --test route_functions` writes them; without it, this test fails on any
-//! difference.
+//! tessera-tests --test end_to_end route_functions` writes them (a new route's file must
+//! exist first, even empty: functions/Cargo.toml declares it); without it, this test fails on
+//! any difference.
 
 use std::collections::BTreeSet;
 use std::path::Path;

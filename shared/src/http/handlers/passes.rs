@@ -1,4 +1,4 @@
-use lambda_http::http::Response;
+use lambda_http::http::{HeaderValue, Response};
 use lambda_http::{Body, Request};
 use serde_json::json;
 
@@ -56,6 +56,14 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
         passes::Download::SaveLink(save_url) => return Ok(crate::http::redirect_response(&save_url)),
     };
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+}
+
+/// The pass.json the .pkpass carries, byte for byte (Airship's `viewJSONPass`).
+pub async fn view_json(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let pass_json = passes::pass_json(app, id_param(&request, "id")?).await?;
+    let mut response = Response::new(Body::Binary(crate::pkpass::render_pass_json(&pass_json)));
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    Ok(response)
 }
 
 pub(crate) fn status_filter(request: &Request) -> Result<Option<InstallFilter>, ApiError> {
