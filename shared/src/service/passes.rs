@@ -373,6 +373,18 @@ impl<'a> Identifiers<'a> {
     fn of(pass: &'a Pass) -> Identifiers<'a> {
         Identifiers { pass_type_id: &pass.pass_type_id, serial: &pass.serial_number, token: &pass.authentication_token }
     }
+
+    /// What the renderer needs besides content: these identifiers, the team that signs, and
+    /// the web service devices call back.
+    fn for_render(self, team_id: &'a str, web_service_url: &'a str) -> PassIdentity<'a> {
+        PassIdentity {
+            pass_type_id: self.pass_type_id,
+            team_id,
+            serial_number: self.serial,
+            authentication_token: self.token,
+            web_service_url: Some(web_service_url),
+        }
+    }
 }
 
 /// The static files of a pass: its template's (prepared once per template version), or with
@@ -418,13 +430,7 @@ async fn sign(
     let now_seconds = app.now() / 1000;
     let identity = app.identities.get(ids.pass_type_id, now_seconds).await?;
     let assets = pass_assets(app, template, content, pass_images).await?;
-    let id = PassIdentity {
-        pass_type_id: ids.pass_type_id,
-        team_id: identity.team_id(),
-        serial_number: ids.serial,
-        authentication_token: ids.token,
-        web_service_url: Some(&app.config.public_url),
-    };
+    let id = ids.for_render(identity.team_id(), &app.config.public_url);
     let pass_json = render(&template.name, &template.content, content, &id)?;
     match build_pkpass(&pass_json, &assets, &identity, now_seconds) {
         Ok(bytes) => Ok(bytes),
@@ -459,13 +465,7 @@ pub async fn check_under(
     let pass_images = images::load(app, &pass.content.image_blobs).await?;
     let assets = own_assets(template, template_images.clone(), &pass_images)?;
     let assets = if pass.content.personalization_info.is_some() { assets.without_personalization() } else { assets };
-    let id = PassIdentity {
-        pass_type_id: &pass.pass_type_id,
-        team_id: super::identities::DEV_TEAM_ID,
-        serial_number: &pass.serial_number,
-        authentication_token: &pass.authentication_token,
-        web_service_url: Some(&app.config.public_url),
-    };
+    let id = Identifiers::of(pass).for_render(super::identities::DEV_TEAM_ID, &app.config.public_url);
     check_rendered(&render(&template.name, &template.content, &pass.content, &id)?, &assets)
 }
 
@@ -724,14 +724,7 @@ pub async fn pass_json(app: &App, id: u64) -> Result<crate::model::PassJson, Ser
         return Err(ServiceError::invalid("id", "is a Google Wallet pass: it has no pass.json"));
     }
     let identity = app.identities.get(&pass.pass_type_id, app.now() / 1000).await?;
-    let ids = Identifiers::of(&pass);
-    let id = PassIdentity {
-        pass_type_id: ids.pass_type_id,
-        team_id: identity.team_id(),
-        serial_number: ids.serial,
-        authentication_token: ids.token,
-        web_service_url: Some(&app.config.public_url),
-    };
+    let id = Identifiers::of(&pass).for_render(identity.team_id(), &app.config.public_url);
     render(&template.name, &template.content, &pass.content, &id)
 }
 
