@@ -21,6 +21,8 @@ fn setup(runtime: &tokio::runtime::Runtime) -> (Arc<SqliteStore>, u64) {
         let _ = std::fs::remove_dir_all(&dir);
         let store = Arc::new(SqliteStore::open(&dir.join("bench.db")).unwrap());
         let template = NewTemplate {
+            project_id: None,
+            external_id: None,
             name: "bench".into(),
             vendor: Vendor::Apple,
             pass_type_id: Some("pass.dev.tessera.bench".into()),

@@ -56,6 +56,41 @@ impl Store for CountingStore {
         self.inner.list_api_keys().await
     }
 
+    async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError> {
+        self.count("create_project");
+        self.inner.create_project(project, now).await
+    }
+
+    async fn get_project(&self, id: u64) -> Result<Option<Project>, StoreError> {
+        self.count("get_project");
+        self.inner.get_project(id).await
+    }
+
+    async fn get_project_by_external_id(&self, external_id: &str) -> Result<Option<Project>, StoreError> {
+        self.count("get_project_by_external_id");
+        self.inner.get_project_by_external_id(external_id).await
+    }
+
+    async fn update_project(&self, project: &Project) -> Result<Project, StoreError> {
+        self.count("update_project");
+        self.inner.update_project(project).await
+    }
+
+    async fn delete_project(&self, id: u64) -> Result<(), StoreError> {
+        self.count("delete_project");
+        self.inner.delete_project(id).await
+    }
+
+    async fn list_projects(&self, page: &PageRequest) -> Result<Page<Project>, StoreError> {
+        self.count("list_projects");
+        self.inner.list_projects(page).await
+    }
+
+    async fn get_template_by_external_id(&self, external_id: &str) -> Result<Option<Template>, StoreError> {
+        self.count("get_template_by_external_id");
+        self.inner.get_template_by_external_id(external_id).await
+    }
+
     async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError> {
         self.count("create_template");
         self.inner.create_template(template, now).await
@@ -81,9 +116,9 @@ impl Store for CountingStore {
         self.inner.delete_template(id).await
     }
 
-    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError> {
+    async fn list_templates(&self, query: &TemplateQuery) -> Result<Page<Template>, StoreError> {
         self.count("list_templates");
-        self.inner.list_templates(page).await
+        self.inner.list_templates(query).await
     }
 
     async fn create_pass(&self, pass: &NewPass, now: Millis) -> Result<Pass, StoreError> {

@@ -173,6 +173,7 @@ pub fn export_p12(identity_dir: &Path, password: &str, legacy: bool) -> PathBuf 
     identity_dir.join("pass.p12")
 }
 
+pub mod airship_flows;
 pub mod api;
 pub mod api_flows;
 pub mod conformance;

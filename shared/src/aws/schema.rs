@@ -7,7 +7,10 @@
 //! |---|---|---|---|
 //! | counter | `SEQ#<name>` | `SEQ` | |
 //! | API key | `APIKEY#<keyId>` | `APIKEY` | by_type_id (`typ`=APIKEY) |
+//! | project | `PROJECT#<n>` | `PROJECT` | by_type_id, by_type_updated (`typ`=PROJECT) |
+//! | project external id claim | `PRJEXT#<externalId>` | `CLAIM` | |
 //! | template | `TEMPLATE#<n>` | `TEMPLATE` | by_type_id, by_type_updated (`typ`=TEMPLATE) |
+//! | template external id claim | `TPLEXT#<externalId>` | `CLAIM` | |
 //! | pass | `PASS#<n>` | `PASS` | by_type_*, by_template_id/updated (`tpl`), by_adaptive_link (`alink`) |
 //! | serial claim | `SERIAL#<passTypeId>#<serial>` | `CLAIM` | |
 //! | external id claim | `EXTID#<templateId>#<externalId>` | `CLAIM` | |
@@ -17,7 +20,9 @@
 //! | adaptive link | `ALINK#<id>` | `ALINK` | |
 //!
 //! `idk` is the id zero-padded, `upd` is `<updatedAt ms, 20 digits>#<id20>`, so string order
-//! is numeric order. Claims and memberships are written in the same transaction as the pass.
+//! is numeric order. Claims and memberships are written in the same transaction as their
+//! record; a project counts its templates (`ntpl`) and a template its passes (`npass`) in
+//! those transactions too.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {

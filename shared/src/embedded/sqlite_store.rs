@@ -20,9 +20,13 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (
   key_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+  id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, name TEXT NOT NULL, project_type TEXT NOT NULL,
+  pass_type_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS templates (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, vendor TEXT NOT NULL, pass_type_id TEXT,
-  version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL);
+  version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL,
+  project_id INTEGER, external_id TEXT);
 CREATE INDEX IF NOT EXISTS templates_updated ON templates(updated_at, id);
 CREATE TABLE IF NOT EXISTS closed_templates (id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS passes (
@@ -58,7 +62,29 @@ CREATE TABLE IF NOT EXISTS adaptive_links (
 
 const PASS_COLUMNS: &str = "id, template_id, serial_number, pass_type_id, external_id, authentication_token, tags, \
     adaptive_link_id, install_status, installed_at, uninstalled_at, platform, devices, version, created_at, updated_at, body";
-const TEMPLATE_COLUMNS: &str = "id, name, vendor, pass_type_id, version, created_at, updated_at, body";
+const TEMPLATE_COLUMNS: &str =
+    "id, name, vendor, pass_type_id, version, created_at, updated_at, body, project_id, external_id";
+const PROJECT_COLUMNS: &str = "id, external_id, name, project_type, pass_type_id, created_at, updated_at, body";
+
+/// Columns added since the first release, for databases made before them: (table, column, type).
+const ADDED_COLUMNS: [(&str, &str, &str); 2] =
+    [("templates", "project_id", "INTEGER"), ("templates", "external_id", "TEXT")];
+
+/// Brings a database made by an earlier version up to [`SCHEMA`], then indexes what needs it.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    for (table, column, kind) in ADDED_COLUMNS {
+        let mut statement =
+            conn.prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1")).map_err(db)?;
+        if !statement.exists([column]).map_err(db)? {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}")).map_err(db)?;
+        }
+    }
+    conn.execute_batch(
+        "CREATE UNIQUE INDEX IF NOT EXISTS templates_external_id ON templates(external_id);
+         CREATE INDEX IF NOT EXISTS templates_project ON templates(project_id, id);",
+    )
+    .map_err(db)
+}
 
 /// How many read-only connections a file database gets.
 const READERS: usize = 4;
@@ -107,6 +133,7 @@ impl SqliteStore {
         conn.pragma_update(None, "busy_timeout", 5000).map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
+        migrate(&conn)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)), readers: None })
     }
@@ -187,7 +214,28 @@ fn template_row(row: &Row) -> rusqlite::Result<Template> {
         created_at: row.get(5)?,
         updated_at: row.get(6)?,
         content: json_value(row.get(7)?)?,
+        project_id: row.get::<_, Option<i64>>(8)?.map(|id| id as u64),
+        external_id: row.get(9)?,
     })
+}
+
+fn project_row(row: &Row) -> rusqlite::Result<Project> {
+    Ok(Project {
+        id: row.get::<_, i64>(0)? as u64,
+        external_id: row.get(1)?,
+        name: row.get(2)?,
+        project_type: row.get(3)?,
+        pass_type_id: row.get(4)?,
+        created_at: row.get(5)?,
+        updated_at: row.get(6)?,
+        content: json_value(row.get(7)?)?,
+    })
+}
+
+fn load_project(conn: &Connection, clause: &str, arg: impl rusqlite::ToSql) -> Result<Option<Project>, StoreError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE {clause}")).map_err(db)?;
+    statement.query_row([arg], project_row).optional().map_err(db)
 }
 
 fn pass_row(row: &Row) -> rusqlite::Result<Pass> {
@@ -275,9 +323,17 @@ fn load_pass(conn: &Connection, clause: &str, args: impl rusqlite::Params) -> Re
 }
 
 fn load_template(conn: &Connection, id: u64) -> Result<Option<Template>, StoreError> {
+    load_template_where(conn, "id = ?1", id as i64)
+}
+
+fn load_template_where(
+    conn: &Connection,
+    clause: &str,
+    arg: impl rusqlite::ToSql,
+) -> Result<Option<Template>, StoreError> {
     let mut statement =
-        conn.prepare_cached(&format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1")).map_err(db)?;
-    statement.query_row([id as i64], template_row).optional().map_err(db)
+        conn.prepare_cached(&format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE {clause}")).map_err(db)?;
+    statement.query_row([arg], template_row).optional().map_err(db)
 }
 
 fn order_clause(page: &PageRequest) -> String {
@@ -352,13 +408,110 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError> {
+        let new = project.clone();
+        self.tx(move |tx| {
+            if let Some(ext) = &new.external_id
+                && load_project(tx, "external_id = ?1", ext)?.is_some()
+            {
+                return Err(StoreError::Duplicate { what: "project external id", key: ext.clone() });
+            }
+            let id = next_id(tx, Sequence::Project)?;
+            tx.execute(
+                "INSERT INTO projects(id, external_id, name, project_type, pass_type_id, created_at, updated_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+                params![id as i64, new.external_id, new.name, new.project_type, new.pass_type_id, now, json_text(&new.content)?],
+            )
+            .map_err(db)?;
+            load_project(tx, "id = ?1", id as i64)?.ok_or(StoreError::NotFound("project"))
+        })
+        .await
+    }
+
+    async fn get_project(&self, id: u64) -> Result<Option<Project>, StoreError> {
+        self.read(move |tx| load_project(tx, "id = ?1", id as i64)).await
+    }
+
+    async fn get_project_by_external_id(&self, external_id: &str) -> Result<Option<Project>, StoreError> {
+        let external_id = external_id.to_string();
+        self.read(move |tx| load_project(tx, "external_id = ?1", external_id)).await
+    }
+
+    async fn update_project(&self, project: &Project) -> Result<Project, StoreError> {
+        let p = project.clone();
+        self.tx(move |tx| {
+            let changed = tx
+                .execute(
+                    "UPDATE projects SET name = ?1, project_type = ?2, body = ?3, updated_at = ?4 WHERE id = ?5",
+                    params![p.name, p.project_type, json_text(&p.content)?, p.updated_at, p.id as i64],
+                )
+                .map_err(db)?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("project"));
+            }
+            load_project(tx, "id = ?1", p.id as i64)?.ok_or(StoreError::NotFound("project"))
+        })
+        .await
+    }
+
+    async fn delete_project(&self, id: u64) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            let templates: i64 = tx
+                .query_row("SELECT COUNT(*) FROM templates WHERE project_id = ?1", [id as i64], |r| r.get(0))
+                .map_err(db)?;
+            if templates > 0 {
+                return Err(StoreError::Conflict("project"));
+            }
+            match tx.execute("DELETE FROM projects WHERE id = ?1", [id as i64]).map_err(db)? {
+                0 => Err(StoreError::NotFound("project")),
+                _ => Ok(()),
+            }
+        })
+        .await
+    }
+
+    async fn list_projects(&self, page: &PageRequest) -> Result<Page<Project>, StoreError> {
+        let page = *page;
+        self.read(move |tx| {
+            let total: i64 = tx.query_row("SELECT COUNT(*) FROM projects", [], |r| r.get(0)).map_err(db)?;
+            let sql =
+                format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+            let items = stmt
+                .query_map(params![page.page_size as i64, page.offset() as i64], project_row)
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            Ok(Page { total: total as u64, items })
+        })
+        .await
+    }
+
     async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError> {
         let new = template.clone();
         self.tx(move |tx| {
+            if let Some(project) = new.project_id
+                && load_project(tx, "id = ?1", project as i64)?.is_none()
+            {
+                return Err(StoreError::NotFound("project"));
+            }
+            if let Some(ext) = &new.external_id
+                && load_template_where(tx, "external_id = ?1", ext)?.is_some()
+            {
+                return Err(StoreError::Duplicate { what: "template external id", key: ext.clone() });
+            }
             let id = next_id(tx, Sequence::Template)?;
             tx.execute(
-                "INSERT INTO templates(id, name, vendor, pass_type_id, version, created_at, updated_at, body) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)",
-                params![id as i64, new.name, new.vendor.as_str(), new.pass_type_id, now, json_text(&new.content)?],
+                "INSERT INTO templates(id, name, vendor, pass_type_id, version, created_at, updated_at, body, project_id, external_id) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6, ?7, ?8)",
+                params![
+                    id as i64,
+                    new.name,
+                    new.vendor.as_str(),
+                    new.pass_type_id,
+                    now,
+                    json_text(&new.content)?,
+                    new.project_id.map(|p| p as i64),
+                    new.external_id
+                ],
             )
             .map_err(db)?;
             load_template(tx, id)?.ok_or(StoreError::NotFound("template"))
@@ -368,6 +521,11 @@ impl Store for SqliteStore {
 
     async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError> {
         self.read(move |tx| load_template(tx, id)).await
+    }
+
+    async fn get_template_by_external_id(&self, external_id: &str) -> Result<Option<Template>, StoreError> {
+        let external_id = external_id.to_string();
+        self.read(move |tx| load_template_where(tx, "external_id = ?1", external_id)).await
     }
 
     async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError> {
@@ -418,15 +576,21 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError> {
-        let page = *page;
+    async fn list_templates(&self, query: &TemplateQuery) -> Result<Page<Template>, StoreError> {
+        let TemplateQuery { project_id, page } = *query;
+        // `?3 IS NULL` lists every template; otherwise the project's.
+        let project = project_id.map(|p| p as i64);
         self.read(move |tx| {
-            let total: i64 = tx.query_row("SELECT COUNT(*) FROM templates", [], |r| r.get(0)).map_err(db)?;
-            let sql =
-                format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
+            let total: i64 = tx
+                .query_row("SELECT COUNT(*) FROM templates WHERE ?1 IS NULL OR project_id = ?1", [project], |r| r.get(0))
+                .map_err(db)?;
+            let sql = format!(
+                "SELECT {TEMPLATE_COLUMNS} FROM templates WHERE ?3 IS NULL OR project_id = ?3 ORDER BY {} LIMIT ?1 OFFSET ?2",
+                order_clause(&page)
+            );
             let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             let items = stmt
-                .query_map(params![page.page_size as i64, page.offset() as i64], template_row)
+                .query_map(params![page.page_size as i64, page.offset() as i64, project], template_row)
                 .map_err(db)?
                 .collect::<Result<_, _>>()
                 .map_err(db)?;

@@ -4,7 +4,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, devices, openapi, passes, public, templates};
+use super::handlers::{adaptive, devices, openapi, passes, projects, public, templates};
 use super::{Access, Route};
 
 /// `ITEM = "name", METHOD [+HEAD] "/path", access, handler;` declares `pub static ITEM: Route`
@@ -32,13 +32,33 @@ macro_rules! routes {
 
 routes! {
     OPENAPI = "openapi", GET "/openapi.json", Public, openapi::document;
+    CREATE_PROJECT = "create_project", POST "/v1/project", ApiKey, projects::create;
+    LIST_PROJECTS = "list_projects", GET "/v1/project", ApiKey, projects::list;
+    GET_PROJECT = "get_project", GET "/v1/project/{id}", ApiKey, projects::get;
+    UPDATE_PROJECT = "update_project", PUT "/v1/project/{id}", ApiKey, projects::update;
+    DELETE_PROJECT = "delete_project", DELETE "/v1/project/{id}", ApiKey, projects::delete;
+    CREATE_PROJECT_WITH_EXTERNAL_ID = "create_project_with_external_id", POST "/v1/project/id/{externalId}", ApiKey, projects::create;
+    GET_PROJECT_BY_EXTERNAL_ID = "get_project_by_external_id", GET "/v1/project/id/{externalId}", ApiKey, projects::get;
+    UPDATE_PROJECT_BY_EXTERNAL_ID = "update_project_by_external_id", PUT "/v1/project/id/{externalId}", ApiKey, projects::update;
+    DELETE_PROJECT_BY_EXTERNAL_ID = "delete_project_by_external_id", DELETE "/v1/project/id/{externalId}", ApiKey, projects::delete;
     CREATE_TEMPLATE = "create_template", POST "/v1/template", ApiKey, templates::create;
     LIST_TEMPLATES = "list_templates", GET "/v1/template", ApiKey, templates::list;
+    LIST_TEMPLATE_HEADERS = "list_template_headers", GET "/v1/template/headers", ApiKey, templates::headers;
+    /// `{id}` is the project id here: API Gateway wants one parameter name per position.
+    CREATE_TEMPLATE_IN_PROJECT = "create_template_in_project", POST "/v1/template/{id}", ApiKey, templates::create_in_project;
+    CREATE_TEMPLATE_IN_PROJECT_WITH_EXTERNAL_ID = "create_template_in_project_with_external_id", POST "/v1/template/{id}/id/{externalId}", ApiKey, templates::create_in_project;
     GET_TEMPLATE = "get_template", GET "/v1/template/{id}", ApiKey, templates::get;
     UPDATE_TEMPLATE = "update_template", PUT "/v1/template/{id}", ApiKey, templates::update;
     DELETE_TEMPLATE = "delete_template", DELETE "/v1/template/{id}", ApiKey, templates::delete;
+    GET_TEMPLATE_BY_EXTERNAL_ID = "get_template_by_external_id", GET "/v1/template/id/{externalId}", ApiKey, templates::get;
+    UPDATE_TEMPLATE_BY_EXTERNAL_ID = "update_template_by_external_id", PUT "/v1/template/id/{externalId}", ApiKey, templates::update;
+    DELETE_TEMPLATE_BY_EXTERNAL_ID = "delete_template_by_external_id", DELETE "/v1/template/id/{externalId}", ApiKey, templates::delete;
+    DUPLICATE_TEMPLATE = "duplicate_template", POST "/v1/template/duplicate/{id}", ApiKey, templates::duplicate;
+    DUPLICATE_TEMPLATE_BY_EXTERNAL_ID = "duplicate_template_by_external_id", POST "/v1/template/duplicate/id/{externalId}", ApiKey, templates::duplicate;
     /// `{id}` is the template id here: API Gateway wants one parameter name per position.
     CREATE_PASS = "create_pass", POST "/v1/pass/{id}", ApiKey, passes::create;
+    /// Airship's form; `{id}` is the template id.
+    CREATE_PASS_IN_TEMPLATE_WITH_EXTERNAL_ID = "create_pass_in_template_with_external_id", POST "/v1/pass/{id}/id/{externalId}", ApiKey, passes::create_with_external_id;
     CREATE_PASS_WITH_EXTERNAL_ID = "create_pass_with_external_id", POST "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::create_with_external_id;
     GET_PASS_BY_EXTERNAL_ID = "get_pass_by_external_id", GET "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::get_by_external_id;
     LIST_PASSES = "list_passes", GET "/v1/pass", ApiKey, passes::list;

@@ -6,12 +6,15 @@ use serde_json::{Map, Value, json};
 
 use crate::model::date::format_millis;
 use crate::model::records::{
-    AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent,
+    AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent, Vendor,
 };
 use crate::model::template::FieldSpec;
 use crate::service::passes::{PassRecord, is_voided, pass_status};
+use crate::service::projects::ProjectRecord;
 use crate::service::render::merged;
 
+/// A template as Airship answers for it (`templateHeader`, `fieldsModel`, `beacons`,
+/// `userlocations`), with Tessera's flat keys beside them (`id`, `headers`, `fields`, …).
 pub fn template(t: &Template) -> Value {
     let content = &t.content;
     let mut headers = Map::new();
@@ -21,7 +24,12 @@ pub fn template(t: &Template) -> Value {
     add_image_headers(&mut headers, &content.image_blobs, &content.image_urls);
     let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     json!({
+        "templateHeader": template_header(t),
+        "fieldsModel": {"headers": headers, "fields": fields},
+        "userlocations": content.locations,
         "id": t.id,
+        "projectId": t.project_id,
+        "externalId": t.external_id,
         "name": t.name,
         "description": content.description,
         "vendor": t.vendor.as_str(),
@@ -37,6 +45,72 @@ pub fn template(t: &Template) -> Value {
         "version": t.version,
         "createdAt": format_millis(t.created_at),
         "updatedAt": format_millis(t.updated_at),
+    })
+}
+
+/// Airship's display name of a template's type (`Event Ticket`; Google's store cards are
+/// `Loyalty` or `Gift Card`).
+fn type_name(t: &Template) -> Option<&'static str> {
+    let google = t.vendor == Vendor::Google;
+    Some(match t.content.style.as_deref()? {
+        "boardingPass" => "Boarding Pass",
+        "coupon" if google => "Offer",
+        "coupon" => "Coupon",
+        "eventTicket" => "Event Ticket",
+        "generic" => "Generic",
+        "storeCard" if google && t.content.project_type.as_deref() == Some("giftCard") => "Gift Card",
+        "storeCard" if google => "Loyalty",
+        "storeCard" => "Store Card",
+        _ => return None,
+    })
+}
+
+/// Airship's kind of pass for a template: as given, else what its style makes.
+fn project_type(t: &Template) -> Option<String> {
+    let derived = match t.content.style.as_deref()? {
+        "storeCard" => "loyalty",
+        other => other,
+    };
+    t.content.project_type.clone().or_else(|| Some(derived.to_string()))
+}
+
+/// A template's summary in Airship's `templateHeader` shape.
+pub fn template_header(t: &Template) -> Value {
+    let (vendor, vendor_id) = match t.vendor {
+        Vendor::Apple => ("Apple", 1),
+        Vendor::Google => ("Google", 2),
+    };
+    json!({
+        "id": t.id,
+        "projectId": t.project_id,
+        "externalId": t.external_id,
+        "vendor": vendor,
+        "vendorId": vendor_id,
+        "type": type_name(t),
+        "projectType": project_type(t),
+        "name": t.name,
+        "description": t.content.description,
+        "deleted": false,
+        "disabled": false,
+        "createdAt": format_millis(t.created_at),
+        "updatedAt": format_millis(t.updated_at),
+    })
+}
+
+/// A project with its templates' headers.
+pub fn project(record: &ProjectRecord) -> Value {
+    let p = &record.project;
+    json!({
+        "id": p.id,
+        "externalId": p.external_id,
+        "name": p.name,
+        "projectType": p.project_type,
+        "description": p.content.description,
+        "settings": p.content.settings.clone().unwrap_or_default(),
+        "passTypeIdentifier": p.pass_type_id,
+        "templates": record.templates.iter().map(template_header).collect::<Vec<_>>(),
+        "createdAt": format_millis(p.created_at),
+        "updatedAt": format_millis(p.updated_at),
     })
 }
 

@@ -46,8 +46,96 @@ pub struct ApiKey {
     pub created_at: Millis,
 }
 
+/// The kind of pass a project makes, in Airship's words.
+pub const PROJECT_TYPES: [&str; 7] =
+    ["memberCard", "coupon", "boardingPass", "eventTicket", "generic", "loyalty", "giftCard"];
+
+/// A project's barcode defaults, in Airship's keys; templates made in the project start
+/// with them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSettings {
+    pub barcode_alt_text: Option<String>,
+    pub barcode_default_value: Option<String>,
+    pub barcode_encoding: Option<String>,
+    pub barcode_label: Option<String>,
+    pub barcode_type: Option<String>,
+}
+
+impl ProjectSettings {
+    /// Airship's barcode types; Apple Wallet shows the first four.
+    pub const BARCODE_TYPES: [&str; 7] = ["qr", "pdf417", "aztec", "code128", "upc-a", "ean-13", "code-39"];
+
+    pub fn problems(&self) -> Vec<super::FieldProblem> {
+        let mut problems = Vec::new();
+        if let Some(kind) = &self.barcode_type
+            && !Self::BARCODE_TYPES.contains(&kind.to_ascii_lowercase().as_str())
+        {
+            let message = format!("must be one of {}", Self::BARCODE_TYPES.join(", "));
+            problems.push(super::FieldProblem::new("settings.barcode_type", message));
+        }
+        if let Some(encoding) = &self.barcode_encoding
+            && !encoding.eq_ignore_ascii_case("iso-8859-1")
+            && !encoding.eq_ignore_ascii_case("utf-8")
+        {
+            problems.push(super::FieldProblem::new("settings.barcode_encoding", "must be iso-8859-1 or utf-8"));
+        }
+        problems
+    }
+
+    /// The template header Apple Wallet's barcode format a type becomes, if Apple shows it.
+    pub fn apple_barcode_type(kind: &str) -> Option<&'static str> {
+        match kind.to_ascii_lowercase().as_str() {
+            "qr" => Some("PKBarcodeFormatQR"),
+            "pdf417" => Some("PKBarcodeFormatPDF417"),
+            "aztec" => Some("PKBarcodeFormatAztec"),
+            "code128" => Some("PKBarcodeFormatCode128"),
+            _ => None,
+        }
+    }
+}
+
+/// What a project holds besides its keys (kept as one JSON document, like template content).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectContent {
+    pub description: Option<String>,
+    pub settings: Option<ProjectSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewProject {
+    pub name: String,
+    /// One of [`PROJECT_TYPES`].
+    pub project_type: String,
+    /// Unique across projects.
+    pub external_id: Option<String>,
+    /// The Apple pass type identifier every Apple template of the project signs for.
+    pub pass_type_id: Option<String>,
+    pub content: ProjectContent,
+}
+
+/// A group of templates sharing a pass type identifier and a kind of pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: u64,
+    pub name: String,
+    pub project_type: String,
+    pub external_id: Option<String>,
+    pub pass_type_id: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub content: ProjectContent,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewTemplate {
+    /// The project it belongs to; it must exist.
+    pub project_id: Option<u64>,
+    /// Unique across templates.
+    pub external_id: Option<String>,
     pub name: String,
     pub vendor: Vendor,
     /// The Apple pass type identifier its passes are signed for.
@@ -58,6 +146,9 @@ pub struct NewTemplate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Template {
     pub id: u64,
+    /// `None` only for templates made before projects existed (they count as the default project's).
+    pub project_id: Option<u64>,
+    pub external_id: Option<String>,
     pub name: String,
     pub vendor: Vendor,
     pub pass_type_id: Option<String>,
@@ -297,6 +388,7 @@ pub enum Change {
 /// Which counter an id comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sequence {
+    Project,
     Template,
     Pass,
     Location,
@@ -307,6 +399,7 @@ pub enum Sequence {
 impl Sequence {
     pub fn as_str(self) -> &'static str {
         match self {
+            Sequence::Project => "project",
             Sequence::Template => "template",
             Sequence::Pass => "pass",
             Sequence::Location => "location",
@@ -360,6 +453,14 @@ pub struct Page<T> {
     /// Items across all pages.
     pub total: u64,
     pub items: Vec<T>,
+}
+
+/// Which templates a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemplateQuery {
+    /// Only this project's.
+    pub project_id: Option<u64>,
+    pub page: PageRequest,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

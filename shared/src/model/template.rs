@@ -115,6 +115,8 @@ pub struct TemplateContent {
     /// boardingPass | coupon | eventTicket | generic | storeCard
     #[serde(rename = "type")]
     pub style: Option<String>,
+    /// Airship's kind of pass, as the template was given it.
+    pub project_type: Option<String>,
     pub organization_name: Option<String>,
     #[serde(default)]
     pub headers: BTreeMap<String, FieldSpec>,

@@ -27,18 +27,31 @@ pub trait Store: Send + Sync {
     async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError>;
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
 
+    /// Creates a project; its external id is unique (else `Duplicate`).
+    async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError>;
+    async fn get_project(&self, id: u64) -> Result<Option<Project>, StoreError>;
+    async fn get_project_by_external_id(&self, external_id: &str) -> Result<Option<Project>, StoreError>;
+    /// Writes name, type, content and `updated_at` (not its ids or pass type).
+    async fn update_project(&self, project: &Project) -> Result<Project, StoreError>;
+    /// Deletes the project; fails with `Conflict` while templates of it remain.
+    async fn delete_project(&self, id: u64) -> Result<(), StoreError>;
+    async fn list_projects(&self, page: &PageRequest) -> Result<Page<Project>, StoreError>;
+
+    /// Creates a template in its project (else `NotFound("project")`); its external id is
+    /// unique (else `Duplicate`).
     async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError>;
     async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError>;
+    async fn get_template_by_external_id(&self, external_id: &str) -> Result<Option<Template>, StoreError>;
     /// Writes name, pass type, body and `updated_at` if `expected_version` is current.
     async fn update_template(&self, template: &Template, expected_version: u64) -> Result<Template, StoreError>;
     /// Closes the template to new passes: from now on `create_pass` for it fails with
     /// `NotFound("template")`, atomically with respect to concurrent creates. The first step
     /// of deleting it.
     async fn close_template(&self, id: u64) -> Result<(), StoreError>;
-    /// Deletes the template; fails with `Conflict` while passes of it remain, so no pass is
-    /// ever left without its template.
+    /// Deletes the template (and its external id); fails with `Conflict` while passes of it
+    /// remain, so no pass is ever left without its template.
     async fn delete_template(&self, id: u64) -> Result<(), StoreError>;
-    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError>;
+    async fn list_templates(&self, query: &TemplateQuery) -> Result<Page<Template>, StoreError>;
 
     /// Creates a pass; its serial (per pass type) and external id (per template) are unique,
     /// and its template exists and is open (else `NotFound("template")`).

@@ -82,6 +82,15 @@ pub struct App {
 }
 
 impl App {
+    /// The pass type of Apple templates (and projects) that name none: the deployment's, or
+    /// locally the development PKI's.
+    pub fn default_pass_type_id(&self) -> Option<String> {
+        let dev = self.identities.issues_dev_identities().then(|| super::identities::DEV_PASS_TYPE_ID.to_string());
+        self.config.default_pass_type_id.clone().or(dev)
+    }
+}
+
+impl App {
     /// The context on these ports; it dispatches nothing until given a pusher.
     pub fn new(ports: Ports, config: AppConfig) -> App {
         let Ports { store, blobs, secrets, clock, images, dev_identities } = ports;

@@ -10,6 +10,16 @@ use crate::ports::{DevIdentities, Secrets};
 
 /// The team id the development PKI puts in certificates it issues.
 pub const DEV_TEAM_ID: &str = "TESSERADEV";
+/// The pass type templates get locally when neither they, their project nor the deployment
+/// name one (the development PKI issues for any pass type).
+pub const DEV_PASS_TYPE_ID: &str = "pass.dev.tessera.example";
+
+impl IdentityCache {
+    /// Whether pass types without an imported identity get one from the development PKI.
+    pub fn issues_dev_identities(&self) -> bool {
+        self.dev.is_some()
+    }
+}
 
 pub struct IdentityCache {
     secrets: Arc<dyn Secrets>,

@@ -10,9 +10,27 @@ pub mod identities;
 pub mod images;
 pub mod links;
 pub mod passes;
+pub mod projects;
 pub mod push;
 pub mod render;
 pub mod templates;
 
 pub use context::{App, AppConfig};
 pub use error::{FieldProblem, ServiceError};
+
+/// External ids (of projects, templates and passes) are 1 to 255 characters.
+pub fn check_external_id(field: &str, external_id: &str) -> Result<(), ServiceError> {
+    if external_id.is_empty() || external_id.len() > 255 {
+        return Err(ServiceError::invalid(field, "must be 1 to 255 characters"));
+    }
+    Ok(())
+}
+
+/// An id given as a JSON number or a numeric string (Airship's clients send both).
+pub fn number_or_text(value: &serde_json::Value) -> Option<u64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}

@@ -275,10 +275,8 @@ pub async fn create(
     }
     check_template_id(request.template_id.as_ref(), template_id)?;
     let external_id = external_id.or(request.external_id.clone()).or(request.ext_id.clone());
-    if let Some(ext) = &external_id
-        && (ext.is_empty() || ext.len() > 255)
-    {
-        return Err(ServiceError::invalid("externalId", "must be 1 to 255 characters"));
+    if let Some(ext) = &external_id {
+        super::check_external_id("externalId", ext)?;
     }
     let mut content = content_of(&request);
     let google = template.vendor == Vendor::Google;
@@ -836,6 +834,8 @@ mod tests {
             content,
         };
         let template = Template {
+            project_id: None,
+            external_id: None,
             id: 1,
             name: "T".into(),
             vendor: Vendor::Apple,

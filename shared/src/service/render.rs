@@ -299,6 +299,17 @@ pub fn merged(
     out
 }
 
+/// Airship writes `textAlignmentRight` and `numberStyleDecimal`; Wallet wants
+/// `PKTextAlignmentRight` and `PKNumberStyleDecimal`.
+fn wallet_constant(name: &str) -> String {
+    if name.starts_with("PK") {
+        return name.to_string();
+    }
+    let mut chars = name.chars();
+    let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    format!("PK{first}{}", chars.as_str())
+}
+
 fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
     let numeric = matches!(spec.format_type.as_deref(), Some("Number" | "Currency"))
         || spec.number_style.is_some()
@@ -307,15 +318,7 @@ fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
         (Value::String(s), true) => s.trim().parse::<f64>().map(|n| json!(n)).unwrap_or(v),
         _ => v,
     });
-    let alignment = spec.text_alignment.as_deref().map(|a| {
-        if a.starts_with("PK") {
-            return a.to_string();
-        }
-        // Airship writes `textAlignmentRight`; Wallet wants `PKTextAlignmentRight`.
-        let mut chars = a.chars();
-        let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-        format!("PK{first}{}", chars.as_str())
-    });
+    let alignment = spec.text_alignment.as_deref().map(wallet_constant);
     // Airship templates mark every field "natural"; Wallet refuses alignment on primary and back fields.
     let alignment = alignment
         .filter(|a| !(matches!(group, FieldGroup::Primary | FieldGroup::Back) && a == "PKTextAlignmentNatural"));
@@ -326,7 +329,7 @@ fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
         change_message: spec.change_message.clone().filter(|m| !m.is_empty()),
         date_style: spec.date_style.clone(),
         time_style: spec.time_style.clone(),
-        number_style: spec.number_style.clone(),
+        number_style: spec.number_style.as_deref().map(wallet_constant),
         currency_code: spec.currency_code.clone(),
         ignores_time_zone: spec.ignores_time_zone,
         is_relative: spec.is_relative,

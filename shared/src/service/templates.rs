@@ -1,4 +1,6 @@
-//! Template use cases: create, read, update, delete, list; images stored in Blobs.
+//! Template use cases: create (in a project), read, update, duplicate, delete, list; images
+//! stored in Blobs. Requests come in Tessera's compact shape or in Airship's (vendor `Apple`,
+//! `vendorId`, type `Event Ticket`, `projectType`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,9 +10,11 @@ use serde_json::Value;
 
 use super::error::{BrokenPass, FieldProblem, ServiceError};
 use super::images::{self, ImageInputs, assets_for, take_image_headers};
+use super::projects::{self, ProjectRef};
 use super::render::{KNOWN_HEADERS, PassIdentity, check_rendered, render, style_of};
 use crate::model::records::{
-    Direction, NewTemplate, Page, PageRequest, PassFilter, PassQuery, SortOrder, Template, Vendor,
+    Direction, NewTemplate, Page, PageRequest, PassFilter, PassQuery, Project, ProjectSettings, SortOrder, Template,
+    TemplateQuery, Vendor,
 };
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::pkpass::PassAssets;
@@ -42,8 +46,100 @@ pub struct TemplateRequest {
     /// Rewards enrollment (store cards with NFC): `requiredPersonalizationFields`,
     /// `description`, optional `termsAndConditions`; needs a `personalizationLogo_image` header.
     pub personalization: Option<Value>,
-    /// Airship's project id; accepted and ignored (Tessera has no projects yet).
+    /// The project to create it in, when the path names none.
     pub project_id: Option<Value>,
+    /// Airship's: 1 Apple, 2 Google; must agree with `vendor`.
+    pub vendor_id: Option<Value>,
+    /// Airship's kind of pass; stands in for a missing `type`.
+    pub project_type: Option<String>,
+}
+
+/// How the API names a template: by id or by external id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateRef {
+    Id(u64),
+    External(String),
+}
+
+/// Where a new template goes: a project named in the path (else the body's `projectId`, else
+/// the default project), and its external id.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub project: Option<ProjectRef>,
+    pub external_id: Option<String>,
+}
+
+/// Airship's and Tessera's names of a pass style → the style's key.
+fn style_key(name: &str) -> Option<&'static str> {
+    let squashed: String =
+        name.chars().filter(|c| !c.is_whitespace() && *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+    match squashed.as_str() {
+        "boardingpass" => Some("boardingPass"),
+        "coupon" | "offer" => Some("coupon"),
+        "eventticket" => Some("eventTicket"),
+        "generic" | "membercard" => Some("generic"),
+        "storecard" | "loyalty" | "giftcard" => Some("storeCard"),
+        _ => None,
+    }
+}
+
+/// The vendor a request names by `vendor` (any case) and `vendorId` (1 or 2), which must agree.
+fn vendor_of(request: &TemplateRequest, problems: &mut Vec<FieldProblem>) -> Option<Vendor> {
+    let by_name = match request.vendor.as_deref().map(str::to_ascii_lowercase) {
+        None => None,
+        Some(name) => match Vendor::parse(&name) {
+            Some(vendor) => Some(vendor),
+            None => {
+                problems.push(FieldProblem::new("vendor", "must be Apple or Google"));
+                return None;
+            }
+        },
+    };
+    let by_id = match &request.vendor_id {
+        None => None,
+        Some(id) => match super::number_or_text(id) {
+            Some(1) => Some(Vendor::Apple),
+            Some(2) => Some(Vendor::Google),
+            _ => {
+                problems.push(FieldProblem::new("vendorId", "must be 1 (Apple) or 2 (Google)"));
+                return None;
+            }
+        },
+    };
+    match (by_name, by_id) {
+        (Some(a), Some(b)) if a != b => {
+            problems.push(FieldProblem::new("vendorId", "does not match vendor"));
+            None
+        }
+        (a, b) => Some(a.or(b).unwrap_or(Vendor::Apple)),
+    }
+}
+
+/// A project's barcode settings become the template's barcode headers where it sets none.
+fn apply_project_settings(settings: &ProjectSettings, headers: &mut BTreeMap<String, FieldSpec>) {
+    let defaults = [
+        (
+            "barcode_type",
+            settings.barcode_type.as_deref().and_then(ProjectSettings::apple_barcode_type).map(str::to_string),
+        ),
+        ("barcode_value", settings.barcode_default_value.clone()),
+        ("barcode_label", settings.barcode_label.clone()),
+        ("barcodeAltText", settings.barcode_alt_text.clone()),
+        ("barcode_encoding", settings.barcode_encoding.clone()),
+    ];
+    // A barcode needs a type and a value; the project's apply only when it has both.
+    if headers.contains_key("barcode_type") || defaults[0].1.is_none() || defaults[1].1.is_none() {
+        return;
+    }
+    for (header, value) in defaults {
+        if let Some(value) = value {
+            headers.entry(header.to_string()).or_insert_with(|| FieldSpec {
+                value: Some(Value::String(value)),
+                field_type: Some("barcode".into()),
+                ..FieldSpec::default()
+            });
+        }
+    }
 }
 
 struct Checked {
@@ -55,21 +151,15 @@ struct Checked {
     images: ImageInputs,
 }
 
-/// `default_pass_type_id` (the deployment's) stands in for an Apple template's missing one.
+/// `default_pass_type_id` (the project's, the deployment's, or the development PKI's) stands in for an Apple
+/// template's missing one.
 fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Result<Checked, ServiceError> {
     let mut problems = Vec::new();
     let name = request.name.clone().filter(|n| !n.trim().is_empty());
     if name.is_none() {
         problems.push(FieldProblem::new("name", "is required"));
     }
-    let vendor = match request.vendor.as_deref().unwrap_or("apple") {
-        "apple" => Some(Vendor::Apple),
-        "google" => Some(Vendor::Google),
-        _ => {
-            problems.push(FieldProblem::new("vendor", "must be apple or google"));
-            None
-        }
-    };
+    let vendor = vendor_of(&request, &mut problems);
     if vendor == Some(Vendor::Apple) {
         if request.pass_type_identifier.is_none() {
             request.pass_type_identifier = default_pass_type_id.map(str::to_string);
@@ -82,9 +172,11 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
             Some(_) => {}
         }
     }
+    let style = request.style.or(request.project_type.clone()).map(|t| style_key(&t).map_or(t, str::to_string));
     let mut content = TemplateContent {
         description: request.description,
-        style: request.style,
+        style,
+        project_type: request.project_type,
         organization_name: request.organization_name,
         headers: BTreeMap::new(),
         fields: request.fields,
@@ -117,7 +209,7 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
 /// Renders a sample pass from the template so its mistakes surface now, not at the first pass.
 fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
     let id = PassIdentity {
-        pass_type_id: checked.pass_type_id.as_deref().unwrap_or("pass.dev.tessera.example"),
+        pass_type_id: checked.pass_type_id.as_deref().unwrap_or(super::identities::DEV_PASS_TYPE_ID),
         team_id: super::identities::DEV_TEAM_ID,
         serial_number: "template-check",
         authentication_token: "template-check-token-0123456789",
@@ -137,13 +229,77 @@ fn check_sample(checked: &mut Checked, images: &images::Images) -> Result<(), Se
     Ok(())
 }
 
-pub async fn create(app: &App, request: TemplateRequest) -> Result<Template, ServiceError> {
-    let mut checked = check(request, app.config.default_pass_type_id.as_deref())?;
+const PASS_TYPE_FIXED: &str = "must be the project's (a project fixes its templates' pass type)";
+
+/// The pass type a template's project fixes; the default project fixes none (templates made
+/// without a project may name their own).
+async fn fixed_pass_type(app: &App, template: &Template) -> Result<Option<String>, ServiceError> {
+    let Some(project) = template.project_id else { return Ok(None) };
+    Ok(app.store.get_project(project).await?.and_then(|p| fixed_by(&p).cloned()))
+}
+
+fn fixed_by(project: &Project) -> Option<&String> {
+    let default = project.external_id.as_deref() == Some(projects::DEFAULT_PROJECT_EXTERNAL_ID);
+    if default { None } else { project.pass_type_id.as_ref() }
+}
+
+/// The project a new template goes in, found before anything is checked; `None` for the
+/// default project, which is made (if need be) only once the template is known to be good.
+async fn explicit_project(
+    app: &App,
+    placement: &Placement,
+    request: &TemplateRequest,
+) -> Result<Option<Project>, ServiceError> {
+    let in_body = match &request.project_id {
+        None => None,
+        Some(id) => match super::number_or_text(id) {
+            Some(id) => Some(id),
+            None => return Err(ServiceError::invalid("projectId", "must be a project id")),
+        },
+    };
+    let project = match (&placement.project, in_body) {
+        (Some(path), _) => projects::find(app, path).await?,
+        (None, Some(id)) => projects::find(app, &ProjectRef::Id(id)).await?,
+        (None, None) => return Ok(None),
+    };
+    if in_body.is_some_and(|id| id != project.id) {
+        return Err(ServiceError::invalid("projectId", "does not match the project in the path"));
+    }
+    Ok(Some(project))
+}
+
+pub async fn create(app: &App, mut request: TemplateRequest, placement: Placement) -> Result<Template, ServiceError> {
+    if let Some(ext) = &placement.external_id {
+        super::check_external_id("externalId", ext)?;
+    }
+    let project = explicit_project(app, &placement, &request).await?;
+    let default_pass_type = match &project {
+        Some(project) => {
+            if let (Some(asked), Some(fixed)) = (&request.pass_type_identifier, fixed_by(project))
+                && asked != fixed
+            {
+                return Err(ServiceError::invalid("passTypeIdentifier", PASS_TYPE_FIXED));
+            }
+            request.project_type = request.project_type.or(Some(project.project_type.clone()));
+            if let Some(settings) = &project.content.settings {
+                apply_project_settings(settings, &mut request.headers);
+            }
+            project.pass_type_id.clone().or_else(|| app.default_pass_type_id())
+        }
+        None => app.default_pass_type_id(),
+    };
+    let mut checked = check(request, default_pass_type.as_deref())?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
     check_sample(&mut checked, &images)?;
+    let project_id = match project {
+        Some(project) => project.id,
+        None => projects::default_project(app).await?.id,
+    };
     // Images are stored only once the template is known to be good.
     checked.content.image_blobs = images::store(app, images.png).await?;
     let new = NewTemplate {
+        project_id: Some(project_id),
+        external_id: placement.external_id,
         name: checked.name,
         vendor: checked.vendor,
         pass_type_id: checked.pass_type_id,
@@ -156,9 +312,40 @@ pub async fn get(app: &App, id: u64) -> Result<Template, ServiceError> {
     app.store.get_template(id).await?.ok_or(ServiceError::NotFound("template"))
 }
 
-pub async fn update(app: &App, id: u64, request: TemplateRequest) -> Result<Template, ServiceError> {
-    let current = get(app, id).await?;
-    let mut checked = check(request, app.config.default_pass_type_id.as_deref())?;
+pub async fn find(app: &App, template: &TemplateRef) -> Result<Template, ServiceError> {
+    match template {
+        TemplateRef::Id(id) => get(app, *id).await,
+        TemplateRef::External(ext) => {
+            app.store.get_template_by_external_id(ext).await?.ok_or(ServiceError::NotFound("template"))
+        }
+    }
+}
+
+/// A copy of the template (content and images) in the same project, without its external id.
+pub async fn duplicate(app: &App, template: &TemplateRef) -> Result<Template, ServiceError> {
+    let source = find(app, template).await?;
+    let new = NewTemplate {
+        project_id: source.project_id,
+        external_id: None,
+        name: source.name,
+        vendor: source.vendor,
+        pass_type_id: source.pass_type_id,
+        content: source.content,
+    };
+    Ok(app.store.create_template(&new, app.now()).await?)
+}
+
+pub async fn update(app: &App, template: &TemplateRef, request: TemplateRequest) -> Result<Template, ServiceError> {
+    let current = find(app, template).await?;
+    let id = current.id;
+    if let Some(asked) = &request.pass_type_identifier
+        && let Some(fixed) = fixed_pass_type(app, &current).await?
+        && *asked != fixed
+    {
+        return Err(ServiceError::invalid("passTypeIdentifier", PASS_TYPE_FIXED));
+    }
+    let fallback = current.pass_type_id.clone().or_else(|| app.default_pass_type_id());
+    let mut checked = check(request, fallback.as_deref())?;
     if checked.vendor != current.vendor {
         return Err(ServiceError::invalid("vendor", "cannot change; create a new template instead"));
     }
@@ -200,8 +387,8 @@ const DELETE_ROUNDS: u32 = 50;
 /// Deletes the template and every pass made from it. The template is closed first, so a pass
 /// created meanwhile either lands before (and is deleted here) or is refused: none is left
 /// without its template.
-pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
-    get(app, id).await?;
+pub async fn delete(app: &App, template: &TemplateRef) -> Result<u64, ServiceError> {
+    let id = find(app, template).await?.id;
     app.store.close_template(id).await?;
     for _ in 0..DELETE_ROUNDS {
         loop {
@@ -219,7 +406,7 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
             }
         }
         match app.store.delete_template(id).await {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(id),
             Err(StoreError::Conflict(_)) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
             Err(e) => return Err(e.into()),
         }
@@ -228,7 +415,7 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
 }
 
 pub async fn list(app: &App, page: &PageRequest) -> Result<Page<Template>, ServiceError> {
-    Ok(app.store.list_templates(page).await?)
+    Ok(app.store.list_templates(&TemplateQuery { project_id: None, page: *page }).await?)
 }
 
 /// How many broken passes a refused template update names.

@@ -63,22 +63,84 @@ pub async fn templates_crud_and_versions(b: &Backend) {
 }
 
 pub async fn templates_paging(b: &Backend) {
-    let empty = b.store.list_templates(&page(1, 10, SortOrder::Id, Direction::Desc)).await.unwrap();
+    let all = |page| TemplateQuery { project_id: None, page };
+    let empty = b.store.list_templates(&all(page(1, 10, SortOrder::Id, Direction::Desc))).await.unwrap();
     assert_eq!((empty.total, empty.items.len()), (0, 0));
     let mut created = Vec::new();
     for i in 0..3 {
         created.push(b.store.create_template(&new_template(&format!("t{i}")), T0 + i).await.unwrap().id);
     }
-    let first = b.store.list_templates(&page(1, 2, SortOrder::Id, Direction::Asc)).await.unwrap();
+    let first = b.store.list_templates(&all(page(1, 2, SortOrder::Id, Direction::Asc))).await.unwrap();
     assert_eq!(first.total, 3);
     assert_eq!(first.items.iter().map(|t| t.id).collect::<Vec<_>>(), created[..2]);
-    let last = b.store.list_templates(&page(2, 2, SortOrder::Id, Direction::Asc)).await.unwrap();
+    let last = b.store.list_templates(&all(page(2, 2, SortOrder::Id, Direction::Asc))).await.unwrap();
     assert_eq!(last.items.iter().map(|t| t.id).collect::<Vec<_>>(), created[2..]);
     let mut t0 = b.store.get_template(created[0]).await.unwrap().unwrap();
     t0.updated_at = T0 + 100;
     b.store.update_template(&t0, 1).await.unwrap();
-    let by_update = b.store.list_templates(&page(1, 3, SortOrder::UpdatedAt, Direction::Desc)).await.unwrap();
+    let by_update = b.store.list_templates(&all(page(1, 3, SortOrder::UpdatedAt, Direction::Desc))).await.unwrap();
     assert_eq!(by_update.items[0].id, created[0], "the updated template comes first");
+}
+
+pub async fn projects_hold_templates(b: &Backend) {
+    let new = NewProject {
+        name: "Loyalty".into(),
+        project_type: "loyalty".into(),
+        external_id: Some("loyalty-2026".into()),
+        pass_type_id: Some("pass.dev.tessera.example".into()),
+        content: ProjectContent { description: Some("Members".into()), settings: None },
+    };
+    let project = b.store.create_project(&new, T0).await.unwrap();
+    assert_eq!((project.name.as_str(), project.created_at, project.updated_at), ("Loyalty", T0, T0));
+    assert_eq!(b.store.get_project(project.id).await.unwrap(), Some(project.clone()));
+    assert_eq!(b.store.get_project_by_external_id("loyalty-2026").await.unwrap(), Some(project.clone()));
+    assert_eq!(b.store.get_project_by_external_id("other").await.unwrap(), None);
+    assert!(
+        matches!(b.store.create_project(&new, T0).await, Err(StoreError::Duplicate { .. })),
+        "external ids are unique"
+    );
+    let second = b.store.create_project(&NewProject { external_id: None, ..new.clone() }, T0).await.unwrap();
+
+    let mut in_project = new_template("card");
+    in_project.project_id = Some(project.id);
+    in_project.external_id = Some("card-v1".into());
+    let template = b.store.create_template(&in_project, T0).await.unwrap();
+    assert_eq!((template.project_id, template.external_id.as_deref()), (Some(project.id), Some("card-v1")));
+    assert_eq!(b.store.get_template_by_external_id("card-v1").await.unwrap(), Some(template.clone()));
+    assert!(
+        matches!(b.store.create_template(&in_project, T0).await, Err(StoreError::Duplicate { .. })),
+        "template external ids are unique"
+    );
+    let nowhere = NewTemplate { project_id: Some(999_999), external_id: None, ..in_project.clone() };
+    assert_eq!(b.store.create_template(&nowhere, T0).await, Err(StoreError::NotFound("project")));
+    b.store.create_template(&new_template("loose"), T0).await.unwrap();
+    let listed = b
+        .store
+        .list_templates(&TemplateQuery {
+            project_id: Some(project.id),
+            page: page(1, 10, SortOrder::Id, Direction::Asc),
+        })
+        .await
+        .unwrap();
+    assert_eq!((listed.total, listed.items), (1, vec![template.clone()]), "only the project's templates");
+
+    let renamed = Project { name: "Members".into(), updated_at: T0 + 5, ..project.clone() };
+    assert_eq!(b.store.update_project(&renamed).await.unwrap(), renamed);
+    assert_eq!(b.store.delete_project(project.id).await, Err(StoreError::Conflict("project")), "it holds a template");
+    b.store.delete_template(template.id).await.unwrap();
+    assert_eq!(b.store.get_template_by_external_id("card-v1").await.unwrap(), None, "the external id went with it");
+    b.store.delete_project(project.id).await.unwrap();
+    assert_eq!(b.store.get_project(project.id).await.unwrap(), None);
+    assert_eq!(b.store.get_project_by_external_id("loyalty-2026").await.unwrap(), None);
+    assert_eq!(b.store.delete_project(project.id).await, Err(StoreError::NotFound("project")));
+    let projects = b.store.list_projects(&page(1, 10, SortOrder::Id, Direction::Asc)).await.unwrap();
+    assert_eq!(projects.items.iter().map(|p| p.id).collect::<Vec<_>>(), [second.id]);
+    let reused = b.store.create_template(&in_project_of(second.id, "card-v1"), T0).await.unwrap();
+    assert_eq!(reused.external_id.as_deref(), Some("card-v1"), "a deleted template's external id is free again");
+}
+
+fn in_project_of(project_id: u64, external_id: &str) -> NewTemplate {
+    NewTemplate { project_id: Some(project_id), external_id: Some(external_id.into()), ..new_template("card") }
 }
 
 pub async fn passes_crud_and_uniqueness(b: &Backend) {

@@ -57,3 +57,13 @@ async fn a_pass_without_its_template_breaks_nothing() {
     let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
     assert_eq!(listed["count"], 1, "{listed}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_airship_integration_runs_unchanged_on_aws() {
+    tessera_tests::airship_flows::airship_integration(&TestServer::aws().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projects_by_id_and_external_id_on_aws() {
+    tessera_tests::airship_flows::projects_by_id_and_external_id(&TestServer::aws().await).await;
+}

@@ -177,7 +177,6 @@ async fn invalid_templates_name_the_field_and_create_nothing() {
             json!({"name": "x", "type": "coupon", "vendor": "samsung", "passTypeIdentifier": "pass.dev.tessera.example"}),
             "vendor",
         ),
-        (json!({"name": "x", "type": "coupon"}), "passTypeIdentifier"),
         (json!({"name": "x", "type": "coupon", "passTypeIdentifier": "com.example"}), "passTypeIdentifier"),
         (
             json!({"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {"background_color": {"value": "blue"}}}),
@@ -431,4 +430,19 @@ async fn view_json_pass_is_the_files_pass_json() {
     assert_eq!(shown["eventTicket"]["auxiliaryFields"][0]["value"], "14");
     let missing = server.api(Method::GET, "/v1/pass/999/viewJSONPass").send().await.unwrap();
     expect_error(missing, 404, "not_found", None).await;
+}
+
+#[tokio::test]
+async fn an_airship_integration_runs_unchanged_on_embedded() {
+    tessera_tests::airship_flows::airship_integration(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn projects_by_id_and_external_id_on_embedded() {
+    tessera_tests::airship_flows::projects_by_id_and_external_id(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn airship_template_mistakes_on_embedded() {
+    tessera_tests::airship_flows::airship_template_mistakes(&TestServer::embedded().await).await;
 }

@@ -26,6 +26,18 @@ pub fn template_key(id: u64) -> Item {
     key(format!("TEMPLATE#{id}"), "TEMPLATE")
 }
 
+pub fn project_key(id: u64) -> Item {
+    key(format!("PROJECT#{id}"), "PROJECT")
+}
+
+pub fn project_claim_key(external_id: &str) -> Item {
+    key(format!("PRJEXT#{external_id}"), "CLAIM")
+}
+
+pub fn template_claim_key(external_id: &str) -> Item {
+    key(format!("TPLEXT#{external_id}"), "CLAIM")
+}
+
 pub fn pass_key(id: u64) -> Item {
     key(format!("PASS#{id}"), "PASS")
 }
@@ -145,6 +157,8 @@ pub fn template_item(t: &Template) -> Result<Item, StoreError> {
     item.insert("name".into(), s(&t.name));
     item.insert("vendor".into(), s(t.vendor.as_str()));
     put_opt(&mut item, "ptid", t.pass_type_id.as_ref().map(s));
+    put_opt(&mut item, "proj", t.project_id.map(n));
+    put_opt(&mut item, "ext", t.external_id.as_ref().map(s));
     item.insert("ver".into(), n(t.version));
     item.insert("created".into(), n(t.created_at));
     item.insert("updated".into(), n(t.updated_at));
@@ -156,10 +170,44 @@ pub fn template_from(item: &Item) -> Result<Template, StoreError> {
     let r = Reader(item);
     Ok(Template {
         id: r.u64("id")?,
+        project_id: r.opt_u64("proj")?,
+        external_id: r.opt_str("ext"),
         name: r.str("name")?,
         vendor: Vendor::parse(&r.str("vendor")?).ok_or_else(|| corrupt("vendor"))?,
         pass_type_id: r.opt_str("ptid"),
         version: r.u64("ver")?,
+        created_at: r.i64("created")?,
+        updated_at: r.i64("updated")?,
+        content: r.json("body")?,
+    })
+}
+
+/// A project item; `ntpl` (its template count) is kept by template creates and deletes.
+pub fn project_item(p: &Project) -> Result<Item, StoreError> {
+    let mut item = project_key(p.id);
+    item.insert("typ".into(), s("PROJECT"));
+    item.insert("idk".into(), s(padded(p.id)));
+    item.insert("upd".into(), s(updated_key(p.updated_at, p.id)));
+    item.insert("id".into(), n(p.id));
+    item.insert("name".into(), s(&p.name));
+    item.insert("ptype".into(), s(&p.project_type));
+    put_opt(&mut item, "ext", p.external_id.as_ref().map(s));
+    put_opt(&mut item, "ptid", p.pass_type_id.as_ref().map(s));
+    item.insert("created".into(), n(p.created_at));
+    item.insert("updated".into(), n(p.updated_at));
+    item.insert("body".into(), json_attribute(&p.content)?);
+    item.insert("ntpl".into(), n(0));
+    Ok(item)
+}
+
+pub fn project_from(item: &Item) -> Result<Project, StoreError> {
+    let r = Reader(item);
+    Ok(Project {
+        id: r.u64("id")?,
+        name: r.str("name")?,
+        project_type: r.str("ptype")?,
+        external_id: r.opt_str("ext"),
+        pass_type_id: r.opt_str("ptid"),
         created_at: r.i64("created")?,
         updated_at: r.i64("updated")?,
         content: r.json("body")?,

@@ -136,10 +136,128 @@ impl Store for DynamoStore {
         self.query_all(&q).await?.iter().map(api_key_from).collect()
     }
 
+    async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError> {
+        if let Some(ext) = &project.external_id
+            && self.get(project_claim_key(ext)).await?.is_some()
+        {
+            return Err(StoreError::Duplicate { what: "project external id", key: ext.clone() });
+        }
+        let id = self.allocate_id(Sequence::Project).await?;
+        let created = Project {
+            id,
+            name: project.name.clone(),
+            project_type: project.project_type.clone(),
+            external_id: project.external_id.clone(),
+            pass_type_id: project.pass_type_id.clone(),
+            created_at: now,
+            updated_at: now,
+            content: project.content.clone(),
+        };
+        let absent = Some("attribute_not_exists(#pk)");
+        let mut ops = vec![self.put_op(project_item(&created)?, absent)?];
+        if let Some(ext) = &created.external_id {
+            let mut claim = project_claim_key(ext);
+            claim.insert("project".into(), n(id));
+            ops.push(self.put_op(claim, absent)?);
+        }
+        if self.transact(ops).await? {
+            return Ok(created);
+        }
+        match &created.external_id {
+            Some(ext) => Err(StoreError::Duplicate { what: "project external id", key: ext.clone() }),
+            None => Err(StoreError::Backend("creating the project was cancelled; try again".into())),
+        }
+    }
+
+    async fn get_project(&self, id: u64) -> Result<Option<Project>, StoreError> {
+        self.get(project_key(id)).await?.as_ref().map(project_from).transpose()
+    }
+
+    async fn get_project_by_external_id(&self, external_id: &str) -> Result<Option<Project>, StoreError> {
+        let Some(claim) = self.get(project_claim_key(external_id)).await? else { return Ok(None) };
+        self.get_project(Reader(&claim).u64("project")?).await
+    }
+
+    async fn update_project(&self, project: &Project) -> Result<Project, StoreError> {
+        let expression = "SET #name = :name, #ptype = :ptype, #body = :body, #updated = :updated, #upd = :upd";
+        let condition = "attribute_exists(#pk)";
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(project_key(project.id)))
+            .update_expression(expression)
+            .condition_expression(condition)
+            .set_expression_attribute_names(names(&[expression, condition]))
+            .set_expression_attribute_values(Some(values([
+                (":name", s(&project.name)),
+                (":ptype", s(&project.project_type)),
+                (":body", json_attribute(&project.content)?),
+                (":updated", n(project.updated_at)),
+                (":upd", s(updated_key(project.updated_at, project.id))),
+            ])))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => project_from(&out.attributes.unwrap_or_default()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Err(StoreError::NotFound("project"))
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// The project item counts its templates (`ntpl`, kept in the templates' transactions),
+    /// so the delete's condition sees every template, not an index that may lag.
+    async fn delete_project(&self, id: u64) -> Result<(), StoreError> {
+        let project = self.get_project(id).await?.ok_or(StoreError::NotFound("project"))?;
+        let condition = "attribute_exists(#pk) AND (attribute_not_exists(#ntpl) OR #ntpl <= :zero)";
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(project_key(id)))
+            .condition_expression(condition)
+            .set_expression_attribute_names(names(&[condition]))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(build_error)?;
+        let mut ops = vec![TransactWriteItem::builder().delete(delete).build()];
+        if let Some(ext) = &project.external_id {
+            ops.push(self.delete_op(project_claim_key(ext), None)?);
+        }
+        if self.transact(ops).await? {
+            return Ok(());
+        }
+        match self.get(project_key(id)).await? {
+            Some(_) => Err(StoreError::Conflict("project")),
+            None => Err(StoreError::NotFound("project")),
+        }
+    }
+
+    async fn list_projects(&self, page: &PageRequest) -> Result<Page<Project>, StoreError> {
+        let index = if by_updated(page.order) { "by_type_updated" } else { "by_type_id" };
+        let q = Query {
+            index: Some(index),
+            key_condition: "#typ = :t",
+            filter: None,
+            values: values([(":t", s("PROJECT"))]),
+        };
+        let total = self.count(&q).await?;
+        let items = self.query_page(&q, page).await?.iter().map(project_from).collect::<Result<_, _>>()?;
+        Ok(Page { total, items })
+    }
+
     async fn create_template(&self, template: &NewTemplate, now: Millis) -> Result<Template, StoreError> {
+        if let Some(ext) = &template.external_id
+            && self.get(template_claim_key(ext)).await?.is_some()
+        {
+            return Err(StoreError::Duplicate { what: "template external id", key: ext.clone() });
+        }
         let id = self.allocate_id(Sequence::Template).await?;
         let created = Template {
             id,
+            project_id: template.project_id,
+            external_id: template.external_id.clone(),
             name: template.name.clone(),
             vendor: template.vendor,
             pass_type_id: template.pass_type_id.clone(),
@@ -148,10 +266,34 @@ impl Store for DynamoStore {
             updated_at: now,
             content: template.content.clone(),
         };
-        if !self.put_new(template_item(&created)?).await? {
-            return Err(StoreError::Duplicate { what: "template", key: id.to_string() });
+        let absent = Some("attribute_not_exists(#pk)");
+        let mut ops = vec![self.put_op(template_item(&created)?, absent)?];
+        if let Some(ext) = &created.external_id {
+            let mut claim = template_claim_key(ext);
+            claim.insert("template".into(), n(id));
+            ops.push(self.put_op(claim, absent)?);
         }
-        Ok(created)
+        if let Some(project) = created.project_id {
+            let (increment, exists) = ("ADD #ntpl :one", "attribute_exists(#pk)");
+            ops.push(self.update_op(project_key(project), increment, exists, values([(":one", n(1))]))?);
+        }
+        if self.transact(ops).await? {
+            return Ok(created);
+        }
+        if let Some(project) = created.project_id
+            && self.get(project_key(project)).await?.is_none()
+        {
+            return Err(StoreError::NotFound("project"));
+        }
+        match &created.external_id {
+            Some(ext) => Err(StoreError::Duplicate { what: "template external id", key: ext.clone() }),
+            None => Err(StoreError::Backend("creating the template was cancelled; try again".into())),
+        }
+    }
+
+    async fn get_template_by_external_id(&self, external_id: &str) -> Result<Option<Template>, StoreError> {
+        let Some(claim) = self.get(template_claim_key(external_id)).await? else { return Ok(None) };
+        self.get_template(Reader(&claim).u64("template")?).await
     }
 
     async fn get_template(&self, id: u64) -> Result<Option<Template>, StoreError> {
@@ -224,36 +366,47 @@ impl Store for DynamoStore {
     /// The template item counts its passes (`npass`, kept in the same transactions as the
     /// passes), so the delete's condition sees every pass, not an index that may lag.
     async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
+        let template = self.get_template(id).await?.ok_or(StoreError::NotFound("template"))?;
         let condition = "attribute_exists(#pk) AND (attribute_not_exists(#npass) OR #npass <= :zero)";
-        let result = self
-            .client
-            .delete_item()
+        let delete = Delete::builder()
             .table_name(self.table())
             .set_key(Some(template_key(id)))
             .condition_expression(condition)
             .set_expression_attribute_names(names(&[condition]))
             .expression_attribute_values(":zero", n(0))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                match self.get(template_key(id)).await? {
-                    Some(_) => Err(StoreError::Conflict("template")),
-                    None => Err(StoreError::NotFound("template")),
-                }
-            }
-            Err(e) => Err(backend(e)),
+            .build()
+            .map_err(build_error)?;
+        let mut ops = vec![TransactWriteItem::builder().delete(delete).build()];
+        if let Some(ext) = &template.external_id {
+            ops.push(self.delete_op(template_claim_key(ext), None)?);
+        }
+        if let Some(project) = template.project_id
+            && self.get(project_key(project)).await?.is_some()
+        {
+            let (decrement, exists) = ("ADD #ntpl :minus_one", "attribute_exists(#pk)");
+            ops.push(self.update_op(project_key(project), decrement, exists, values([(":minus_one", n(-1))]))?);
+        }
+        if self.transact(ops).await? {
+            return Ok(());
+        }
+        match self.get(template_key(id)).await? {
+            Some(_) => Err(StoreError::Conflict("template")),
+            None => Err(StoreError::NotFound("template")),
         }
     }
 
-    async fn list_templates(&self, page: &PageRequest) -> Result<Page<Template>, StoreError> {
+    async fn list_templates(&self, query: &TemplateQuery) -> Result<Page<Template>, StoreError> {
+        let page = &query.page;
         let index = if by_updated(page.order) { "by_type_updated" } else { "by_type_id" };
+        let mut vals = values([(":t", s("TEMPLATE"))]);
+        if let Some(project) = query.project_id {
+            vals.insert(":proj".into(), n(project));
+        }
         let q = Query {
             index: Some(index),
             key_condition: "#typ = :t",
-            filter: None,
-            values: values([(":t", s("TEMPLATE"))]),
+            filter: query.project_id.map(|_| "#proj = :proj".to_string()),
+            values: vals,
         };
         let total = self.count(&q).await?;
         let items = self.query_page(&q, page).await?.iter().map(template_from).collect::<Result<_, _>>()?;

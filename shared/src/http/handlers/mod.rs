@@ -4,5 +4,6 @@ pub mod adaptive;
 pub mod devices;
 pub mod openapi;
 pub mod passes;
+pub mod projects;
 pub mod public;
 pub mod templates;

@@ -1,5 +1,5 @@
 use lambda_http::http::{HeaderValue, Response};
-use lambda_http::{Body, Request};
+use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 
 use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
@@ -18,8 +18,11 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
     respond_pass(app, &request, &issued.record, issued.pkpass).await
 }
 
+/// `POST /v1/pass/{templateId}/id/{externalId}` (Airship's; `{id}` in the table) and
+/// `POST /v1/pass/template/{templateId}/id/{externalId}`.
 pub async fn create_with_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let template_id = id_param(&request, "templateId")?;
+    let named = if request.path_parameters().first("templateId").is_some() { "templateId" } else { "id" };
+    let template_id = id_param(&request, named)?;
     let external_id = path_param(&request, "externalId")?;
     let body: PassRequest = optional_json_body(&request)?;
     let issued = passes::create(app, template_id, body, Some(external_id), None).await?;

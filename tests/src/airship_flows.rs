@@ -1,0 +1,285 @@
+//! An integration written against Airship Wallet's API, run unchanged against Tessera: the
+//! request bodies are Airship's (from its documentation and the seeds), the reads are what
+//! Airship's client libraries read.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::api::{TestServer, expect_error, expect_json};
+
+/// Airship's example project request.
+pub fn airship_project() -> Value {
+    json!({
+        "name": "Aztec Barcode",
+        "projectType": "loyalty",
+        "description": "Aztec Barcode",
+        "settings": {
+            "barcode_alt_text": "123json=456789",
+            "barcode_label": "Member ID",
+            "barcode_default_value": "123456789",
+            "barcode_encoding": "iso-8859-1",
+            "barcode_type": "aztec"
+        }
+    })
+}
+
+/// A template create body as Airship's clients send it: display type names, vendor and
+/// vendorId, header objects with formatType and fieldType, fields with every key.
+pub fn airship_template() -> Value {
+    let field = |label: &str, value: &str, field_type: &str, order: i64| {
+        json!({
+            "label": label, "value": value, "fieldType": field_type, "formatType": "String", "order": order,
+            "changeMessage": null, "required": false, "hideEmpty": false, "textAlignment": "textAlignmentNatural",
+            "row": 0, "col": 0
+        })
+    };
+    json!({
+        "name": "Members",
+        "description": "Membership card",
+        "type": "Store Card",
+        "vendor": "Apple",
+        "vendorId": 1,
+        "projectType": "loyalty",
+        "headers": {
+            "logo_text": {"formatType": "String", "fieldType": "topLevel", "value": "Tessera Club"},
+            "background_color": {"formatType": "String", "fieldType": "topLevel", "value": "#3c414c"},
+            "foreground_color": {"formatType": "String", "fieldType": "topLevel", "value": "#ffffff"},
+            "label_color": {"formatType": "String", "fieldType": "topLevel", "value": "#c0c0c0"}
+        },
+        "fields": {
+            "Member": field("MEMBER", "", "primary", 1),
+            "Points": {
+                "label": "POINTS", "value": 0, "fieldType": "secondary", "formatType": "Number", "order": 2,
+                "numberStyle": "numberStyleDecimal", "changeMessage": "You have %@ points", "required": false,
+                "hideEmpty": false, "textAlignment": "textAlignmentRight"
+            },
+            "Level": field("LEVEL", "Bronze", "auxiliary", 3),
+            "Terms": field("Terms", "Points expire after a year", "back", 4)
+        },
+        "beacons": []
+    })
+}
+
+/// The integration the issue names, step by step: project → template in it → get template →
+/// pass with a public URL → get → partial update → locations → list → pass by external id →
+/// duplicate template → list templates → delete.
+pub async fn airship_integration(server: &TestServer) {
+    let project =
+        expect_json(server.api(Method::POST, "/v1/project").json(&airship_project()).send().await.unwrap(), 200).await;
+    let project_id = project["id"].as_u64().unwrap();
+    assert_eq!((project["name"].as_str(), project["projectType"].as_str()), (Some("Aztec Barcode"), Some("loyalty")));
+    assert_eq!(project["settings"]["barcode_type"], "aztec");
+
+    let created = server.api(Method::POST, &format!("/v1/template/{project_id}")).json(&airship_template()).send();
+    let created = expect_json(created.await.unwrap(), 200).await;
+    let template_id = created["templateId"].as_u64().unwrap();
+    assert_eq!(created.as_object().unwrap().len(), 1, "Airship answers with the id only: {created}");
+
+    let template =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{template_id}")).send().await.unwrap(), 200).await;
+    let header = &template["templateHeader"];
+    assert_eq!(header["vendor"], "Apple", "clients dispatch on templateHeader.vendor");
+    assert_eq!((header["vendorId"].as_u64(), header["projectId"].as_u64()), (Some(1), Some(project_id)));
+    assert_eq!((header["type"].as_str(), header["projectType"].as_str()), (Some("Store Card"), Some("loyalty")));
+    assert_eq!((header["deleted"].as_bool(), header["disabled"].as_bool()), (Some(false), Some(false)));
+    let model = &template["fieldsModel"];
+    assert_eq!(model["fields"]["Points"]["numberStyle"], "numberStyleDecimal");
+    assert_eq!(model["fields"]["Member"]["row"], 0, "keys Tessera does not use come back as given");
+    assert_eq!(model["headers"]["logo_text"]["fieldType"], "topLevel");
+    assert_eq!(model["headers"]["barcode_type"]["value"], "PKBarcodeFormatAztec", "the project's barcode settings");
+    assert_eq!(model["headers"]["barcode_value"]["value"], "123456789");
+    assert_eq!(model["headers"]["barcode_type"]["fieldType"], "barcode");
+
+    let body = json!({
+        "fields": {"Member": {"value": "Ada Lovelace"}, "Points": {"value": 120}},
+        "headers": {"barcode_value": {"value": "M-1001"}},
+        "publicUrl": {"type": "multiple"}
+    });
+    let pass = server.api(Method::POST, &format!("/v1/pass/{template_id}/id/member-1001")).json(&body).send();
+    let pass = expect_json(pass.await.unwrap(), 200).await;
+    let pass_id = pass["id"].as_u64().unwrap();
+    assert_eq!(pass["externalId"], "member-1001");
+    assert_eq!(pass["publicUrl"]["type"], "multiple");
+    let signed = crate::api_flows::download(server, &format!("/v1/pass/{pass_id}/download")).await;
+    assert_eq!(signed["storeCard"]["secondaryFields"][0]["numberStyle"], "PKNumberStyleDecimal");
+    assert_eq!(signed["storeCard"]["secondaryFields"][0]["value"], 120);
+    assert_eq!(signed["barcodes"][0]["format"], "PKBarcodeFormatAztec");
+    assert_eq!(signed["barcodes"][0]["message"], "M-1001");
+    assert_eq!(signed["barcodes"][0]["altText"], "123json=456789");
+
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched["fields"]["Member"]["value"], "Ada Lovelace");
+    let update = json!({"fields": {"Points": {"value": 150}}});
+    let updated = server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&update).send();
+    expect_json(updated.await.unwrap(), 200).await;
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched["fields"]["Points"]["value"], 150);
+    assert_eq!(fetched["fields"]["Points"]["changeMessage"], "You have %@ points", "partial updates keep the rest");
+    assert_eq!(fetched["fields"]["Member"]["value"], "Ada Lovelace");
+
+    let locations = json!({"locations": [{"latitude": 45.52, "longitude": -122.68, "relevantText": "Welcome back"}]});
+    let added = server.api(Method::POST, &format!("/v1/pass/{pass_id}/locations")).json(&locations).send();
+    let added = expect_json(added.await.unwrap(), 200).await;
+    assert!(added[0]["passLocationId"].as_u64().is_some(), "{added}");
+
+    let list = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}&pageSize=10&page=1")).send();
+    let list = expect_json(list.await.unwrap(), 200).await;
+    assert_eq!((list["count"].as_u64(), list["pagination"]["pageSize"].as_u64()), (Some(1), Some(10)));
+
+    let by_external = server.api(Method::GET, &format!("/v1/pass/template/{template_id}/id/member-1001")).send();
+    assert_eq!(expect_json(by_external.await.unwrap(), 200).await["id"].as_u64(), Some(pass_id));
+
+    let copy = server.api(Method::POST, &format!("/v1/template/duplicate/{template_id}")).send();
+    let copy_id = expect_json(copy.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+    assert_ne!(copy_id, template_id);
+    let copy =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{copy_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(copy["fieldsModel"], template["fieldsModel"], "the copy has the same content");
+    assert_eq!(copy["templateHeader"]["projectId"].as_u64(), Some(project_id));
+
+    let headers = server.api(Method::GET, "/v1/template/headers?pageSize=50&direction=ASC").send();
+    let headers = expect_json(headers.await.unwrap(), 200).await;
+    let ids: Vec<u64> =
+        headers["templateHeaders"].as_array().unwrap().iter().filter_map(|h| h["id"].as_u64()).collect();
+    assert!(ids.contains(&template_id) && ids.contains(&copy_id), "{headers}");
+    let project =
+        expect_json(server.api(Method::GET, &format!("/v1/project/{project_id}")).send().await.unwrap(), 200).await;
+    let held: Vec<u64> = project["templates"].as_array().unwrap().iter().filter_map(|t| t["id"].as_u64()).collect();
+    assert_eq!(held, [template_id, copy_id]);
+
+    expect_json(server.api(Method::DELETE, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
+    expect_json(server.api(Method::DELETE, &format!("/v1/template/{copy_id}")).send().await.unwrap(), 200).await;
+    let gone = server.api(Method::GET, &format!("/v1/template/{copy_id}")).send();
+    expect_error(gone.await.unwrap(), 404, "not_found", None).await;
+}
+
+/// Projects: every form of every route, the default project, and bad input changing nothing.
+pub async fn projects_by_id_and_external_id(server: &TestServer) {
+    let list = expect_json(server.api(Method::GET, "/v1/project").send().await.unwrap(), 200).await;
+    let default = list["projects"].as_array().unwrap().iter().find(|p| p["externalId"] == "default").cloned();
+    let default = default.unwrap_or_else(|| panic!("a default project exists from the first run: {list}"));
+    assert_eq!(default["passTypeIdentifier"], "pass.dev.tessera.example");
+
+    let created = server.api(Method::POST, "/v1/project/id/club-2026").json(&airship_project()).send();
+    let project = expect_json(created.await.unwrap(), 200).await;
+    let id = project["id"].as_u64().unwrap();
+    assert_eq!(project["externalId"], "club-2026");
+    assert_eq!(project["templates"], json!([]));
+    let again = server.api(Method::POST, "/v1/project/id/club-2026").json(&airship_project()).send();
+    expect_error(again.await.unwrap(), 409, "conflict", None).await;
+
+    let by_external = expect_json(server.api(Method::GET, "/v1/project/id/club-2026").send().await.unwrap(), 200).await;
+    assert_eq!(by_external["id"].as_u64(), Some(id));
+    let settings = json!({"barcode_type": "qr", "barcode_default_value": "000"});
+    let change = json!({"name": "Club", "projectType": "memberCard", "description": "Members", "settings": settings});
+    let changed = server.api(Method::PUT, "/v1/project/id/club-2026").json(&change).send();
+    let changed = expect_json(changed.await.unwrap(), 200).await;
+    assert_eq!((changed["name"].as_str(), changed["projectType"].as_str()), (Some("Club"), Some("memberCard")));
+    assert_eq!(changed["settings"], settings);
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/project/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched, changed);
+
+    let count = || async {
+        expect_json(server.api(Method::GET, "/v1/project").send().await.unwrap(), 200).await["count"].as_u64().unwrap()
+    };
+    let before = count().await;
+    for (body, field) in [
+        (json!({"projectType": "loyalty"}), "name"),
+        (json!({"name": "X", "projectType": "pogs"}), "projectType"),
+        (
+            json!({"name": "X", "projectType": "loyalty", "settings": {"barcode_type": "morse"}}),
+            "settings.barcode_type",
+        ),
+        (json!({"name": "X", "projectType": "loyalty", "passTypeIdentifier": "nope"}), "passTypeIdentifier"),
+    ] {
+        let refused = server.api(Method::POST, "/v1/project").json(&body).send();
+        expect_error(refused.await.unwrap(), 400, "invalid_request", Some(field)).await;
+    }
+    let unknown =
+        server.api(Method::POST, "/v1/project").json(&json!({"name": "X", "projectType": "loyalty", "colour": 1}));
+    expect_error(unknown.send().await.unwrap(), 400, "invalid_request", None).await;
+    assert_eq!(count().await, before, "refused creates made nothing");
+    let refused =
+        server.api(Method::PUT, &format!("/v1/project/{id}")).json(&json!({"name": "", "projectType": "loyalty"}));
+    expect_error(refused.send().await.unwrap(), 400, "invalid_request", Some("name")).await;
+    let moved = json!({"name": "Club", "projectType": "loyalty", "passTypeIdentifier": "pass.com.example.other"});
+    let refused = server.api(Method::PUT, &format!("/v1/project/{id}")).json(&moved).send();
+    expect_error(refused.await.unwrap(), 400, "invalid_request", Some("passTypeIdentifier")).await;
+    let unchanged = expect_json(server.api(Method::GET, &format!("/v1/project/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(unchanged, changed, "refused updates changed nothing");
+
+    // A template in the project: the project fixes its pass type, and holds on to it.
+    let mut other_type = airship_template();
+    other_type["passTypeIdentifier"] = json!("pass.com.example.other");
+    let refused = server.api(Method::POST, &format!("/v1/template/{id}")).json(&other_type).send();
+    expect_error(refused.await.unwrap(), 400, "invalid_request", Some("passTypeIdentifier")).await;
+    let missing = server.api(Method::POST, "/v1/template/999999").json(&airship_template()).send();
+    expect_error(missing.await.unwrap(), 404, "not_found", None).await;
+    let created = server.api(Method::POST, &format!("/v1/template/{id}/id/club-card")).json(&airship_template()).send();
+    let template_id = expect_json(created.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+    let dup = server.api(Method::POST, &format!("/v1/template/{id}/id/club-card")).json(&airship_template()).send();
+    expect_error(dup.await.unwrap(), 409, "conflict", None).await;
+    let refused = server.api(Method::DELETE, &format!("/v1/project/{id}")).send();
+    expect_error(refused.await.unwrap(), 409, "conflict", None).await;
+
+    // The template by its external id: get, update, duplicate, delete.
+    let template = expect_json(server.api(Method::GET, "/v1/template/id/club-card").send().await.unwrap(), 200).await;
+    assert_eq!((template["id"].as_u64(), template["externalId"].as_str()), (Some(template_id), Some("club-card")));
+    assert_eq!(
+        template["fieldsModel"]["headers"]["barcode_type"]["value"], "PKBarcodeFormatQR",
+        "the changed settings"
+    );
+    let mut renamed = airship_template();
+    renamed["name"] = json!("Club card");
+    let updated = server.api(Method::PUT, "/v1/template/id/club-card").json(&renamed).send();
+    assert_eq!(expect_json(updated.await.unwrap(), 200).await["templateHeader"]["name"], "Club card");
+    let copy = server.api(Method::POST, "/v1/template/duplicate/id/club-card").send();
+    let copy_id = expect_json(copy.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+    let copy =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{copy_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(
+        (copy["name"].as_str(), copy["externalId"].as_str()),
+        (Some("Club card"), None),
+        "the copy has no external id"
+    );
+    expect_json(server.api(Method::DELETE, "/v1/template/id/club-card").send().await.unwrap(), 200).await;
+    expect_json(server.api(Method::DELETE, &format!("/v1/template/{copy_id}")).send().await.unwrap(), 200).await;
+    let gone = server.api(Method::GET, "/v1/template/id/club-card").send();
+    expect_error(gone.await.unwrap(), 404, "not_found", None).await;
+
+    let deleted = expect_json(server.api(Method::DELETE, "/v1/project/id/club-2026").send().await.unwrap(), 200).await;
+    assert_eq!(deleted, json!({"status": "deleted", "projectId": id}));
+    let gone = server.api(Method::GET, &format!("/v1/project/{id}")).send();
+    expect_error(gone.await.unwrap(), 404, "not_found", None).await;
+}
+
+/// Airship's template body answers 400 naming the field when it is wrong, and changes nothing.
+pub async fn airship_template_mistakes(server: &TestServer) {
+    let count = || async {
+        expect_json(server.api(Method::GET, "/v1/template").send().await.unwrap(), 200).await["count"].as_u64().unwrap()
+    };
+    let before = count().await;
+    for (change, field) in [
+        (json!({"vendor": "Samsung"}), "vendor"),
+        (json!({"vendorId": 7}), "vendorId"),
+        (json!({"vendor": "Apple", "vendorId": 2}), "vendorId"),
+        (json!({"type": "Boarding Ticket"}), "type"),
+        (json!({"projectId": "twelve"}), "projectId"),
+    ] {
+        let mut body = airship_template();
+        for (key, value) in change.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        let refused = server.api(Method::POST, "/v1/template").json(&body).send();
+        expect_error(refused.await.unwrap(), 400, "invalid_request", Some(field)).await;
+    }
+    assert_eq!(count().await, before, "refused creates made nothing");
+    // projectType stands in for a missing type.
+    let mut body = airship_template();
+    body.as_object_mut().unwrap().remove("type");
+    body["projectType"] = json!("eventTicket");
+    let created = expect_json(server.api(Method::POST, "/v1/template").json(&body).send().await.unwrap(), 200).await;
+    let header = &created["templateHeader"];
+    assert_eq!((header["type"].as_str(), header["projectType"].as_str()), (Some("Event Ticket"), Some("eventTicket")));
+    assert_eq!(created["type"], "eventTicket");
+}
