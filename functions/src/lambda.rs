@@ -47,7 +47,8 @@ pub async fn dispatcher_app(settings: &Settings) -> Result<App, lambda_http::Err
 pub async fn serve_route(route: &'static Route) -> Result<(), lambda_http::Error> {
     telemetry::init(LogFormat::Json);
     let settings = Settings::from_env()?;
-    let app = Arc::new(route_app(&settings).await?);
+    let app =
+        Arc::new(if route.sends_pushes() { dispatcher_app(&settings).await? } else { route_app(&settings).await? });
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, route, request).await) }

@@ -67,6 +67,8 @@ routes! {
     DELETE_PASS = "delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete;
     DOWNLOAD_PASS = "download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download;
     VIEW_PASS_JSON = "view_pass_json", GET "/v1/pass/{id}/viewJSONPass", ApiKey, passes::view_json;
+    /// Pushes in the request: its Lambda has a pusher (see [`Route::sends_pushes`]).
+    PUSH_PASS = "push_pass", PUT "/v1/pass/{id}/push", ApiKey, passes::push;
     ADD_PASS_LOCATIONS = "add_pass_locations", POST "/v1/pass/{id}/locations", ApiKey, passes::add_locations;
     DELETE_PASS_LOCATION = "delete_pass_location", DELETE "/v1/pass/{id}/location/{passLocationId}", ApiKey, passes::delete_location;
     CREATE_DYNAMIC_LINK = "create_dynamic_link", POST "/v1/pass/{id}/dynamic", ApiKey, passes::create_dynamic;
@@ -84,4 +86,12 @@ routes! {
     DEVICE_LOG = "device_log", POST "/v1/log", Public, devices::log;
     PUBLIC_DOWNLOAD = "public_download", GET "/v1/download/pass/{token}", Public, public::download;
     OPEN_DYNAMIC_LINK = "open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic;
+}
+
+impl Route {
+    /// The route's Lambda pushes to devices itself (others leave that to the stream-fed
+    /// dispatcher), so it is built with a pusher.
+    pub fn sends_pushes(&self) -> bool {
+        self.item == PUSH_PASS.item
+    }
 }

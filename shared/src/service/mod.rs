@@ -9,6 +9,7 @@ pub mod google;
 pub mod identities;
 pub mod images;
 pub mod links;
+pub mod pass_push;
 pub mod passes;
 pub mod projects;
 pub mod push;

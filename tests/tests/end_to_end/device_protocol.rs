@@ -220,3 +220,39 @@ async fn a_device_poll_reads_the_pass_and_its_template_once() {
     assert_eq!(store_calls.take(), expected_reads);
     assert_eq!(blob_calls.take(), Default::default(), "a 304 reads no file");
 }
+
+/// `PUT /v1/pass/{id}/push` pushes in the request and says what it reached: one device
+/// reached, one dead token dropped; a pass with no devices reaches none; no pass, 404.
+#[tokio::test]
+async fn a_push_request_reaches_every_device_and_says_so() {
+    let server = TestServer::embedded().await;
+    let (template_id, id, serial, token) = one_pass(&server).await;
+    let ptid = "pass.dev.tessera.example";
+    for (device, push) in [("dev-live", "push-live"), ("dev-gone", "push-gone")] {
+        let path = format!("/v1/devices/{device}/registrations/{ptid}/{serial}");
+        let response = server
+            .anonymous(Method::POST, &path)
+            .header("Authorization", format!("ApplePass {token}"))
+            .json(&json!({"pushToken": push}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    server.pusher.script("push-gone", vec![PushOutcome::DeadToken]);
+    let answer = server.api(Method::PUT, &format!("/v1/pass/{id}/push")).send().await.unwrap();
+    let answer = expect_json(answer, 200).await;
+    assert_eq!(answer, json!({"passId": id, "devices": 2, "reached": 1, "failed": 0, "removed": 1}));
+    let sent: Vec<(String, String)> = server.pusher.sent().into_iter().map(|p| (p.push_token, p.topic)).collect();
+    assert_eq!(sent.len(), 2, "one push per device, already sent when the request answered");
+    assert!(sent.contains(&("push-live".into(), ptid.into())) && sent.contains(&("push-gone".into(), ptid.into())));
+    let again = expect_json(server.api(Method::PUT, &format!("/v1/pass/{id}/push")).send().await.unwrap(), 200).await;
+    assert_eq!((again["devices"].as_u64(), again["reached"].as_u64()), (Some(1), Some(1)), "the dead token is gone");
+
+    let lonely = server.create_pass(template_id, &json!({})).await["id"].as_u64().unwrap();
+    let none =
+        expect_json(server.api(Method::PUT, &format!("/v1/pass/{lonely}/push")).send().await.unwrap(), 200).await;
+    assert_eq!(none["devices"], 0);
+    let missing = server.api(Method::PUT, "/v1/pass/999999/push").send().await.unwrap();
+    tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
+}

@@ -172,3 +172,18 @@ async fn respond_pass(
     }
     ok_json(&views::pass(&app.config.public_url, record, app.now(), &extras))
 }
+
+/// `PUT /v1/pass/{id}/push`: the devices the push reached, failed to reach, and dropped
+/// (their push tokens are dead).
+pub async fn push(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = id_param(&request, "id")?;
+    let report = crate::service::pass_push::push(app, id).await?;
+    let devices = report.delivered + report.failed + report.dead_tokens_removed;
+    ok_json(&json!({
+        "passId": id,
+        "devices": devices,
+        "reached": report.delivered,
+        "failed": report.failed,
+        "removed": report.dead_tokens_removed,
+    }))
+}
