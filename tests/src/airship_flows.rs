@@ -128,6 +128,8 @@ pub async fn airship_integration(server: &TestServer) {
 
     let by_external = server.api(Method::GET, &format!("/v1/pass/template/{template_id}/id/member-1001")).send();
     assert_eq!(expect_json(by_external.await.unwrap(), 200).await["id"].as_u64(), Some(pass_id));
+    let by_external = server.api(Method::GET, "/v1/pass/id/member-1001").send();
+    assert_eq!(expect_json(by_external.await.unwrap(), 200).await["id"].as_u64(), Some(pass_id));
 
     let copy = server.api(Method::POST, &format!("/v1/template/duplicate/{template_id}")).send();
     let copy_id = expect_json(copy.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
@@ -282,4 +284,60 @@ pub async fn airship_template_mistakes(server: &TestServer) {
     let header = &created["templateHeader"];
     assert_eq!((header["type"].as_str(), header["projectType"].as_str()), (Some("Event Ticket"), Some("eventTicket")));
     assert_eq!(created["type"], "eventTicket");
+}
+
+/// Every external-id form of the pass routes, and what happens when an external id is not
+/// unique across templates.
+pub async fn passes_by_external_id(server: &TestServer) {
+    let project = server.api(Method::POST, "/v1/project").json(&airship_project()).send();
+    let project_id = expect_json(project.await.unwrap(), 200).await["id"].as_u64().unwrap();
+    let template =
+        server.api(Method::POST, &format!("/v1/template/{project_id}/id/gold-card")).json(&airship_template());
+    let template_id = expect_json(template.send().await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+
+    let body = json!({"fields": {"Member": {"value": "Grace Hopper"}}});
+    let created = server.api(Method::POST, "/v1/pass/id/gold-card/id/m-7").json(&body).send();
+    let created = expect_json(created.await.unwrap(), 200).await;
+    let id = created["id"].as_u64().unwrap();
+    assert_eq!((created["templateId"].as_u64(), created["externalId"].as_str()), (Some(template_id), Some("m-7")));
+    let missing = server.api(Method::POST, "/v1/pass/id/no-such-template/id/m-8").json(&body).send();
+    expect_error(missing.await.unwrap(), 404, "not_found", None).await;
+
+    let fetched = expect_json(server.api(Method::GET, "/v1/pass/id/m-7").send().await.unwrap(), 200).await;
+    assert_eq!(
+        (fetched["id"].as_u64(), fetched["fields"]["Member"]["value"].as_str()),
+        (Some(id), Some("Grace Hopper"))
+    );
+    let update = json!({"fields": {"Level": {"value": "Gold"}}});
+    expect_json(server.api(Method::PUT, "/v1/pass/id/m-7").json(&update).send().await.unwrap(), 200).await;
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched["fields"]["Level"]["value"], "Gold");
+    assert_eq!(fetched["fields"]["Member"]["value"], "Grace Hopper");
+
+    let locations = json!({"locations": [{"latitude": 51.5, "longitude": -0.12, "relevantText": "Lounge"}]});
+    let added =
+        expect_json(server.api(Method::POST, "/v1/pass/id/m-7/locations").json(&locations).send().await.unwrap(), 200)
+            .await;
+    let location = added[0]["passLocationId"].as_u64().unwrap();
+    let left = server.api(Method::DELETE, &format!("/v1/pass/id/m-7/location/{location}")).send();
+    assert_eq!(expect_json(left.await.unwrap(), 200).await["locations"], json!([]));
+
+    // A path segment that names a route elsewhere is still an external id here.
+    let odd = server.api(Method::GET, "/v1/pass/id/download").send();
+    expect_error(odd.await.unwrap(), 404, "not_found", None).await;
+
+    // The same external id in a second template: the short form cannot tell them apart.
+    let second = server.api(Method::POST, &format!("/v1/template/{project_id}")).json(&airship_template()).send();
+    let second = expect_json(second.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+    let twin = server.api(Method::POST, &format!("/v1/pass/{second}/id/m-7")).json(&body).send();
+    let twin = expect_json(twin.await.unwrap(), 200).await["id"].as_u64().unwrap();
+    let ambiguous = server.api(Method::GET, "/v1/pass/id/m-7").send();
+    let error = expect_error(ambiguous.await.unwrap(), 409, "conflict", None).await;
+    assert!(error["error"]["message"].as_str().unwrap().contains("/v1/pass/template/"), "{error}");
+    expect_error(server.api(Method::DELETE, "/v1/pass/id/m-7").send().await.unwrap(), 409, "conflict", None).await;
+    expect_json(server.api(Method::DELETE, &format!("/v1/pass/{twin}")).send().await.unwrap(), 200).await;
+
+    let deleted = expect_json(server.api(Method::DELETE, "/v1/pass/id/m-7").send().await.unwrap(), 200).await;
+    assert_eq!(deleted["passId"], id.to_string());
+    expect_error(server.api(Method::GET, "/v1/pass/id/m-7").send().await.unwrap(), 404, "not_found", None).await;
 }

@@ -141,6 +141,11 @@ impl Store for CountingStore {
         self.inner.get_pass_by_external_id(template_id, external_id).await
     }
 
+    async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        self.count("find_passes_by_external_id");
+        self.inner.find_passes_by_external_id(external_id, limit).await
+    }
+
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError> {
         self.count("update_pass");
         self.inner.update_pass(update).await

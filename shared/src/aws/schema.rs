@@ -15,6 +15,7 @@
 //! | serial claim | `SERIAL#<passTypeId>#<serial>` | `CLAIM` | |
 //! | external id claim | `EXTID#<templateId>#<externalId>` | `CLAIM` | |
 //! | tag membership | `TAG#<tag>` | `PASS#<id20>` | |
+//! | external id membership | `PEXTID#<externalId>` | `PASS#<id20>` | |
 //! | registration | `REG#<device>#<passTypeId>` | `SERIAL#<serial>` | registrations_by_pass (`rpass`), registrations_by_template (`rtpl`) |
 //! | public link | `LINK#<token>` | `LINK` | |
 //! | adaptive link | `ALINK#<id>` | `ALINK` | |

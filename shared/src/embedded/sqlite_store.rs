@@ -81,7 +81,8 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.execute_batch(
         "CREATE UNIQUE INDEX IF NOT EXISTS templates_external_id ON templates(external_id);
-         CREATE INDEX IF NOT EXISTS templates_project ON templates(project_id, id);",
+         CREATE INDEX IF NOT EXISTS templates_project ON templates(project_id, id);
+         CREATE INDEX IF NOT EXISTS passes_external_id ON passes(external_id, id);",
     )
     .map_err(db)
 }
@@ -658,6 +659,17 @@ impl Store for SqliteStore {
         let ext = external_id.to_string();
         self.read(move |tx| load_pass(tx, "template_id = ?1 AND external_id = ?2", params![template_id as i64, ext]))
             .await
+    }
+
+    async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let external_id = external_id.to_string();
+        self.read(move |tx| {
+            let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE external_id = ?1 ORDER BY id LIMIT ?2");
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+            let rows = stmt.query_map(params![external_id, limit as i64], pass_row).map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)
+        })
+        .await
     }
 
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError> {

@@ -95,27 +95,29 @@ fn without_body(response: Response<Body>) -> Response<Body> {
     Response::from_parts(parts, Body::Empty)
 }
 
-/// Finds the route for a method and path (static segments win over parameters) and the
-/// path parameters it binds.
+/// Finds the route for a method and path and the path parameters it binds. As on API Gateway,
+/// the most specific route wins: segment by segment from the left, a static segment beats a
+/// parameter (`/v1/pass/id/download` is the pass with external id `download`).
 pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap<String, String>), ApiError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut path_matched = false;
-    let mut best: Option<(&'static Route, HashMap<String, String>, usize)> = None;
+    let mut best: Option<(&'static Route, HashMap<String, String>, Vec<bool>)> = None;
     for &route in ROUTES {
         let pattern: Vec<&str> = route.path.split('/').collect();
         if pattern.len() != segments.len() {
             continue;
         }
         let mut params = HashMap::new();
-        let mut statics = 0;
+        let mut statics = Vec::with_capacity(pattern.len());
         let matches =
             pattern.iter().zip(&segments).all(|(p, s)| match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(name) => {
                     params.insert(name.to_string(), s.to_string());
+                    statics.push(false);
                     !s.is_empty()
                 }
                 None => {
-                    statics += 1;
+                    statics.push(true);
                     p == s
                 }
             });

@@ -59,6 +59,9 @@ pub trait Store: Send + Sync {
     async fn get_pass(&self, id: u64) -> Result<Option<Pass>, StoreError>;
     async fn get_pass_by_serial(&self, pass_type_id: &str, serial: &str) -> Result<Option<Pass>, StoreError>;
     async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError>;
+    /// Passes with this external id in any template (external ids are unique per template
+    /// only), at most `limit`, oldest first.
+    async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError>;
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError>;
     /// Deletes the pass, its uniqueness claims, tags and device registrations.
     async fn delete_pass(&self, id: u64) -> Result<(), StoreError>;

@@ -504,6 +504,19 @@ pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) 
     record(app, pass, template).await
 }
 
+/// The pass an external id names in any template. External ids are unique per template, so
+/// when passes of several templates share one, the caller must name the template.
+pub async fn id_by_external_id(app: &App, external_id: &str) -> Result<u64, ServiceError> {
+    match app.store.find_passes_by_external_id(external_id, 2).await?.as_slice() {
+        [] => Err(ServiceError::NotFound("pass")),
+        [pass] => Ok(pass.id),
+        _ => Err(ServiceError::Conflict(format!(
+            "passes of several templates have the external id `{external_id}`; name the template: \
+             /v1/pass/template/{{templateId}}/id/{external_id}"
+        ))),
+    }
+}
+
 /// Applies an update; returns the receipt (`ticketId`).
 pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
     let mut request = request;

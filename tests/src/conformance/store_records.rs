@@ -158,6 +158,8 @@ pub async fn passes_crud_and_uniqueness(b: &Backend) {
     assert_eq!(b.store.get_pass_by_serial("pass.other", "S-1").await.unwrap(), None);
     assert_eq!(b.store.get_pass_by_external_id(template.id, "member-42").await.unwrap(), Some(pass.clone()));
     assert_eq!(b.store.get_pass_by_external_id(other.id, "member-42").await.unwrap(), None);
+    assert_eq!(b.store.find_passes_by_external_id("member-42", 2).await.unwrap(), [pass.clone()]);
+    assert_eq!(b.store.find_passes_by_external_id("member-43", 2).await.unwrap(), []);
 
     let same_serial = b.store.create_pass(&new_pass(other.id, "S-1"), T0).await;
     assert!(matches!(same_serial, Err(StoreError::Duplicate { what: "serial number", .. })), "{same_serial:?}");
@@ -171,7 +173,10 @@ pub async fn passes_crud_and_uniqueness(b: &Backend) {
         "nothing half-written"
     );
     same_external.template_id = other.id;
-    b.store.create_pass(&same_external, T0).await.expect("external ids are unique per template only");
+    let twin = b.store.create_pass(&same_external, T0).await.expect("external ids are unique per template only");
+    let found = b.store.find_passes_by_external_id("member-42", 5).await.unwrap();
+    assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [pass.id, twin.id], "across templates, oldest first");
+    assert_eq!(b.store.find_passes_by_external_id("member-42", 1).await.unwrap().len(), 1, "at most the limit");
     let mut other_type = new_pass(template.id, "S-1");
     other_type.pass_type_id = "pass.dev.tessera.other".into();
     b.store.create_pass(&other_type, T0).await.expect("serials are unique per pass type only");
@@ -209,6 +214,7 @@ pub async fn deleting_a_pass_frees_its_claims(b: &Backend) {
     assert_eq!(b.store.get_pass(pass.id).await.unwrap(), None);
     assert_eq!(b.store.get_pass_by_serial(&pass.pass_type_id, "D-1").await.unwrap(), None);
     assert_eq!(b.store.get_pass_by_external_id(template.id, "ext-1").await.unwrap(), None);
+    assert_eq!(b.store.find_passes_by_external_id("ext-1", 2).await.unwrap(), [], "found nowhere once deleted");
     assert_eq!(b.store.registrations_for_pass(pass.id).await.unwrap(), vec![]);
     assert_eq!(b.store.registrations_for_template(template.id).await.unwrap(), vec![]);
     let tagged =

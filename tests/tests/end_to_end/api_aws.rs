@@ -67,3 +67,8 @@ async fn an_airship_integration_runs_unchanged_on_aws() {
 async fn projects_by_id_and_external_id_on_aws() {
     tessera_tests::airship_flows::projects_by_id_and_external_id(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passes_by_external_id_on_aws() {
+    tessera_tests::airship_flows::passes_by_external_id(&TestServer::aws().await).await;
+}

@@ -446,3 +446,8 @@ async fn projects_by_id_and_external_id_on_embedded() {
 async fn airship_template_mistakes_on_embedded() {
     tessera_tests::airship_flows::airship_template_mistakes(&TestServer::embedded().await).await;
 }
+
+#[tokio::test]
+async fn passes_by_external_id_on_embedded() {
+    tessera_tests::airship_flows::passes_by_external_id(&TestServer::embedded().await).await;
+}

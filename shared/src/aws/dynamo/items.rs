@@ -56,6 +56,11 @@ pub fn external_claim_key(template_id: u64, external_id: &str) -> Item {
     key(format!("EXTID#{template_id}#{external_id}"), "CLAIM")
 }
 
+/// A pass's external id, found across templates (the claim is per template).
+pub fn external_id_member_key(external_id: &str, pass_id: u64) -> Item {
+    key(format!("PEXTID#{external_id}"), &format!("PASS#{}", padded(pass_id)))
+}
+
 pub fn tag_key(tag: &str, pass_id: u64) -> Item {
     key(format!("TAG#{tag}"), &format!("PASS#{}", padded(pass_id)))
 }

@@ -441,6 +441,7 @@ impl Store for DynamoStore {
         ];
         if let Some(ext) = &pass.external_id {
             ops.push(self.put_op(claim(external_claim_key(pass.template_id, ext)), absent)?);
+            ops.push(self.put_op(claim(external_id_member_key(ext, id)), None)?);
         }
         for tag in unique(&pass.tags) {
             ops.push(self.put_op(claim(tag_key(tag, id)), None)?);
@@ -479,6 +480,20 @@ impl Store for DynamoStore {
 
     async fn get_pass_by_external_id(&self, template_id: u64, external_id: &str) -> Result<Option<Pass>, StoreError> {
         self.claimed_pass(external_claim_key(template_id, external_id)).await
+    }
+
+    async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let q = Query {
+            index: None,
+            key_condition: "#pk = :pk",
+            filter: None,
+            values: values([(":pk", s(format!("PEXTID#{external_id}")))]),
+        };
+        let page = PageRequest { page: 1, page_size: limit as u32, order: SortOrder::Id, direction: Direction::Asc };
+        let ids = self.query_page(&q, &page).await?.iter().map(|m| Reader(m).u64("pass")).collect::<Result<_, _>>()?;
+        let mut passes = self.passes_by_ids(ids).await?;
+        passes.sort_by_key(|p| p.id);
+        Ok(passes)
     }
 
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError> {
@@ -526,6 +541,7 @@ impl Store for DynamoStore {
         ];
         if let Some(ext) = &pass.external_id {
             ops.push(self.delete_op(external_claim_key(pass.template_id, ext), None)?);
+            ops.push(self.delete_op(external_id_member_key(ext, id), None)?);
         }
         for tag in unique(&pass.tags) {
             ops.push(self.delete_op(tag_key(tag, id), None)?);

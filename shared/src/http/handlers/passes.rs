@@ -10,6 +10,7 @@ use crate::pkpass::PKPASS_MIME;
 use crate::service::App;
 use crate::service::links::DynamicOptions;
 use crate::service::passes::{self, PassRecord, PassRequest, PassStatus};
+use crate::service::templates::{self, TemplateRef};
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "id")?;
@@ -18,12 +19,19 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
     respond_pass(app, &request, &issued.record, issued.pkpass).await
 }
 
-/// `POST /v1/pass/{templateId}/id/{externalId}` (Airship's; `{id}` in the table) and
-/// `POST /v1/pass/template/{templateId}/id/{externalId}`.
+/// `POST /v1/pass/{templateId}/id/{externalId}` (Airship's; `{id}` in the table),
+/// `POST /v1/pass/template/{templateId}/id/{externalId}`, and by both external ids
+/// `POST /v1/pass/id/{templateExternalId}/id/{passExternalId}` (`{externalId}` is the
+/// template's there).
 pub async fn create_with_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let named = if request.path_parameters().first("templateId").is_some() { "templateId" } else { "id" };
-    let template_id = id_param(&request, named)?;
-    let external_id = path_param(&request, "externalId")?;
+    let has = |name: &str| request.path_parameters().first(name).is_some();
+    let (template_id, external_id) = if has("passExternalId") {
+        let template = TemplateRef::External(path_param(&request, "externalId")?);
+        (templates::find(app, &template).await?.id, path_param(&request, "passExternalId")?)
+    } else {
+        let named = if has("templateId") { "templateId" } else { "id" };
+        (id_param(&request, named)?, path_param(&request, "externalId")?)
+    };
     let body: PassRequest = optional_json_body(&request)?;
     let issued = passes::create(app, template_id, body, Some(external_id), None).await?;
     respond_pass(app, &request, &issued.record, issued.pkpass).await
@@ -35,19 +43,28 @@ pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<
     respond_pass(app, &request, &record, None).await
 }
 
+/// The pass a path names: `/v1/pass/{id}/…` or `/v1/pass/id/{externalId}/…`.
+async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiError> {
+    if request.path_parameters().first("externalId").is_some() {
+        Ok(passes::id_by_external_id(app, &path_param(request, "externalId")?).await?)
+    } else {
+        id_param(request, "id")
+    }
+}
+
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let record = passes::get(app, id_param(&request, "id")?).await?;
+    let record = passes::get(app, pass_id(app, &request).await?).await?;
     respond_pass(app, &request, &record, None).await
 }
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let id = id_param(&request, "id")?;
+    let id = pass_id(app, &request).await?;
     let ticket = passes::update(app, id, json_body(&request)?).await?;
     ok_json(&json!({"ticketId": ticket}))
 }
 
 pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let id = id_param(&request, "id")?;
+    let id = pass_id(app, &request).await?;
     passes::delete(app, id).await?;
     ok_json(&json!({"status": "deleted", "passId": id.to_string()}))
 }
@@ -115,13 +132,13 @@ fn located(pairs: Vec<(u64, crate::model::template::LocationSpec)>) -> serde_jso
 }
 
 pub async fn add_locations(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let id = id_param(&request, "id")?;
+    let id = pass_id(app, &request).await?;
     let body: LocationsRequest = json_body(&request)?;
     ok_json(&located(passes::add_locations(app, id, body.locations).await?))
 }
 
 pub async fn delete_location(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let id = id_param(&request, "id")?;
+    let id = pass_id(app, &request).await?;
     let location = id_param(&request, "passLocationId")?;
     let remaining = passes::delete_location(app, id, location).await?;
     ok_json(&json!({"locations": located(remaining)}))
