@@ -341,3 +341,64 @@ pub async fn passes_by_external_id(server: &TestServer) {
     assert_eq!(deleted["passId"], id.to_string());
     expect_error(server.api(Method::GET, "/v1/pass/id/m-7").send().await.unwrap(), 404, "not_found", None).await;
 }
+
+/// Tags with ids: on a pass (added, read, removed), listed, used to list passes, deleted from
+/// every pass at once; tagging changes no content (no new version).
+pub async fn tags_with_ids(server: &TestServer) {
+    let template_id = server.create_template(&crate::api::event_template()).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({"tags": ["vip"], "externalId": "t-1"})).await;
+    let id = pass["id"].as_u64().unwrap();
+    let other = server.create_pass(template_id, &json!({"tags": ["vip"]})).await["id"].as_u64().unwrap();
+
+    let tags = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}/tags")).send().await.unwrap(), 200).await;
+    let vip = tags["tags"][0]["id"].as_u64().unwrap();
+    assert_eq!(tags["tags"][0]["name"], "vip");
+
+    let added = server.api(Method::PUT, &format!("/v1/pass/{id}/tags")).json(&json!({"tags": ["vip", "gold"]})).send();
+    assert_eq!(expect_json(added.await.unwrap(), 200).await, json!({"newTags": ["gold"], "mappings": 1}));
+    let again = server.api(Method::PUT, "/v1/pass/id/t-1/tags").json(&json!({"tags": ["gold"]})).send();
+    assert_eq!(expect_json(again.await.unwrap(), 200).await, json!({"newTags": [], "mappings": 0}), "by external id");
+    let fetched = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(fetched["tags"], json!(["vip", "gold"]));
+    assert_eq!(fetched["updatedAt"], pass["updatedAt"], "tagging is no content change");
+
+    let listed = expect_json(server.api(Method::GET, "/v1/tag?direction=ASC").send().await.unwrap(), 200).await;
+    let names: Vec<&str> = listed["tags"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!((listed["count"].as_u64(), names), (Some(2), vec!["vip", "gold"]));
+    let gold = listed["tags"][1]["id"].as_u64().unwrap();
+    let by_id =
+        expect_json(server.api(Method::GET, &format!("/v1/tag/{gold}/passes")).send().await.unwrap(), 200).await;
+    assert_eq!(by_id["passes"][0]["id"].as_u64(), Some(id), "a tag's id names it too");
+
+    let removed = server.api(Method::DELETE, &format!("/v1/tag/gold/pass/{id}")).send();
+    assert_eq!(expect_json(removed.await.unwrap(), 200).await["tag"]["id"].as_u64(), Some(gold));
+    let tags = expect_json(server.api(Method::GET, "/v1/pass/id/t-1/tags").send().await.unwrap(), 200).await;
+    assert_eq!(tags["tags"], json!([{"id": vip, "name": "vip", "createdAt": tags["tags"][0]["createdAt"]}]));
+    let not_on = server.api(Method::DELETE, &format!("/v1/tag/gold/pass/{id}")).send();
+    expect_error(not_on.await.unwrap(), 404, "not_found", None).await;
+
+    let too_many: Vec<String> = (0..15).map(|i| format!("t{i}")).collect();
+    for (body, field) in [
+        (json!({"tags": too_many}), Some("tags")),
+        (json!({"tags": []}), Some("tags")),
+        (json!({"tags": [""]}), Some("tags[0]")),
+        (json!({"tag": ["x"]}), None),
+    ] {
+        let refused = server.api(Method::PUT, &format!("/v1/pass/{id}/tags")).json(&body).send();
+        expect_error(refused.await.unwrap(), 400, "invalid_request", field).await;
+    }
+    let unchanged =
+        expect_json(server.api(Method::GET, &format!("/v1/pass/{id}/tags")).send().await.unwrap(), 200).await;
+    assert_eq!(unchanged["tags"].as_array().unwrap().len(), 1, "refused adds changed nothing");
+
+    let deleted = expect_json(server.api(Method::DELETE, &format!("/v1/tag/{vip}")).send().await.unwrap(), 200).await;
+    assert_eq!(deleted, json!({"status": "deleted", "count": 2}));
+    for pass in [id, other] {
+        let fetched =
+            expect_json(server.api(Method::GET, &format!("/v1/pass/{pass}")).send().await.unwrap(), 200).await;
+        assert_eq!(fetched["tags"], json!([]));
+    }
+    expect_error(server.api(Method::DELETE, "/v1/tag/vip").send().await.unwrap(), 404, "not_found", None).await;
+    let listed = expect_json(server.api(Method::GET, "/v1/tag").send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 1, "gold remains: {listed}");
+}

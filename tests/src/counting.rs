@@ -141,6 +141,46 @@ impl Store for CountingStore {
         self.inner.get_pass_by_external_id(template_id, external_id).await
     }
 
+    async fn set_pass_tags(&self, pass_id: u64, tags: &[String]) -> Result<Pass, StoreError> {
+        self.count("set_pass_tags");
+        self.inner.set_pass_tags(pass_id, tags).await
+    }
+
+    async fn ensure_tags(&self, names: &[String], now: Millis) -> Result<Vec<Tag>, StoreError> {
+        self.count("ensure_tags");
+        self.inner.ensure_tags(names, now).await
+    }
+
+    async fn get_tag(&self, id: u64) -> Result<Option<Tag>, StoreError> {
+        self.count("get_tag");
+        self.inner.get_tag(id).await
+    }
+
+    async fn get_tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError> {
+        self.count("get_tag_by_name");
+        self.inner.get_tag_by_name(name).await
+    }
+
+    async fn list_tags(&self, page: &PageRequest) -> Result<Page<Tag>, StoreError> {
+        self.count("list_tags");
+        self.inner.list_tags(page).await
+    }
+
+    async fn delete_tag(&self, id: u64) -> Result<(), StoreError> {
+        self.count("delete_tag");
+        self.inner.delete_tag(id).await
+    }
+
+    async fn list_adaptive_links(&self, page: &PageRequest) -> Result<Page<AdaptiveLink>, StoreError> {
+        self.count("list_adaptive_links");
+        self.inner.list_adaptive_links(page).await
+    }
+
+    async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError> {
+        self.count("delete_adaptive_link");
+        self.inner.delete_adaptive_link(id).await
+    }
+
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
         self.count("find_passes_by_external_id");
         self.inner.find_passes_by_external_id(external_id, limit).await

@@ -14,11 +14,12 @@
 //! | pass | `PASS#<n>` | `PASS` | by_type_*, by_template_id/updated (`tpl`), by_adaptive_link (`alink`) |
 //! | serial claim | `SERIAL#<passTypeId>#<serial>` | `CLAIM` | |
 //! | external id claim | `EXTID#<templateId>#<externalId>` | `CLAIM` | |
+//! | tag | `TAGNAME#<name>` | `TAG` | by_type_id (`typ`=TAG) |
 //! | tag membership | `TAG#<tag>` | `PASS#<id20>` | |
 //! | external id membership | `PEXTID#<externalId>` | `PASS#<id20>` | |
 //! | registration | `REG#<device>#<passTypeId>` | `SERIAL#<serial>` | registrations_by_pass (`rpass`), registrations_by_template (`rtpl`) |
 //! | public link | `LINK#<token>` | `LINK` | |
-//! | adaptive link | `ALINK#<id>` | `ALINK` | |
+//! | adaptive link | `ALINK#<id>` | `ALINK` | by_type_id (`typ`=ALINK, `idk`=`<created ms, 20 digits>#<id>`) |
 //!
 //! `idk` is the id zero-padded, `upd` is `<updatedAt ms, 20 digits>#<id20>`, so string order
 //! is numeric order. Claims and memberships are written in the same transaction as their

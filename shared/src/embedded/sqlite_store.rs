@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS passes_adaptive ON passes(adaptive_link_id, id);
 CREATE TABLE IF NOT EXISTS pass_tags (
   tag TEXT NOT NULL, pass_id INTEGER NOT NULL REFERENCES passes(id) ON DELETE CASCADE, PRIMARY KEY (tag, pass_id));
 CREATE INDEX IF NOT EXISTS pass_tags_pass ON pass_tags(pass_id);
+CREATE TABLE IF NOT EXISTS tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS registrations (
   device_library_id TEXT NOT NULL, pass_type_id TEXT NOT NULL, serial_number TEXT NOT NULL,
   push_token TEXT NOT NULL, platform TEXT NOT NULL,
@@ -82,7 +83,8 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE UNIQUE INDEX IF NOT EXISTS templates_external_id ON templates(external_id);
          CREATE INDEX IF NOT EXISTS templates_project ON templates(project_id, id);
-         CREATE INDEX IF NOT EXISTS passes_external_id ON passes(external_id, id);",
+         CREATE INDEX IF NOT EXISTS passes_external_id ON passes(external_id, id);
+         CREATE INDEX IF NOT EXISTS adaptive_links_created ON adaptive_links(created_at, id);",
     )
     .map_err(db)
 }
@@ -237,6 +239,28 @@ fn load_project(conn: &Connection, clause: &str, arg: impl rusqlite::ToSql) -> R
     let mut statement =
         conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE {clause}")).map_err(db)?;
     statement.query_row([arg], project_row).optional().map_err(db)
+}
+
+const ADAPTIVE_COLUMNS: &str = "id, apple_template_id, google_template_id, payload, created_at";
+
+fn adaptive_row(r: &Row) -> rusqlite::Result<AdaptiveLink> {
+    Ok(AdaptiveLink {
+        id: r.get(0)?,
+        apple_template_id: r.get::<_, Option<i64>>(1)?.map(|v| v as u64),
+        google_template_id: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
+        payload: json_value(r.get(3)?)?,
+        created_at: r.get(4)?,
+    })
+}
+
+fn tag_row(row: &Row) -> rusqlite::Result<Tag> {
+    Ok(Tag { id: row.get::<_, i64>(0)? as u64, name: row.get(1)?, created_at: row.get(2)? })
+}
+
+fn load_tag(conn: &Connection, clause: &str, arg: impl rusqlite::ToSql) -> Result<Option<Tag>, StoreError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT id, name, created_at FROM tags WHERE {clause}")).map_err(db)?;
+    statement.query_row([arg], tag_row).optional().map_err(db)
 }
 
 fn pass_row(row: &Row) -> rusqlite::Result<Pass> {
@@ -661,6 +685,75 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn set_pass_tags(&self, pass_id: u64, tags: &[String]) -> Result<Pass, StoreError> {
+        let tags = tags.to_vec();
+        self.tx(move |tx| {
+            let changed = tx
+                .execute("UPDATE passes SET tags = ?1 WHERE id = ?2", params![json_text(&tags)?, pass_id as i64])
+                .map_err(db)?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("pass"));
+            }
+            write_tags(tx, pass_id, &tags)?;
+            load_pass(tx, "id = ?1", [pass_id as i64])?.ok_or(StoreError::NotFound("pass"))
+        })
+        .await
+    }
+
+    async fn ensure_tags(&self, names: &[String], now: Millis) -> Result<Vec<Tag>, StoreError> {
+        let names = names.to_vec();
+        self.tx(move |tx| {
+            let mut tags = Vec::with_capacity(names.len());
+            for name in names {
+                if let Some(tag) = load_tag(tx, "name = ?1", &name)? {
+                    tags.push(tag);
+                    continue;
+                }
+                let id = next_id(tx, Sequence::Tag)?;
+                tx.execute("INSERT INTO tags(id, name, created_at) VALUES (?1, ?2, ?3)", params![id as i64, name, now])
+                    .map_err(db)?;
+                tags.push(Tag { id, name, created_at: now });
+            }
+            Ok(tags)
+        })
+        .await
+    }
+
+    async fn get_tag(&self, id: u64) -> Result<Option<Tag>, StoreError> {
+        self.read(move |tx| load_tag(tx, "id = ?1", id as i64)).await
+    }
+
+    async fn get_tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError> {
+        let name = name.to_string();
+        self.read(move |tx| load_tag(tx, "name = ?1", name)).await
+    }
+
+    async fn list_tags(&self, page: &PageRequest) -> Result<Page<Tag>, StoreError> {
+        let page = *page;
+        self.read(move |tx| {
+            let total: i64 = tx.query_row("SELECT COUNT(*) FROM tags", [], |r| r.get(0)).map_err(db)?;
+            // Tags never change, so updatedAt order is createdAt order, which is id order.
+            let order = if page.direction == Direction::Asc { "ASC" } else { "DESC" };
+            let sql = format!("SELECT id, name, created_at FROM tags ORDER BY id {order} LIMIT ?1 OFFSET ?2");
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+            let items = stmt
+                .query_map(params![page.page_size as i64, page.offset() as i64], tag_row)
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            Ok(Page { total: total as u64, items })
+        })
+        .await
+    }
+
+    async fn delete_tag(&self, id: u64) -> Result<(), StoreError> {
+        self.tx(move |tx| match tx.execute("DELETE FROM tags WHERE id = ?1", [id as i64]).map_err(db)? {
+            0 => Err(StoreError::NotFound("tag")),
+            _ => Ok(()),
+        })
+        .await
+    }
+
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
         let external_id = external_id.to_string();
         self.read(move |tx| {
@@ -1022,21 +1115,36 @@ impl Store for SqliteStore {
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError> {
         let id = id.to_string();
         self.read(move |tx| {
-            tx.query_row(
-                "SELECT id, apple_template_id, google_template_id, payload, created_at FROM adaptive_links WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(AdaptiveLink {
-                        id: r.get(0)?,
-                        apple_template_id: r.get::<_, Option<i64>>(1)?.map(|v| v as u64),
-                        google_template_id: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
-                        payload: json_value(r.get(3)?)?,
-                        created_at: r.get(4)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db)
+            let sql = format!("SELECT {ADAPTIVE_COLUMNS} FROM adaptive_links WHERE id = ?1");
+            tx.prepare_cached(&sql).map_err(db)?.query_row([id], adaptive_row).optional().map_err(db)
+        })
+        .await
+    }
+
+    async fn list_adaptive_links(&self, page: &PageRequest) -> Result<Page<AdaptiveLink>, StoreError> {
+        let page = *page;
+        self.read(move |tx| {
+            let total: i64 = tx.query_row("SELECT COUNT(*) FROM adaptive_links", [], |r| r.get(0)).map_err(db)?;
+            let order = if page.direction == Direction::Asc { "ASC" } else { "DESC" };
+            let sql = format!(
+                "SELECT {ADAPTIVE_COLUMNS} FROM adaptive_links ORDER BY created_at {order}, id {order} LIMIT ?1 OFFSET ?2"
+            );
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+            let items = stmt
+                .query_map(params![page.page_size as i64, page.offset() as i64], adaptive_row)
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            Ok(Page { total: total as u64, items })
+        })
+        .await
+    }
+
+    async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.tx(move |tx| match tx.execute("DELETE FROM adaptive_links WHERE id = ?1", [id]).map_err(db)? {
+            0 => Err(StoreError::NotFound("adaptive link")),
+            _ => Ok(()),
         })
         .await
     }

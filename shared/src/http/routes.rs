@@ -4,7 +4,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, devices, openapi, passes, projects, public, templates};
+use super::handlers::{adaptive, devices, openapi, passes, projects, public, tags, templates};
 use super::{Access, Route};
 
 /// `ITEM = "name", METHOD [+HEAD] "/path", access, handler;` declares `pub static ITEM: Route`
@@ -80,8 +80,19 @@ routes! {
     ADD_PASS_LOCATIONS = "add_pass_locations", POST "/v1/pass/{id}/locations", ApiKey, passes::add_locations;
     DELETE_PASS_LOCATION = "delete_pass_location", DELETE "/v1/pass/{id}/location/{passLocationId}", ApiKey, passes::delete_location;
     CREATE_DYNAMIC_LINK = "create_dynamic_link", POST "/v1/pass/{id}/dynamic", ApiKey, passes::create_dynamic;
+    GET_PASS_TAGS = "get_pass_tags", GET "/v1/pass/{id}/tags", ApiKey, tags::of_pass;
+    ADD_PASS_TAGS = "add_pass_tags", PUT "/v1/pass/{id}/tags", ApiKey, tags::add_to_pass;
+    GET_PASS_TAGS_BY_EXTERNAL_ID = "get_pass_tags_by_external_id", GET "/v1/pass/id/{externalId}/tags", ApiKey, tags::of_pass;
+    ADD_PASS_TAGS_BY_EXTERNAL_ID = "add_pass_tags_by_external_id", PUT "/v1/pass/id/{externalId}/tags", ApiKey, tags::add_to_pass;
+    /// `{tag}` is a tag's id or its name.
+    LIST_TAGS = "list_tags", GET "/v1/tag", ApiKey, tags::list;
+    DELETE_TAG = "delete_tag", DELETE "/v1/tag/{tag}", ApiKey, tags::delete;
+    REMOVE_TAG_FROM_PASS = "remove_tag_from_pass", DELETE "/v1/tag/{tag}/pass/{passId}", ApiKey, tags::remove_from_pass;
     LIST_PASSES_BY_TAG = "list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag;
     CREATE_ADAPTIVE_LINK = "create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create;
+    LIST_ADAPTIVE_LINKS = "list_adaptive_links", GET "/v1/links/adaptive", ApiKey, adaptive::list;
+    GET_ADAPTIVE_LINK = "get_adaptive_link", GET "/v1/links/adaptive/{adaptiveLinkId}", ApiKey, adaptive::get;
+    DELETE_ADAPTIVE_LINK = "delete_adaptive_link", DELETE "/v1/links/adaptive/{adaptiveLinkId}", ApiKey, adaptive::delete;
     LIST_ADAPTIVE_LINK_PASSES = "list_adaptive_link_passes", GET "/v1/links/adaptive/{adaptiveLinkId}/passes", ApiKey, adaptive::passes;
     OPEN_ADAPTIVE_LINK_FOR_DEVICE = "open_adaptive_link_for_device", GET "/v1/pass/adaptive/{adaptiveLinkId}", Public, adaptive::open_for_device;
     OPEN_ADAPTIVE_LINK = "open_adaptive_link", GET "/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}", Public, adaptive::open;

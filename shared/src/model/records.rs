@@ -377,6 +377,14 @@ pub struct AdaptiveLink {
     pub created_at: Millis,
 }
 
+/// A tag: a name passes carry, with an id (Airship's tag routes take either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub id: u64,
+    pub name: String,
+    pub created_at: Millis,
+}
+
 /// A content change that devices and Google must hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -391,6 +399,7 @@ pub enum Sequence {
     Project,
     Template,
     Pass,
+    Tag,
     Location,
     /// Receipts of accepted updates (`ticketId`).
     Ticket,
@@ -402,6 +411,7 @@ impl Sequence {
             Sequence::Project => "project",
             Sequence::Template => "template",
             Sequence::Pass => "pass",
+            Sequence::Tag => "tag",
             Sequence::Location => "location",
             Sequence::Ticket => "ticket",
         }

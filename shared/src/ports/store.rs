@@ -63,6 +63,9 @@ pub trait Store: Send + Sync {
     /// only), at most `limit`, oldest first.
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError>;
     async fn update_pass(&self, update: &PassUpdate) -> Result<Pass, StoreError>;
+    /// Replaces the pass's tags (and tag memberships). Tags are not part of what devices
+    /// show, so this is no content change: no new version, no push.
+    async fn set_pass_tags(&self, pass_id: u64, tags: &[String]) -> Result<Pass, StoreError>;
     /// Deletes the pass, its uniqueness claims, tags and device registrations.
     async fn delete_pass(&self, id: u64) -> Result<(), StoreError>;
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError>;
@@ -93,6 +96,14 @@ pub trait Store: Send + Sync {
         since: Option<Millis>,
     ) -> Result<UpdatedSerials, StoreError>;
 
+    /// The tags of these names, made (with new ids) where missing.
+    async fn ensure_tags(&self, names: &[String], now: Millis) -> Result<Vec<Tag>, StoreError>;
+    async fn get_tag(&self, id: u64) -> Result<Option<Tag>, StoreError>;
+    async fn get_tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError>;
+    async fn list_tags(&self, page: &PageRequest) -> Result<Page<Tag>, StoreError>;
+    /// Deletes the tag's record (its name is free again); passes keep whatever they carry.
+    async fn delete_tag(&self, id: u64) -> Result<(), StoreError>;
+
     async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError>;
     async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError>;
     /// Uses a link once: a single-use link succeeds for exactly one caller, however many race.
@@ -102,6 +113,10 @@ pub trait Store: Send + Sync {
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError>;
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError>;
+    /// Adaptive links by creation time (`Id` and `CreatedAt` order alike).
+    async fn list_adaptive_links(&self, page: &PageRequest) -> Result<Page<AdaptiveLink>, StoreError>;
+    /// Deletes the link; the passes it minted stay.
+    async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError>;
 }
 
 /// For adapters: from each registered serial with its last change (the later of the pass's and

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::error::{FieldProblem, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
-use crate::model::records::{AdaptiveLink, Pass, Vendor};
+use crate::model::records::{AdaptiveLink, Page, PageRequest, Pass, Vendor};
 use crate::service::App;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +80,20 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveL
 
 pub async fn get(app: &App, id: &str) -> Result<AdaptiveLink, ServiceError> {
     app.store.get_adaptive_link(id).await?.ok_or(ServiceError::NotFound("adaptive link"))
+}
+
+pub async fn list(app: &App, page: &PageRequest) -> Result<Page<AdaptiveLink>, ServiceError> {
+    Ok(app.store.list_adaptive_links(page).await?)
+}
+
+/// Deletes the link: it opens nothing from now on; the passes it minted stay.
+pub async fn delete(app: &App, id: &str) -> Result<(), ServiceError> {
+    Ok(app.store.delete_adaptive_link(id).await?)
+}
+
+/// Where a visitor on neither wallet goes: the link's landing page, if it has one.
+pub fn landing_page(link: &AdaptiveLink) -> Option<&str> {
+    link.payload.get("landingPageUrl").and_then(Value::as_str)
 }
 
 /// Opens the link on an Apple device: the pass for its payload (one per external id).

@@ -14,6 +14,7 @@ pub mod passes;
 pub mod projects;
 pub mod push;
 pub mod render;
+pub mod tags;
 pub mod templates;
 
 pub use context::{App, AppConfig};

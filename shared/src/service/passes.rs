@@ -63,7 +63,7 @@ pub struct PassRequest {
     pub serial_number: Option<String>,
 }
 
-fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
+pub(crate) fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
     if tags.len() > MAX_TAGS {
         return Err(ServiceError::invalid("tags", format!("at most {MAX_TAGS} tags, found {}", tags.len())));
     }
@@ -324,6 +324,7 @@ pub async fn create(
         content,
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
+    super::tags::record(app, &pass.tags).await?;
     if let Some(pkpass) = &pkpass {
         app.blobs.put(&pkpass_key(&pass, &template), pkpass.clone(), PKPASS_MIME).await?;
     }
@@ -541,6 +542,7 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
     };
     let now = app.now();
     let new_images = images::resolve(app, image_inputs).await?.png;
+    let request_tags = tags.clone();
     change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
         let mut headers = std::mem::take(&mut request.headers);
@@ -585,6 +587,9 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
         Ok(())
     })
     .await?;
+    if let Some(tags) = &request_tags {
+        super::tags::record(app, tags).await?;
+    }
     Ok(app.store.allocate_id(Sequence::Ticket).await?)
 }
 

@@ -76,7 +76,7 @@ macro_rules! conformance_suite {
     ($factory:path) => {
         $crate::conformance_cases!($factory;
             store_records: allocated_ids_are_unique_and_increasing, api_keys, templates_crud_and_versions,
-                templates_paging, projects_hold_templates, passes_crud_and_uniqueness, passes_paging_and_order, passes_filters,
+                templates_paging, projects_hold_templates, tags_have_ids, passes_crud_and_uniqueness, passes_paging_and_order, passes_filters,
                 racing_updaters_lose_nothing, deleting_a_pass_frees_its_claims, wallet_sync_status_is_kept_apart_from_the_pass,
                 template_deletes_leave_no_orphans;
             store_devices: registration_lifecycle_drives_installation, updated_serials_follow_pass_and_template_changes,

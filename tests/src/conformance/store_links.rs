@@ -124,4 +124,16 @@ pub async fn adaptive_links(b: &Backend) {
         .await
         .unwrap();
     assert_eq!((listed.total, ids(&listed)), (1, vec![minted.id]));
+
+    let later = AdaptiveLink { id: "later000001".into(), created_at: T0 + 5, ..adaptive.clone() };
+    b.store.create_adaptive_link(&later).await.unwrap();
+    let newest_first = b.store.list_adaptive_links(&page(1, 10, SortOrder::Id, Direction::Desc)).await.unwrap();
+    assert_eq!(newest_first.total, 2);
+    assert_eq!(newest_first.items, [later.clone(), adaptive.clone()]);
+    let second = b.store.list_adaptive_links(&page(2, 1, SortOrder::CreatedAt, Direction::Desc)).await.unwrap();
+    assert_eq!(second.items, std::slice::from_ref(&adaptive));
+    b.store.delete_adaptive_link(&adaptive.id).await.unwrap();
+    assert_eq!(b.store.get_adaptive_link(&adaptive.id).await.unwrap(), None);
+    assert_eq!(b.store.delete_adaptive_link(&adaptive.id).await, Err(StoreError::NotFound("adaptive link")));
+    assert_eq!(b.store.get_pass(minted.id).await.unwrap().map(|p| p.id), Some(minted.id), "its passes stay");
 }

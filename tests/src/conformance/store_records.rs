@@ -143,6 +143,40 @@ fn in_project_of(project_id: u64, external_id: &str) -> NewTemplate {
     NewTemplate { project_id: Some(project_id), external_id: Some(external_id.into()), ..new_template("card") }
 }
 
+pub async fn tags_have_ids(b: &Backend) {
+    let names = vec!["vip".to_string(), "gold".to_string()];
+    let made = b.store.ensure_tags(&names, T0).await.unwrap();
+    assert_eq!(made.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["vip", "gold"]);
+    assert_ne!(made[0].id, made[1].id);
+    let again = b.store.ensure_tags(&["gold".to_string(), "new".to_string()], T0 + 1).await.unwrap();
+    assert_eq!(again[0], made[1], "an existing tag keeps its id and time");
+    assert_eq!(b.store.get_tag(made[0].id).await.unwrap(), Some(made[0].clone()));
+    assert_eq!(b.store.get_tag_by_name("gold").await.unwrap(), Some(made[1].clone()));
+    assert_eq!(b.store.get_tag_by_name("silver").await.unwrap(), None);
+    let listed = b.store.list_tags(&page(1, 10, SortOrder::Id, Direction::Asc)).await.unwrap();
+    assert_eq!((listed.total, listed.items.len()), (3, 3));
+    b.store.delete_tag(made[0].id).await.unwrap();
+    assert_eq!(b.store.get_tag(made[0].id).await.unwrap(), None);
+    assert_eq!(b.store.get_tag_by_name("vip").await.unwrap(), None);
+    assert_eq!(b.store.delete_tag(made[0].id).await, Err(StoreError::NotFound("tag")));
+
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let mut new = new_pass(template.id, "TAG-1");
+    new.tags = names.clone();
+    let pass = b.store.create_pass(&new, T0).await.unwrap();
+    let retagged = b.store.set_pass_tags(pass.id, &["gold".to_string(), "new".to_string()]).await.unwrap();
+    assert_eq!(retagged.tags, ["gold", "new"]);
+    assert_eq!((retagged.version, retagged.updated_at), (pass.version, pass.updated_at), "no content change");
+    let by_tag = |tag: &str| PassQuery {
+        filter: PassFilter::Tag(tag.into()),
+        status: None,
+        page: page(1, 10, SortOrder::Id, Direction::Asc),
+    };
+    assert_eq!(b.store.list_passes(&by_tag("vip")).await.unwrap().total, 0, "the membership went with the tag");
+    assert_eq!(b.store.list_passes(&by_tag("new")).await.unwrap().items[0].id, pass.id);
+    assert_eq!(b.store.set_pass_tags(999_999, &[]).await, Err(StoreError::NotFound("pass")));
+}
+
 pub async fn passes_crud_and_uniqueness(b: &Backend) {
     let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
     let other = b.store.create_template(&new_template("u"), T0).await.unwrap();

@@ -110,3 +110,61 @@ async fn invalid_adaptive_links_are_refused() {
         expect_error(response, 400, "invalid_request", Some(field)).await;
     }
 }
+
+/// Adaptive links are read, listed (newest first) and deleted; a deleted link opens nothing
+/// and its passes stay. A desktop visitor goes to the link's landing page when it has one.
+#[tokio::test]
+async fn adaptive_links_are_read_listed_and_deleted() {
+    let server = TestServer::embedded().await;
+    let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let mut links = Vec::new();
+    for body in [
+        json!({"iosTemplateId": apple}),
+        json!({"iosTemplateId": apple, "landingPageUrl": "https://example.com/tickets"}),
+    ] {
+        links.push(
+            expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap(), 200).await,
+        );
+    }
+    let (plain, landing) = (links[0].clone(), links[1].clone());
+    let (plain_id, landing_id) =
+        (plain["adaptiveLinkId"].as_str().unwrap(), landing["adaptiveLinkId"].as_str().unwrap());
+
+    let fetched = server.api(Method::GET, &format!("/v1/links/adaptive/{landing_id}")).send();
+    assert_eq!(expect_json(fetched.await.unwrap(), 200).await, landing);
+    let listed = expect_json(server.api(Method::GET, "/v1/links/adaptive").send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 2);
+    let ids: Vec<&str> =
+        listed["adaptiveLinks"].as_array().unwrap().iter().filter_map(|l| l["adaptiveLinkId"].as_str()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&plain_id) && ids.contains(&landing_id));
+
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let desktop = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:126.0) Gecko/20100101 Firefox/126.0";
+    let open = |id: &str| {
+        no_redirects.get(format!("{}/v1/pass/adaptive/{id}", server.base)).header("user-agent", desktop).send()
+    };
+    let to_landing = open(landing_id).await.unwrap();
+    assert_eq!(
+        (to_landing.status().as_u16(), to_landing.headers()["location"].to_str().unwrap()),
+        (302, "https://example.com/tickets")
+    );
+    let page = open(plain_id).await.unwrap();
+    assert_eq!(page.status(), 200, "without a landing page, the page offering both wallets");
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+
+    let minted = server.client.get(plain["iosUrl"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(minted.status(), 200);
+    let deleted = server.api(Method::DELETE, &format!("/v1/links/adaptive/{plain_id}")).send();
+    assert_eq!(
+        expect_json(deleted.await.unwrap(), 200).await,
+        json!({"status": "deleted", "adaptiveLinkId": plain_id})
+    );
+    let again = server.api(Method::DELETE, &format!("/v1/links/adaptive/{plain_id}")).send();
+    expect_error(again.await.unwrap(), 404, "not_found", None).await;
+    assert_eq!(server.client.get(plain["iosUrl"].as_str().unwrap()).send().await.unwrap().status(), 404);
+    let passes = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(passes["count"], 1, "the minted pass stays");
+    let listed = expect_json(server.api(Method::GET, "/v1/links/adaptive").send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 1);
+}

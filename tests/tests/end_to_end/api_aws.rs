@@ -72,3 +72,8 @@ async fn projects_by_id_and_external_id_on_aws() {
 async fn passes_by_external_id_on_aws() {
     tessera_tests::airship_flows::passes_by_external_id(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_with_ids_on_aws() {
+    tessera_tests::airship_flows::tags_with_ids(&TestServer::aws().await).await;
+}

@@ -451,3 +451,8 @@ async fn airship_template_mistakes_on_embedded() {
 async fn passes_by_external_id_on_embedded() {
     tessera_tests::airship_flows::passes_by_external_id(&TestServer::embedded().await).await;
 }
+
+#[tokio::test]
+async fn tags_with_ids_on_embedded() {
+    tessera_tests::airship_flows::tags_with_ids(&TestServer::embedded().await).await;
+}

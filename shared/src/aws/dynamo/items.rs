@@ -61,6 +61,26 @@ pub fn external_id_member_key(external_id: &str, pass_id: u64) -> Item {
     key(format!("PEXTID#{external_id}"), &format!("PASS#{}", padded(pass_id)))
 }
 
+/// A tag's record, keyed by name (names are unique); its id is indexed.
+pub fn tag_record_key(name: &str) -> Item {
+    key(format!("TAGNAME#{name}"), "TAG")
+}
+
+pub fn tag_item(tag: &Tag) -> Item {
+    let mut item = tag_record_key(&tag.name);
+    item.insert("typ".into(), s("TAG"));
+    item.insert("idk".into(), s(padded(tag.id)));
+    item.insert("id".into(), n(tag.id));
+    item.insert("name".into(), s(&tag.name));
+    item.insert("created".into(), n(tag.created_at));
+    item
+}
+
+pub fn tag_from(item: &Item) -> Result<Tag, StoreError> {
+    let r = Reader(item);
+    Ok(Tag { id: r.u64("id")?, name: r.str("name")?, created_at: r.i64("created")? })
+}
+
 pub fn tag_key(tag: &str, pass_id: u64) -> Item {
     key(format!("TAG#{tag}"), &format!("PASS#{}", padded(pass_id)))
 }
@@ -344,6 +364,8 @@ pub fn link_from(item: &Item) -> Result<PublicLink, StoreError> {
 
 pub fn adaptive_item(l: &AdaptiveLink) -> Item {
     let mut item = key(format!("ALINK#{}", l.id), "ALINK");
+    item.insert("typ".into(), s("ALINK"));
+    item.insert("idk".into(), s(format!("{}#{}", padded(l.created_at.max(0) as u64), l.id)));
     item.insert("id".into(), s(&l.id));
     put_opt(&mut item, "apple", l.apple_template_id.map(n));
     put_opt(&mut item, "google", l.google_template_id.map(n));

@@ -482,6 +482,85 @@ impl Store for DynamoStore {
         self.claimed_pass(external_claim_key(template_id, external_id)).await
     }
 
+    async fn set_pass_tags(&self, pass_id: u64, tags: &[String]) -> Result<Pass, StoreError> {
+        let current = self.get_pass(pass_id).await?.ok_or(StoreError::NotFound("pass"))?;
+        let mut ops = vec![self.update_op(
+            pass_key(pass_id),
+            "SET #tags = :tags",
+            "attribute_exists(#pk)",
+            values([(":tags", s(tags_json(tags)))]),
+        )?];
+        let (old, new) = (unique(&current.tags), unique(tags));
+        for tag in old.iter().filter(|t| !new.contains(t)) {
+            ops.push(self.delete_op(tag_key(tag, pass_id), None)?);
+        }
+        for tag in new.iter().filter(|t| !old.contains(t)) {
+            let mut item = tag_key(tag, pass_id);
+            item.insert("pass".into(), n(pass_id));
+            ops.push(self.put_op(item, None)?);
+        }
+        if !self.transact(ops).await? {
+            return Err(StoreError::NotFound("pass"));
+        }
+        self.get_pass(pass_id).await?.ok_or(StoreError::NotFound("pass"))
+    }
+
+    async fn ensure_tags(&self, names: &[String], now: Millis) -> Result<Vec<Tag>, StoreError> {
+        let mut tags = Vec::with_capacity(names.len());
+        for name in names {
+            if let Some(tag) = self.get_tag_by_name(name).await? {
+                tags.push(tag);
+                continue;
+            }
+            let tag = Tag { id: self.allocate_id(Sequence::Tag).await?, name: name.clone(), created_at: now };
+            if self.put_new(tag_item(&tag)).await? {
+                tags.push(tag);
+            } else {
+                // Another request made it first.
+                tags.push(self.get_tag_by_name(name).await?.ok_or(StoreError::NotFound("tag"))?);
+            }
+        }
+        Ok(tags)
+    }
+
+    async fn get_tag(&self, id: u64) -> Result<Option<Tag>, StoreError> {
+        let q = Query {
+            index: Some("by_type_id"),
+            key_condition: "#typ = :t AND #idk = :id",
+            filter: None,
+            values: values([(":t", s("TAG")), (":id", s(crate::aws::schema::padded(id)))]),
+        };
+        self.query_all(&q).await?.first().map(tag_from).transpose()
+    }
+
+    async fn get_tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError> {
+        self.get(tag_record_key(name)).await?.as_ref().map(tag_from).transpose()
+    }
+
+    async fn list_tags(&self, page: &PageRequest) -> Result<Page<Tag>, StoreError> {
+        let q = Query {
+            index: Some("by_type_id"),
+            key_condition: "#typ = :t",
+            filter: None,
+            values: values([(":t", s("TAG"))]),
+        };
+        let total = self.count(&q).await?;
+        let items = self.query_page(&q, page).await?.iter().map(tag_from).collect::<Result<_, _>>()?;
+        Ok(Page { total, items })
+    }
+
+    async fn delete_tag(&self, id: u64) -> Result<(), StoreError> {
+        let tag = self.get_tag(id).await?.ok_or(StoreError::NotFound("tag"))?;
+        self.client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(tag_record_key(&tag.name)))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
         let q = Query {
             index: None,
@@ -872,6 +951,37 @@ impl Store for DynamoStore {
 
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError> {
         self.get(key(format!("ALINK#{id}"), "ALINK")).await?.as_ref().map(adaptive_from).transpose()
+    }
+
+    async fn list_adaptive_links(&self, page: &PageRequest) -> Result<Page<AdaptiveLink>, StoreError> {
+        let q = Query {
+            index: Some("by_type_id"),
+            key_condition: "#typ = :t",
+            filter: None,
+            values: values([(":t", s("ALINK"))]),
+        };
+        let total = self.count(&q).await?;
+        let items = self.query_page(&q, page).await?.iter().map(adaptive_from).collect::<Result<_, _>>()?;
+        Ok(Page { total, items })
+    }
+
+    async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(format!("ALINK#{id}"), "ALINK")))
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(names(&["#pk"]))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Err(StoreError::NotFound("adaptive link"))
+            }
+            Err(e) => Err(backend(e)),
+        }
     }
 }
 

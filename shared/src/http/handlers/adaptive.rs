@@ -1,7 +1,9 @@
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 
-use crate::http::request::{json_body, path_param};
+use serde_json::json;
+
+use crate::http::request::{json_body, page_request, pagination_json, path_param};
 use crate::http::{ApiError, file_response, html_response, json_response, pages, redirect_response, views};
 use crate::model::records::{PassFilter, Vendor};
 use crate::pkpass::PKPASS_MIME;
@@ -11,6 +13,25 @@ use crate::service::adaptive;
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let link = adaptive::create(app, json_body(&request)?).await?;
     Ok(json_response(StatusCode::OK, &views::adaptive_link(&app.config.public_url, &link)))
+}
+
+pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let link = adaptive::get(app, &path_param(&request, "adaptiveLinkId")?).await?;
+    Ok(json_response(StatusCode::OK, &views::adaptive_link(&app.config.public_url, &link)))
+}
+
+pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let page = page_request(&request)?;
+    let found = adaptive::list(app, &page).await?;
+    let items: Vec<_> = found.items.iter().map(|l| views::adaptive_link(&app.config.public_url, l)).collect();
+    let body = json!({"count": found.total, "pagination": pagination_json(&page), "adaptiveLinks": items});
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let id = path_param(&request, "adaptiveLinkId")?;
+    adaptive::delete(app, &id).await?;
+    Ok(json_response(StatusCode::OK, &json!({"status": "deleted", "adaptiveLinkId": id})))
 }
 
 pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -33,8 +54,9 @@ pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiErro
 }
 
 /// The adaptive link itself, `/v1/pass/adaptive/{adaptiveLinkId}`: the .pkpass for Apple
-/// devices, a redirect to the Google save link for Android, and a page offering both (with a
-/// QR code to open it on a phone) for anything else.
+/// devices, a redirect to the Google save link for Android, and for anything else a redirect
+/// to the link's `landingPageUrl`, or without one a page offering both wallets (with a QR
+/// code to open it on a phone).
 pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = path_param(&request, "adaptiveLinkId")?;
     let link = adaptive::get(app, &id).await?;
@@ -45,6 +67,9 @@ pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Bod
             Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
         }
         (Some(Vendor::Google), _, Some(_)) => Ok(redirect_response(&adaptive::open_android(app, &id).await?)),
-        _ => Ok(html_response(pages::adaptive_choice(&app.config.public_url, &link))),
+        _ => match adaptive::landing_page(&link) {
+            Some(landing) => Ok(redirect_response(landing)),
+            None => Ok(html_response(pages::adaptive_choice(&app.config.public_url, &link))),
+        },
     }
 }

@@ -6,4 +6,5 @@ pub mod openapi;
 pub mod passes;
 pub mod projects;
 pub mod public;
+pub mod tags;
 pub mod templates;

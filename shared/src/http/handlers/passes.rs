@@ -44,7 +44,7 @@ pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<
 }
 
 /// The pass a path names: `/v1/pass/{id}/…` or `/v1/pass/id/{externalId}/…`.
-async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiError> {
+pub(super) async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiError> {
     if request.path_parameters().first("externalId").is_some() {
         Ok(passes::id_by_external_id(app, &path_param(request, "externalId")?).await?)
     } else {
@@ -114,9 +114,15 @@ pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiErro
     list_with(app, &request, filter).await
 }
 
+/// `{tag}` is a tag's id or name (a name no tag record has yet lists what carries it).
 pub async fn list_by_tag(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let tag = path_param(&request, "tag")?;
-    list_with(app, &request, PassFilter::Tag(tag)).await
+    let name = match crate::service::tags::find(app, &tag).await {
+        Ok(found) => found.name,
+        Err(crate::service::ServiceError::NotFound(_)) => tag,
+        Err(e) => return Err(e.into()),
+    };
+    list_with(app, &request, PassFilter::Tag(name)).await
 }
 
 #[derive(serde::Deserialize)]

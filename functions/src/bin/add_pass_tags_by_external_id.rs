@@ -1,0 +1,6 @@
+//! Lambda for `PUT /v1/pass/id/{externalId}/tags`: [`tessera::http::routes::ADD_PASS_TAGS_BY_EXTERNAL_ID`].
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tessera_functions::lambda::serve_route(&tessera::http::routes::ADD_PASS_TAGS_BY_EXTERNAL_ID).await
+}
