@@ -402,3 +402,48 @@ pub async fn tags_with_ids(server: &TestServer) {
     let listed = expect_json(server.api(Method::GET, "/v1/tag").send().await.unwrap(), 200).await;
     assert_eq!(listed["count"], 1, "gold remains: {listed}");
 }
+
+/// Template locations: added (as the bare array or wrapped), each with an id, shown by the
+/// template and by passes without their own; deleted by id; bad input changes nothing.
+pub async fn template_locations(server: &TestServer) {
+    let template_id = server.create_template(&crate::api::event_template()).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({})).await["id"].as_u64().unwrap();
+    let route = format!("/v1/template/{template_id}/locations");
+    let bare = json!([{"latitude": 40.75, "longitude": -73.99, "relevantText": "Doors open at 7"}]);
+    let added = expect_json(server.api(Method::POST, &route).json(&bare).send().await.unwrap(), 200).await;
+    let first = added[0]["locationId"].as_u64().unwrap();
+    let wrapped = json!({"locations": [{"latitude": 40.76, "longitude": -73.98}]});
+    let added = expect_json(server.api(Method::POST, &route).json(&wrapped).send().await.unwrap(), 200).await;
+    let second = added[0]["locationId"].as_u64().unwrap();
+    assert_ne!(first, second);
+
+    let template =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{template_id}")).send().await.unwrap(), 200).await;
+    let ids: Vec<u64> = template["userlocations"].as_array().unwrap().iter().filter_map(|l| l["id"].as_u64()).collect();
+    assert_eq!(ids, [first, second]);
+    let shown = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass}")).send().await.unwrap(), 200).await;
+    assert_eq!(
+        shown["locations"][0]["id"].as_u64(),
+        Some(first),
+        "a pass shows its template's locations with their ids"
+    );
+    let signed = crate::api_flows::download(server, &format!("/v1/pass/{pass}/download")).await;
+    assert_eq!(signed["locations"][0]["relevantText"], "Doors open at 7");
+
+    for body in [json!([]), json!({"locations": [{"latitude": "north", "longitude": 1}]}), json!({"spots": []})] {
+        let refused = server.api(Method::POST, &route).json(&body).send();
+        assert_eq!(refused.await.unwrap().status(), 400, "{body}");
+    }
+    let missing = server.api(Method::DELETE, &format!("/v1/template/{template_id}/location/999999")).send();
+    expect_error(missing.await.unwrap(), 404, "not_found", None).await;
+    let template_after =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{template_id}")).send().await.unwrap(), 200).await;
+    assert_eq!(template_after["userlocations"], template["userlocations"], "refused changes changed nothing");
+
+    let left = server.api(Method::DELETE, &format!("/v1/template/{template_id}/location/{first}")).send();
+    let left = expect_json(left.await.unwrap(), 200).await;
+    assert_eq!(left["locations"].as_array().unwrap().len(), 1);
+    assert_eq!(left["locations"][0]["locationId"].as_u64(), Some(second));
+    let signed = crate::api_flows::download(server, &format!("/v1/pass/{pass}/download")).await;
+    assert_eq!(signed["locations"].as_array().unwrap().len(), 1, "the pass changed with its template");
+}

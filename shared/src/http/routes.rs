@@ -4,7 +4,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, devices, openapi, passes, projects, public, tags, templates};
+use super::handlers::{adaptive, devices, openapi, passes, projects, public, stats, tags, templates};
 use super::{Access, Route};
 
 /// `ITEM = "name", METHOD [+HEAD] "/path", access, handler;` declares `pub static ITEM: Route`
@@ -53,6 +53,12 @@ routes! {
     GET_TEMPLATE_BY_EXTERNAL_ID = "get_template_by_external_id", GET "/v1/template/id/{externalId}", ApiKey, templates::get;
     UPDATE_TEMPLATE_BY_EXTERNAL_ID = "update_template_by_external_id", PUT "/v1/template/id/{externalId}", ApiKey, templates::update;
     DELETE_TEMPLATE_BY_EXTERNAL_ID = "delete_template_by_external_id", DELETE "/v1/template/id/{externalId}", ApiKey, templates::delete;
+    ADD_TEMPLATE_LOCATIONS = "add_template_locations", POST "/v1/template/{id}/locations", ApiKey, templates::add_locations;
+    DELETE_TEMPLATE_LOCATION = "delete_template_location", DELETE "/v1/template/{id}/location/{locationId}", ApiKey, templates::delete_location;
+    GET_TEMPLATE_PERSONALIZATION = "get_template_personalization", GET "/v1/template/{id}/personalization", ApiKey, templates::get_personalization;
+    SET_TEMPLATE_PERSONALIZATION = "set_template_personalization", POST "/v1/template/{id}/personalization", ApiKey, templates::set_personalization;
+    DELETE_TEMPLATE_PERSONALIZATION = "delete_template_personalization", DELETE "/v1/template/{id}/personalization", ApiKey, templates::delete_personalization;
+    TEMPLATE_STATS = "template_stats", GET "/v1/template/{id}/stats", ApiKey, stats::of_template;
     DUPLICATE_TEMPLATE = "duplicate_template", POST "/v1/template/duplicate/{id}", ApiKey, templates::duplicate;
     DUPLICATE_TEMPLATE_BY_EXTERNAL_ID = "duplicate_template_by_external_id", POST "/v1/template/duplicate/id/{externalId}", ApiKey, templates::duplicate;
     /// `{id}` is the template id here: API Gateway wants one parameter name per position.
@@ -69,6 +75,7 @@ routes! {
     DELETE_PASS_BY_ITS_EXTERNAL_ID = "delete_pass_by_its_external_id", DELETE "/v1/pass/id/{externalId}", ApiKey, passes::delete;
     ADD_PASS_LOCATIONS_BY_EXTERNAL_ID = "add_pass_locations_by_external_id", POST "/v1/pass/id/{externalId}/locations", ApiKey, passes::add_locations;
     DELETE_PASS_LOCATION_BY_EXTERNAL_ID = "delete_pass_location_by_external_id", DELETE "/v1/pass/id/{externalId}/location/{passLocationId}", ApiKey, passes::delete_location;
+    PASS_STATS_BY_EXTERNAL_ID = "pass_stats_by_external_id", GET "/v1/pass/id/{externalId}/stats", ApiKey, stats::of_external_id;
     LIST_PASSES = "list_passes", GET "/v1/pass", ApiKey, passes::list;
     GET_PASS = "get_pass", GET "/v1/pass/{id}", ApiKey, passes::get;
     UPDATE_PASS = "update_pass", PUT "/v1/pass/{id}", ApiKey, passes::update;

@@ -8,7 +8,7 @@ use crate::model::date::format_millis;
 use crate::model::records::{
     AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent, Vendor,
 };
-use crate::model::template::FieldSpec;
+use crate::model::template::{FieldSpec, LocationSpec};
 use crate::service::passes::{PassRecord, is_voided, pass_status};
 use crate::service::projects::ProjectRecord;
 use crate::service::render::merged;
@@ -26,7 +26,7 @@ pub fn template(t: &Template) -> Value {
     json!({
         "templateHeader": template_header(t),
         "fieldsModel": {"headers": headers, "fields": fields},
-        "userlocations": content.locations,
+        "userlocations": with_ids(&content.locations, &content.location_ids),
         "id": t.id,
         "projectId": t.project_id,
         "externalId": t.external_id,
@@ -38,7 +38,7 @@ pub fn template(t: &Template) -> Value {
         "organizationName": content.organization_name,
         "headers": headers,
         "fields": fields,
-        "locations": content.locations,
+        "locations": with_ids(&content.locations, &content.location_ids),
         "beacons": content.beacons,
         "semantics": content.semantics,
         "personalization": content.personalization,
@@ -112,6 +112,18 @@ pub fn project(record: &ProjectRecord) -> Value {
         "createdAt": format_millis(p.created_at),
         "updatedAt": format_millis(p.updated_at),
     })
+}
+
+/// Locations with their ids (`id`), in order.
+fn with_ids(locations: &[LocationSpec], ids: &[u64]) -> Value {
+    let located = locations.iter().enumerate().map(|(i, l)| {
+        let mut v = serde_json::to_value(l).unwrap_or_else(|_| json!({}));
+        if let (Some(id), Some(obj)) = (ids.get(i), v.as_object_mut()) {
+            obj.insert("id".into(), json!(id));
+        }
+        v
+    });
+    Value::Array(located.collect())
 }
 
 /// A field as Airship shows it: what was given, and the defaults of what was not.
@@ -198,19 +210,12 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> V
     let Some(map) = out.as_object_mut() else { return out };
     map.insert("headers".into(), Value::Object(headers));
     map.insert("fields".into(), Value::Object(fields));
-    let locations = content.locations.as_ref().unwrap_or(&template.locations);
-    let locations: Vec<Value> = locations
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut v = serde_json::to_value(l).unwrap_or_else(|_| json!({}));
-            if let (Some(id), Some(obj)) = (content.location_ids.get(i), v.as_object_mut()) {
-                obj.insert("id".into(), json!(id));
-            }
-            v
-        })
-        .collect();
-    map.insert("locations".into(), Value::Array(locations));
+    // The pass's own locations, or its template's, each with its id.
+    let locations = match &content.locations {
+        Some(own) => with_ids(own, &content.location_ids),
+        None => with_ids(&template.locations, &template.location_ids),
+    };
+    map.insert("locations".into(), locations);
     map.insert(
         "beacons".into(),
         serde_json::to_value(content.beacons.as_ref().unwrap_or(&template.beacons)).unwrap_or_default(),

@@ -124,6 +124,9 @@ pub struct TemplateContent {
     pub fields: BTreeMap<String, FieldSpec>,
     #[serde(default)]
     pub locations: Vec<LocationSpec>,
+    /// Ids of the locations (same order as `locations`), to delete one by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub location_ids: Vec<u64>,
     #[serde(default)]
     pub beacons: Vec<BeaconSpec>,
     pub semantics: Option<Value>,

@@ -104,13 +104,18 @@ pub async fn load(app: &App, keys: &BTreeMap<String, String>) -> Result<BTreeMap
 }
 
 /// A pass bundle's static files from images by header (a plain icon when none is given) and
-/// the personalization settings, if the passes can be personalized.
+/// the personalization settings, if the passes can be personalized. A personalization logo
+/// waits, kept but out of the bundle, until the template is given personalization settings
+/// (Airship sets those through their own route).
 pub fn assets_for(
     images: &BTreeMap<String, Vec<u8>>,
     personalization: Option<&Value>,
 ) -> Result<PassAssets, ServiceError> {
-    let mut files: Vec<(String, Vec<u8>)> =
-        images.iter().filter_map(|(header, png)| image_file(header).map(|file| (file, png.clone()))).collect();
+    let mut files: Vec<(String, Vec<u8>)> = images
+        .iter()
+        .filter_map(|(header, png)| image_file(header).map(|file| (file, png.clone())))
+        .filter(|(file, _)| personalization.is_some() || !file.starts_with("personalizationLogo"))
+        .collect();
     if let Some(settings) = personalization {
         files.push(("personalization.json".into(), settings.to_string().into_bytes()));
     }

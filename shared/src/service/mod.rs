@@ -14,7 +14,9 @@ pub mod passes;
 pub mod projects;
 pub mod push;
 pub mod render;
+pub mod stats;
 pub mod tags;
+pub mod template_parts;
 pub mod templates;
 
 pub use context::{App, AppConfig};

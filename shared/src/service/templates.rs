@@ -181,6 +181,7 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
         headers: BTreeMap::new(),
         fields: request.fields,
         locations: request.locations,
+        location_ids: Vec::new(),
         beacons: request.beacons,
         semantics: request.semantics,
         nfc: request.nfc,
@@ -207,25 +208,78 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
 }
 
 /// Renders a sample pass from the template so its mistakes surface now, not at the first pass.
-fn dry_run(checked: &Checked, assets: &PassAssets) -> Result<(), ServiceError> {
+fn dry_run(
+    name: &str,
+    pass_type_id: Option<&str>,
+    content: &TemplateContent,
+    assets: &PassAssets,
+) -> Result<(), ServiceError> {
     let id = PassIdentity {
-        pass_type_id: checked.pass_type_id.as_deref().unwrap_or(super::identities::DEV_PASS_TYPE_ID),
+        pass_type_id: pass_type_id.unwrap_or(super::identities::DEV_PASS_TYPE_ID),
         team_id: super::identities::DEV_TEAM_ID,
         serial_number: "template-check",
         authentication_token: "template-check-token-0123456789",
         web_service_url: None,
     };
-    check_rendered(&render(&checked.name, &checked.content, &PassContent::default(), &id)?, assets)
+    check_rendered(&render(name, content, &PassContent::default(), &id)?, assets)
+}
+
+/// Renders a sample pass of the template with these images (PNGs by header, and where the
+/// fetched ones came from).
+fn sample_renders(
+    name: &str,
+    vendor: Vendor,
+    pass_type_id: Option<&str>,
+    content: &TemplateContent,
+    png: &BTreeMap<String, Vec<u8>>,
+    sources: &BTreeMap<String, String>,
+) -> Result<(), ServiceError> {
+    if vendor == Vendor::Google {
+        super::google::check_template(name, content, sources)
+    } else {
+        dry_run(name, pass_type_id, content, &assets_for(png, content.personalization.as_ref())?)
+    }
 }
 
 /// Renders a sample pass with the template's final images.
 fn check_sample(checked: &mut Checked, images: &images::Images) -> Result<(), ServiceError> {
-    if checked.vendor == Vendor::Google {
-        super::google::check_template(&checked.name, &checked.content, &images.sources)?;
-    } else {
-        dry_run(checked, &assets_for(&images.png, checked.content.personalization.as_ref())?)?;
-    }
+    let pass_type_id = checked.pass_type_id.as_deref();
+    sample_renders(&checked.name, checked.vendor, pass_type_id, &checked.content, &images.png, &images.sources)?;
     checked.content.image_urls = images.sources.clone();
+    Ok(())
+}
+
+/// Applies an edit to a stored template, checked as an update is (a sample pass renders, and
+/// no pass of the template breaks), then tells every pass's devices.
+pub(super) async fn revise(
+    app: &App,
+    current: Template,
+    edit: impl FnOnce(&mut TemplateContent) -> Result<(), ServiceError>,
+) -> Result<Template, ServiceError> {
+    let mut content = current.content.clone();
+    edit(&mut content)?;
+    let png = images::load(app, &content.image_blobs).await?;
+    let pass_type_id = current.pass_type_id.as_deref();
+    sample_renders(&current.name, current.vendor, pass_type_id, &content, &png, &content.image_urls)?;
+    give_locations_ids(app, &mut content).await?;
+    let updated = Template {
+        content,
+        updated_at: super::passes::next_change_time(app.now(), current.updated_at),
+        ..current.clone()
+    };
+    check_passes_under(app, &updated, &png).await?;
+    let saved = app.store.update_template(&updated, current.version).await?;
+    app.notify(super::push::Change::Template(saved.id));
+    Ok(saved)
+}
+
+/// Every location of a template gets an id, whether it came with the create, an update or
+/// the locations route.
+async fn give_locations_ids(app: &App, content: &mut TemplateContent) -> Result<(), ServiceError> {
+    content.location_ids.truncate(content.locations.len());
+    while content.location_ids.len() < content.locations.len() {
+        content.location_ids.push(app.store.allocate_id(crate::model::records::Sequence::Location).await?);
+    }
     Ok(())
 }
 
@@ -297,6 +351,7 @@ pub async fn create(app: &App, mut request: TemplateRequest, placement: Placemen
     };
     // Images are stored only once the template is known to be good.
     checked.content.image_blobs = images::store(app, images.png).await?;
+    give_locations_ids(app, &mut checked.content).await?;
     let new = NewTemplate {
         project_id: Some(project_id),
         external_id: placement.external_id,
@@ -374,6 +429,7 @@ pub async fn update(app: &App, template: &TemplateRef, request: TemplateRequest)
     };
     check_passes_under(app, &updated, &images.png).await?;
     updated.content.image_blobs = images::store(app, images.png).await?;
+    give_locations_ids(app, &mut updated.content).await?;
     let saved = app.store.update_template(&updated, current.version).await?;
     // Every pass of the template changed: one dispatch reaches all their devices.
     app.notify(super::push::Change::Template(id));

@@ -77,3 +77,8 @@ async fn passes_by_external_id_on_aws() {
 async fn tags_with_ids_on_aws() {
     tessera_tests::airship_flows::tags_with_ids(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn template_locations_on_aws() {
+    tessera_tests::airship_flows::template_locations(&TestServer::aws().await).await;
+}

@@ -456,3 +456,8 @@ async fn passes_by_external_id_on_embedded() {
 async fn tags_with_ids_on_embedded() {
     tessera_tests::airship_flows::tags_with_ids(&TestServer::embedded().await).await;
 }
+
+#[tokio::test]
+async fn template_locations_on_embedded() {
+    tessera_tests::airship_flows::template_locations(&TestServer::embedded().await).await;
+}

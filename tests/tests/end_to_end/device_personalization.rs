@@ -122,3 +122,43 @@ async fn only_personalizable_templates_take_enrollment() {
         .unwrap();
     expect_error(response, 404, "not_found", None).await;
 }
+
+/// Airship's personalization routes: set on a template without it, read, replaced, refused
+/// when wrong (nothing changes), and deleted; the passes' bundles follow.
+#[tokio::test]
+async fn the_personalization_routes_set_read_and_remove_enrollment() {
+    let server = TestServer::embedded().await;
+    let mut body = card_template(json!(null));
+    body.as_object_mut().unwrap().remove("personalization");
+    let template = server.create_template(&body).await;
+    let id = template["id"].as_u64().unwrap();
+    let route = format!("/v1/template/{id}/personalization");
+    expect_error(server.api(Method::GET, &route).send().await.unwrap(), 404, "not_found", None).await;
+    let pass = server.create_pass(id, &json!({})).await["id"].as_u64().unwrap();
+    let files = |pass: u64| {
+        let server = &server;
+        async move {
+            let bytes = server.api(Method::GET, &format!("/v1/pass/{pass}/download")).send().await.unwrap();
+            bundle_files(&bytes.bytes().await.unwrap())
+        }
+    };
+    assert!(!files(pass).await.contains(&"personalization.json".to_string()));
+
+    let settings =
+        json!({"requiredPersonalizationFields": ["PKPassPersonalizationFieldName"], "description": "Join us"});
+    let set = expect_json(server.api(Method::POST, &route).json(&settings).send().await.unwrap(), 200).await;
+    assert_eq!(set, json!({"templateId": id, "personalization": settings}));
+    assert_eq!(expect_json(server.api(Method::GET, &route).send().await.unwrap(), 200).await, set);
+    assert!(files(pass).await.contains(&"personalization.json".to_string()), "the pass offers enrollment now");
+
+    let wrong = server.api(Method::POST, &route).json(&json!({"requiredPersonalizationFields": []})).send();
+    expect_error(wrong.await.unwrap(), 400, "invalid_request", Some("personalization")).await;
+    let not_object = server.api(Method::POST, &route).json(&json!(["PKPassPersonalizationFieldName"])).send();
+    expect_error(not_object.await.unwrap(), 400, "invalid_request", Some("personalization")).await;
+    assert_eq!(expect_json(server.api(Method::GET, &route).send().await.unwrap(), 200).await, set, "unchanged");
+
+    let deleted = expect_json(server.api(Method::DELETE, &route).send().await.unwrap(), 200).await;
+    assert_eq!(deleted, json!({"status": "deleted", "templateId": id}));
+    assert!(!files(pass).await.contains(&"personalization.json".to_string()));
+    expect_error(server.api(Method::DELETE, &route).send().await.unwrap(), 404, "not_found", None).await;
+}

@@ -256,3 +256,46 @@ async fn a_push_request_reaches_every_device_and_says_so() {
     let missing = server.api(Method::PUT, "/v1/pass/999999/push").send().await.unwrap();
     tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
 }
+
+/// Install counts: per external id across templates, and per template.
+#[tokio::test]
+async fn stats_count_installed_and_uninstalled_passes() {
+    let server = TestServer::embedded().await;
+    let ptid = "pass.dev.tessera.example";
+    let first = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let second = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let device = |template: u64, body: serde_json::Value, register: bool, unregister: bool| {
+        let server = &server;
+        async move {
+            let pass = server.create_pass(template, &body).await;
+            let (id, serial) = (pass["id"].as_u64().unwrap(), pass["serialNumber"].as_str().unwrap().to_string());
+            let signed = tessera_tests::api_flows::download(server, &format!("/v1/pass/{id}/download")).await;
+            let auth = format!("ApplePass {}", signed["authenticationToken"].as_str().unwrap());
+            let path = format!("/v1/devices/dev-{id}/registrations/{ptid}/{serial}");
+            if register {
+                let body = json!({"pushToken": format!("push-{id}")});
+                let response = server.anonymous(Method::POST, &path).header("Authorization", &auth).json(&body).send();
+                assert_eq!(response.await.unwrap().status(), StatusCode::CREATED);
+            }
+            if unregister {
+                let response = server.anonymous(Method::DELETE, &path).header("Authorization", &auth).send();
+                assert_eq!(response.await.unwrap().status(), StatusCode::OK);
+            }
+        }
+    };
+    device(first, json!({"externalId": "fan-1"}), true, false).await;
+    device(second, json!({"externalId": "fan-1"}), true, true).await;
+    device(first, json!({}), false, false).await;
+
+    let by_external = expect_json(server.api(Method::GET, "/v1/pass/id/fan-1/stats").send().await.unwrap(), 200).await;
+    let expected = json!({"total": 2, "installed": 1, "uninstalled": 1, "templates": [
+        {"id": first, "installed": 1, "uninstalled": 0}, {"id": second, "installed": 0, "uninstalled": 1}]});
+    assert_eq!(by_external, expected);
+    let template =
+        expect_json(server.api(Method::GET, &format!("/v1/template/{first}/stats")).send().await.unwrap(), 200).await;
+    assert_eq!(template, json!({"id": first, "total": 2, "installed": 1, "uninstalled": 0}));
+    let missing = server.api(Method::GET, "/v1/pass/id/nobody/stats").send().await.unwrap();
+    tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
+    let missing = server.api(Method::GET, "/v1/template/999999/stats").send().await.unwrap();
+    tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
+}

@@ -6,5 +6,6 @@ pub mod openapi;
 pub mod passes;
 pub mod projects;
 pub mod public;
+pub mod stats;
 pub mod tags;
 pub mod templates;
