@@ -18,6 +18,8 @@ use tokio::net::TcpListener;
 
 /// Serves until `shutdown` resolves, then stops accepting and lets open requests finish.
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::future::Future<Output = ()>) {
+    // Bulk updates queued in this process run in it.
+    tessera::service::tag_updates::run_local_worker(&app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

@@ -9,7 +9,7 @@ pub use crate::service::context::{App, AppConfig, Ports};
 
 use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
 use crate::cache::HotBlobs;
-use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, SqliteStore};
+use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, SqliteStore};
 use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
 use crate::web::ImageFetcher;
 
@@ -36,12 +36,13 @@ impl App {
     pub fn embedded(data_dir: &Path, mut config: AppConfig) -> Result<App, StoreError> {
         let store = SqliteStore::open(&data_dir.join("tessera.db"))?;
         config.dev_pki_dir.get_or_insert_with(|| data_dir.join("pki"));
-        Ok(assemble(
+        let app = assemble(
             Arc::new(store),
             Arc::new(FileBlobs::new(&data_dir.join("blobs"))),
             Arc::new(FileSecrets::new(&data_dir.join("identities"))),
             config,
-        ))
+        );
+        Ok(app.with_jobs(Arc::new(LocalJobQueue::new())))
     }
 
     /// The AWS adapters on `clients`, for the resources named.

@@ -447,3 +447,79 @@ pub async fn template_locations(server: &TestServer) {
     let signed = crate::api_flows::download(server, &format!("/v1/pass/{pass}/download")).await;
     assert_eq!(signed["locations"].as_array().unwrap().len(), 1, "the pass changed with its template");
 }
+
+/// `PUT /v1/tag/{tag}/passes`: a ticket at once; every pass with the tag updated in steps in
+/// the background (and pushed to its devices); a pass the update does not fit is counted and
+/// named; bad input is refused before any ticket is taken.
+pub async fn bulk_update_by_tag(server: &TestServer) {
+    let template = server.create_template(&crate::api::event_template()).await["id"].as_u64().unwrap();
+    let mut tagged = Vec::new();
+    for i in 0..(2 * STEP + 3) {
+        let body = json!({"tags": ["fans"], "fields": {"Seat": {"value": format!("{i}")}}});
+        tagged.push(server.create_pass(template, &body).await["id"].as_u64().unwrap());
+    }
+    let untagged = server.create_pass(template, &json!({})).await["id"].as_u64().unwrap();
+    let other = server.create_template(&airship_template()).await["id"].as_u64().unwrap();
+    let misfit = server.create_pass(other, &json!({"tags": ["fans"]})).await["id"].as_u64().unwrap();
+
+    // A device holds one of the passes: the bulk update reaches it.
+    let held = tagged[1];
+    let signed = crate::api_flows::download(server, &format!("/v1/pass/{held}/download")).await;
+    let (serial, token) = (signed["serialNumber"].as_str().unwrap(), signed["authenticationToken"].as_str().unwrap());
+    let registration = format!("/v1/devices/fan-device/registrations/pass.dev.tessera.example/{serial}");
+    let registered =
+        server.anonymous(Method::POST, &registration).header("Authorization", format!("ApplePass {token}"));
+    assert_eq!(registered.json(&json!({"pushToken": "fan-push"})).send().await.unwrap().status(), 201);
+
+    let update = json!({"fields": {"Seat": {"value": "VIP"}}});
+    let started = server.api(Method::PUT, "/v1/tag/fans/passes").json(&update).send();
+    let ticket = expect_json(started.await.unwrap(), 200).await["ticketId"].as_u64().unwrap();
+    let done = wait_for_ticket(server, ticket).await;
+    assert_eq!(
+        (done["total"].as_u64(), done["updated"].as_u64(), done["failed"].as_u64()),
+        (Some(tagged.len() as u64 + 1), Some(tagged.len() as u64), Some(1))
+    );
+    assert_eq!(done["failures"][0]["passId"].as_u64(), Some(misfit));
+    assert!(done["failures"][0]["message"].as_str().unwrap().contains("Seat"), "{done}");
+    for id in [tagged[0], tagged[STEP], *tagged.last().unwrap()] {
+        let signed = crate::api_flows::download(server, &format!("/v1/pass/{id}/download")).await;
+        assert_eq!(signed["eventTicket"]["auxiliaryFields"][0]["value"], "VIP", "pass {id}");
+    }
+    let signed = crate::api_flows::download(server, &format!("/v1/pass/{untagged}/download")).await;
+    assert_eq!(signed["eventTicket"]["auxiliaryFields"][0]["value"], "12", "a pass without the tag is left alone");
+    let pushed = crate::device_flows::pushes(&server.pusher, 1).await;
+    assert!(pushed.iter().any(|p| p.push_token == "fan-push"), "the holder's device was told");
+
+    for (body, status) in [
+        (json!({"tags": ["x"]}), 400),
+        (json!({"serialNumber": "S-1"}), 400),
+        (json!({"fields": {"Seat": {"value": "1"}}, "colour": 1}), 400),
+        (json!({"headers": {"logo_image": {"value": "https://example.com/logo.png"}}}), 400),
+    ] {
+        let refused = server.api(Method::PUT, "/v1/tag/fans/passes").json(&body).send();
+        assert_eq!(refused.await.unwrap().status(), status, "{body}");
+    }
+    let unknown = server.api(Method::PUT, "/v1/tag/nobody/passes").json(&update).send();
+    expect_error(unknown.await.unwrap(), 404, "not_found", None).await;
+    let again =
+        server.api(Method::PUT, "/v1/tag/fans/passes").json(&json!({"fields": {"Seat": {"value": "A1"}}})).send();
+    let second = expect_json(again.await.unwrap(), 200).await["ticketId"].as_u64().unwrap();
+    assert_eq!(second, ticket + 1, "refused requests took no ticket, and the passes' updates none either");
+    wait_for_ticket(server, second).await;
+    expect_error(server.api(Method::GET, "/v1/ticket/999999").send().await.unwrap(), 404, "not_found", None).await;
+}
+
+const STEP: usize = tessera::service::tag_updates::STEP_SIZE;
+
+/// Polls a ticket (bounded) until its job is done.
+pub async fn wait_for_ticket(server: &TestServer, ticket: u64) -> Value {
+    for _ in 0..600 {
+        let state =
+            expect_json(server.api(Method::GET, &format!("/v1/ticket/{ticket}")).send().await.unwrap(), 200).await;
+        if state["status"] == "done" {
+            return state;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("ticket {ticket} did not finish");
+}

@@ -181,6 +181,26 @@ impl Store for CountingStore {
         self.inner.delete_adaptive_link(id).await
     }
 
+    async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError> {
+        self.count("count_passes_with_tag");
+        self.inner.count_passes_with_tag(tag).await
+    }
+
+    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        self.count("passes_with_tag_after");
+        self.inner.passes_with_tag_after(tag, after_id, limit).await
+    }
+
+    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+        self.count("put_job");
+        self.inner.put_job(job).await
+    }
+
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+        self.count("get_job");
+        self.inner.get_job(ticket_id).await
+    }
+
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
         self.count("find_passes_by_external_id");
         self.inner.find_passes_by_external_id(external_id, limit).await

@@ -16,6 +16,7 @@
 //! | external id claim | `EXTID#<templateId>#<externalId>` | `CLAIM` | |
 //! | tag | `TAGNAME#<name>` | `TAG` | by_type_id (`typ`=TAG) |
 //! | tag membership | `TAG#<tag>` | `PASS#<id20>` | |
+//! | job (bulk update) | `JOB#<ticketId>` | `JOB` | |
 //! | external id membership | `PEXTID#<externalId>` | `PASS#<id20>` | |
 //! | registration | `REG#<device>#<passTypeId>` | `SERIAL#<serial>` | registrations_by_pass (`rpass`), registrations_by_template (`rtpl`) |
 //! | public link | `LINK#<token>` | `LINK` | |

@@ -4,6 +4,7 @@
 pub mod dev_pki;
 pub mod file_blobs;
 pub mod file_secrets;
+pub mod local_jobs;
 pub mod pass_folder;
 pub mod recording_pusher;
 pub mod sqlite_store;
@@ -11,6 +12,7 @@ pub mod sqlite_store;
 pub use dev_pki::{DevPki, DevPkiError, DevPkiIssuer, load_identity_dir};
 pub use file_blobs::FileBlobs;
 pub use file_secrets::FileSecrets;
+pub use local_jobs::LocalJobQueue;
 pub use pass_folder::{FolderError, PassFolder, read_pass_folder};
 pub use recording_pusher::RecordingPusher;
 pub use sqlite_store::SqliteStore;

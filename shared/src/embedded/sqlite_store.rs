@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS passes_adaptive ON passes(adaptive_link_id, id);
 CREATE TABLE IF NOT EXISTS pass_tags (
   tag TEXT NOT NULL, pass_id INTEGER NOT NULL REFERENCES passes(id) ON DELETE CASCADE, PRIMARY KEY (tag, pass_id));
 CREATE INDEX IF NOT EXISTS pass_tags_pass ON pass_tags(pass_id);
+CREATE TABLE IF NOT EXISTS jobs (ticket_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS registrations (
   device_library_id TEXT NOT NULL, pass_type_id TEXT NOT NULL, serial_number TEXT NOT NULL,
@@ -750,6 +751,48 @@ impl Store for SqliteStore {
         self.tx(move |tx| match tx.execute("DELETE FROM tags WHERE id = ?1", [id as i64]).map_err(db)? {
             0 => Err(StoreError::NotFound("tag")),
             _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError> {
+        let tag = tag.to_string();
+        self.read(move |tx| {
+            let count: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pass_tags WHERE tag = ?1", [tag], |r| r.get(0)).map_err(db)?;
+            Ok(count as u64)
+        })
+        .await
+    }
+
+    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let tag = tag.to_string();
+        self.read(move |tx| {
+            let sql = format!(
+                "SELECT {PASS_COLUMNS} FROM passes WHERE id IN (SELECT pass_id FROM pass_tags WHERE tag = ?1 AND pass_id > ?2) ORDER BY id LIMIT ?3"
+            );
+            let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+            let rows = stmt.query_map(params![tag, after_id as i64, limit as i64], pass_row).map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)
+        })
+        .await
+    }
+
+    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+        let (id, body) = (job.ticket_id as i64, json_text(job)?);
+        self.tx(move |tx| {
+            tx.execute("INSERT OR REPLACE INTO jobs(ticket_id, body) VALUES (?1, ?2)", params![id, body])
+                .map_err(db)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+        self.read(move |tx| {
+            tx.query_row("SELECT body FROM jobs WHERE ticket_id = ?1", [ticket_id as i64], |r| json_value(r.get(0)?))
+                .optional()
+                .map_err(db)
         })
         .await
     }

@@ -95,6 +95,9 @@ routes! {
     LIST_TAGS = "list_tags", GET "/v1/tag", ApiKey, tags::list;
     DELETE_TAG = "delete_tag", DELETE "/v1/tag/{tag}", ApiKey, tags::delete;
     REMOVE_TAG_FROM_PASS = "remove_tag_from_pass", DELETE "/v1/tag/{tag}/pass/{passId}", ApiKey, tags::remove_from_pass;
+    /// Updates every pass with the tag in the background; answers a ticket.
+    UPDATE_PASSES_BY_TAG = "update_passes_by_tag", PUT "/v1/tag/{tag}/passes", ApiKey, tags::update_passes;
+    GET_TICKET = "get_ticket", GET "/v1/ticket/{ticketId}", ApiKey, tags::ticket;
     LIST_PASSES_BY_TAG = "list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag;
     CREATE_ADAPTIVE_LINK = "create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create;
     LIST_ADAPTIVE_LINKS = "list_adaptive_links", GET "/v1/links/adaptive", ApiKey, adaptive::list;

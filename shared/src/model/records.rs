@@ -385,6 +385,52 @@ pub struct Tag {
     pub created_at: Millis,
 }
 
+/// Where a background job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+        }
+    }
+}
+
+/// A pass a job could not change, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobFailure {
+    pub pass_id: u64,
+    pub message: String,
+}
+
+/// A bulk update of every pass carrying a tag (`PUT /v1/tag/{tag}/passes`), by its ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagUpdateJob {
+    pub ticket_id: u64,
+    pub tag: String,
+    /// The pass update every pass gets, as the caller sent it.
+    pub request: Value,
+    pub state: JobState,
+    /// Passes carrying the tag when the job started (more if some were tagged since).
+    pub total: u64,
+    pub updated: u64,
+    pub failed: u64,
+    /// The first failures, with their reasons.
+    pub failures: Vec<JobFailure>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
 /// A content change that devices and Google must hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {

@@ -69,6 +69,11 @@ pub trait Store: Send + Sync {
     /// Deletes the pass, its uniqueness claims, tags and device registrations.
     async fn delete_pass(&self, id: u64) -> Result<(), StoreError>;
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError>;
+    /// How many passes carry the tag.
+    async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError>;
+    /// Passes carrying the tag with ids above `after_id`, at most `limit`, by id: a cursor
+    /// that stays true while passes come and go.
+    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError>;
     /// Where a pass stands with Google Wallet. Kept apart from the pass: writing it is not a
     /// change of the pass (no new version, no push), and deleting the pass deletes it.
     async fn put_wallet_sync(&self, pass_id: u64, status: &GoogleSync) -> Result<(), StoreError>;
@@ -103,6 +108,10 @@ pub trait Store: Send + Sync {
     async fn list_tags(&self, page: &PageRequest) -> Result<Page<Tag>, StoreError>;
     /// Deletes the tag's record (its name is free again); passes keep whatever they carry.
     async fn delete_tag(&self, id: u64) -> Result<(), StoreError>;
+
+    /// Writes a job's record (by its ticket id), whole.
+    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError>;
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError>;
 
     async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError>;
     async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError>;

@@ -10,7 +10,7 @@ use super::google::{GoogleSettings, GoogleWallet};
 use super::identities::IdentityCache;
 use super::push::{Change, Dispatcher};
 use crate::pkpass::PassAssets;
-use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, Pusher, Secrets, Store};
+use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store};
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -77,6 +77,8 @@ pub struct App {
     /// dispatcher function).
     dispatcher: Option<Dispatcher>,
     pub google: Arc<GoogleWallet>,
+    /// Where background work (bulk updates) is queued; `None` where none can run.
+    pub jobs: Option<Arc<dyn JobQueue>>,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -106,8 +108,15 @@ impl App {
             images,
             google,
             dispatcher: None,
+            jobs: None,
             assets: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Queues background work on `queue`.
+    pub fn with_jobs(mut self, queue: Arc<dyn JobQueue>) -> App {
+        self.jobs = Some(queue);
+        self
     }
 
     /// Sends change notifications through `pusher` (the default records them only).

@@ -15,6 +15,7 @@ pub mod projects;
 pub mod push;
 pub mod render;
 pub mod stats;
+pub mod tag_updates;
 pub mod tags;
 pub mod template_parts;
 pub mod templates;

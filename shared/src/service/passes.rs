@@ -102,7 +102,10 @@ pub fn apply_overrides(own: &mut BTreeMap<String, FieldSpec>, overrides: Overrid
 
 /// Takes the image headers of a request out, decoding inline ones; `null` image headers (an
 /// update removing a pass's own image) stay behind as removals.
-fn take_images(headers: &mut Overrides, problems: &mut Vec<super::FieldProblem>) -> super::images::ImageInputs {
+pub(crate) fn take_images(
+    headers: &mut Overrides,
+    problems: &mut Vec<super::FieldProblem>,
+) -> super::images::ImageInputs {
     let mut set: BTreeMap<String, FieldSpec> = BTreeMap::new();
     headers.retain(|name, spec| match spec {
         Some(spec) if super::render::image_file(name).is_some() => {
@@ -518,28 +521,40 @@ pub async fn id_by_external_id(app: &App, external_id: &str) -> Result<u64, Serv
     }
 }
 
-/// Applies an update; returns the receipt (`ticketId`).
-pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
-    let mut request = request;
-    let mut problems = Vec::new();
-    let image_inputs = take_images(&mut request.headers, &mut problems);
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
-    }
-    let tags = request.tags.clone();
-    if let Some(tags) = &tags {
+/// Checks an update on its own (before any pass is read): tags, message, no serial number,
+/// the action. Returns whether it deactivates (`Some(true)`) or reactivates the pass.
+pub fn check_update(request: &PassRequest) -> Result<Option<bool>, ServiceError> {
+    if let Some(tags) = &request.tags {
         check_tags(tags)?;
     }
     check_message(request.message.as_ref())?;
     if request.serial_number.is_some() {
         return Err(ServiceError::invalid("serialNumber", "cannot change: a pass keeps the serial it was issued with"));
     }
-    let deactivate = match request.action.as_deref() {
-        None => None,
-        Some("deactivate") => Some(true),
-        Some("reactivate") => Some(false),
-        Some(_) => return Err(ServiceError::invalid("action", "must be deactivate or reactivate")),
-    };
+    match request.action.as_deref() {
+        None => Ok(None),
+        Some("deactivate") => Ok(Some(true)),
+        Some("reactivate") => Ok(Some(false)),
+        Some(_) => Err(ServiceError::invalid("action", "must be deactivate or reactivate")),
+    }
+}
+
+/// Applies an update; returns the receipt (`ticketId`).
+pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
+    apply_update(app, id, request).await?;
+    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+}
+
+/// Applies an update (without a receipt: a bulk update's passes share its ticket).
+pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<(), ServiceError> {
+    let mut request = request;
+    let mut problems = Vec::new();
+    let image_inputs = take_images(&mut request.headers, &mut problems);
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let deactivate = check_update(&request)?;
+    let tags = request.tags.clone();
     let now = app.now();
     let new_images = images::resolve(app, image_inputs).await?.png;
     let request_tags = tags.clone();
@@ -590,7 +605,7 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
     if let Some(tags) = &request_tags {
         super::tags::record(app, tags).await?;
     }
-    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+    Ok(())
 }
 
 /// Adds locations to a pass; each gets an id (`passLocationId`) to delete it by. A pass that

@@ -175,6 +175,46 @@ pub async fn tags_have_ids(b: &Backend) {
     assert_eq!(b.store.list_passes(&by_tag("vip")).await.unwrap().total, 0, "the membership went with the tag");
     assert_eq!(b.store.list_passes(&by_tag("new")).await.unwrap().items[0].id, pass.id);
     assert_eq!(b.store.set_pass_tags(999_999, &[]).await, Err(StoreError::NotFound("pass")));
+
+    // A cursor over a tag's passes, by id.
+    let mut ids = vec![pass.id];
+    for i in 0..4 {
+        let mut more = new_pass(template.id, &format!("TAG-{}", i + 2));
+        more.tags = vec!["new".into()];
+        ids.push(b.store.create_pass(&more, T0).await.unwrap().id);
+    }
+    assert_eq!(b.store.count_passes_with_tag("new").await.unwrap(), 5);
+    assert_eq!(b.store.count_passes_with_tag("none").await.unwrap(), 0);
+    let first: Vec<u64> = b.store.passes_with_tag_after("new", 0, 2).await.unwrap().iter().map(|p| p.id).collect();
+    assert_eq!(first, ids[..2]);
+    let rest: Vec<u64> = b.store.passes_with_tag_after("new", ids[1], 10).await.unwrap().iter().map(|p| p.id).collect();
+    assert_eq!(rest, ids[2..]);
+    assert!(b.store.passes_with_tag_after("new", ids[4], 10).await.unwrap().is_empty());
+
+    let job = TagUpdateJob {
+        ticket_id: 77,
+        tag: "new".into(),
+        request: json!({"fields": {"seat": {"value": "1"}}}),
+        state: JobState::Queued,
+        total: 5,
+        updated: 0,
+        failed: 0,
+        failures: vec![],
+        created_at: T0,
+        updated_at: T0,
+    };
+    b.store.put_job(&job).await.unwrap();
+    assert_eq!(b.store.get_job(77).await.unwrap(), Some(job.clone()));
+    let progressed = TagUpdateJob {
+        state: JobState::Done,
+        updated: 4,
+        failed: 1,
+        failures: vec![JobFailure { pass_id: ids[0], message: "no".into() }],
+        ..job
+    };
+    b.store.put_job(&progressed).await.unwrap();
+    assert_eq!(b.store.get_job(77).await.unwrap(), Some(progressed));
+    assert_eq!(b.store.get_job(78).await.unwrap(), None);
 }
 
 pub async fn passes_crud_and_uniqueness(b: &Backend) {

@@ -461,3 +461,8 @@ async fn tags_with_ids_on_embedded() {
 async fn template_locations_on_embedded() {
     tessera_tests::airship_flows::template_locations(&TestServer::embedded().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_update_by_tag_on_embedded() {
+    tessera_tests::airship_flows::bulk_update_by_tag(&TestServer::embedded().await).await;
+}

@@ -561,6 +561,45 @@ impl Store for DynamoStore {
         Ok(())
     }
 
+    async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError> {
+        let q = Query {
+            index: None,
+            key_condition: "#pk = :pk",
+            filter: None,
+            values: values([(":pk", s(format!("TAG#{tag}")))]),
+        };
+        self.count(&q).await
+    }
+
+    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let q = Query {
+            index: None,
+            key_condition: "#pk = :pk AND #sk > :after",
+            filter: None,
+            values: values([
+                (":pk", s(format!("TAG#{tag}"))),
+                (":after", s(format!("PASS#{}", crate::aws::schema::padded(after_id)))),
+            ]),
+        };
+        let page = PageRequest { page: 1, page_size: limit as u32, order: SortOrder::Id, direction: Direction::Asc };
+        let ids = self.query_page(&q, &page).await?.iter().map(|m| Reader(m).u64("pass")).collect::<Result<_, _>>()?;
+        let mut passes = self.passes_by_ids(ids).await?;
+        passes.sort_by_key(|p| p.id);
+        Ok(passes)
+    }
+
+    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+        let mut item = key(format!("JOB#{}", job.ticket_id), "JOB");
+        item.insert("body".into(), json_attribute(job)?);
+        self.client.put_item().table_name(self.table()).set_item(Some(item)).send().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+        let Some(item) = self.get(key(format!("JOB#{ticket_id}"), "JOB")).await? else { return Ok(None) };
+        Reader(&item).json("body").map(Some)
+    }
+
     async fn find_passes_by_external_id(&self, external_id: &str, limit: usize) -> Result<Vec<Pass>, StoreError> {
         let q = Query {
             index: None,

@@ -7,7 +7,7 @@ use crate::http::{ApiError, ok_json};
 use crate::model::date::format_millis;
 use crate::model::records::Tag;
 use crate::service::App;
-use crate::service::tags;
+use crate::service::{tag_updates, tags};
 
 fn tag_json(tag: &Tag) -> Value {
     json!({"id": tag.id, "name": tag.name, "createdAt": format_millis(tag.created_at)})
@@ -31,6 +31,30 @@ pub async fn remove_from_pass(app: &App, request: Request) -> Result<Response<Bo
     let pass_id = id_param(&request, "passId")?;
     let tag = tags::remove_from_pass(app, &path_param(&request, "tag")?, pass_id).await?;
     ok_json(&json!({"status": "removed", "passId": pass_id, "tag": tag_json(&tag)}))
+}
+
+/// `PUT /v1/tag/{tag}/passes`: the update every pass with the tag gets, in the background;
+/// answers the ticket at once (`GET /v1/ticket/{id}` follows it).
+pub async fn update_passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let ticket = tag_updates::start(app, &path_param(&request, "tag")?, json_body(&request)?).await?;
+    ok_json(&json!({"ticketId": ticket}))
+}
+
+/// `GET /v1/ticket/{ticketId}`: a bulk update's progress and outcome.
+pub async fn ticket(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let job = tag_updates::ticket(app, id_param(&request, "ticketId")?).await?;
+    ok_json(&json!({
+        "ticketId": job.ticket_id,
+        "kind": "tagUpdate",
+        "tag": job.tag,
+        "status": job.state.as_str(),
+        "total": job.total,
+        "updated": job.updated,
+        "failed": job.failed,
+        "failures": job.failures,
+        "createdAt": format_millis(job.created_at),
+        "updatedAt": format_millis(job.updated_at),
+    }))
 }
 
 /// `GET /v1/pass/{id}/tags` (or by external id).

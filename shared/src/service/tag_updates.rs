@@ -1,0 +1,112 @@
+//! `PUT /v1/tag/{tag}/passes`: one update applied to every pass carrying a tag, in the
+//! background. The call checks the update, counts the passes and answers with a ticket at
+//! once; steps of [`STEP_SIZE`] passes then run one after another through the job queue
+//! (SQS and a Lambda on AWS, a task locally), each updating its passes (which pushes them to
+//! their devices) and recording progress on the ticket, readable with `GET /v1/ticket/{id}`.
+
+use std::sync::{Arc, Weak};
+
+use serde_json::Value;
+
+use super::error::ServiceError;
+use super::passes::{self, PassRequest};
+use crate::model::records::{JobFailure, JobState, Sequence, TagUpdateJob};
+use crate::ports::jobs::JobStep;
+use crate::service::App;
+
+/// Passes one step updates.
+pub const STEP_SIZE: usize = 50;
+/// Failures a ticket names (it counts all of them).
+pub const MAX_NAMED_FAILURES: usize = 20;
+
+/// Checks the update and queues it; answers the ticket id.
+pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceError> {
+    let queue = app.jobs.clone().ok_or_else(|| {
+        ServiceError::NotConfigured("bulk updates need a job queue (TESSERA_JOB_QUEUE_URL on AWS)".into())
+    })?;
+    let request: PassRequest = serde_json::from_value(body.clone())
+        .map_err(|e| ServiceError::invalid("body", format!("is not a pass update: {e}")))?;
+    if request.tags.is_some() {
+        return Err(ServiceError::invalid("tags", "cannot change in a bulk update; use the tag routes"));
+    }
+    passes::check_update(&request)?;
+    let mut images = request.headers.clone();
+    let mut problems = Vec::new();
+    if !passes::take_images(&mut images, &mut problems).is_empty() || !problems.is_empty() {
+        return Err(ServiceError::invalid("headers", "a bulk update cannot change images; update passes one by one"));
+    }
+    let tag = super::tags::find(app, tag).await?;
+    let total = app.store.count_passes_with_tag(&tag.name).await?;
+    let now = app.now();
+    let job = TagUpdateJob {
+        ticket_id: app.store.allocate_id(Sequence::Ticket).await?,
+        tag: tag.name,
+        request: body,
+        state: JobState::Queued,
+        total,
+        updated: 0,
+        failed: 0,
+        failures: Vec::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    app.store.put_job(&job).await?;
+    let step = JobStep { ticket_id: job.ticket_id, after_pass_id: 0 };
+    queue.enqueue(&step).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(job.ticket_id)
+}
+
+pub async fn ticket(app: &App, ticket_id: u64) -> Result<TagUpdateJob, ServiceError> {
+    app.store.get_job(ticket_id).await?.ok_or(ServiceError::NotFound("ticket"))
+}
+
+/// Runs one step: the next passes after the step's cursor; queues the step after it.
+pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
+    let mut job = ticket(app, step.ticket_id).await?;
+    if job.state == JobState::Done {
+        return Ok(());
+    }
+    let request: PassRequest = serde_json::from_value(job.request.clone())
+        .map_err(|e| ServiceError::Internal(format!("stored bulk update {}: {e}", job.ticket_id)))?;
+    let batch = app.store.passes_with_tag_after(&job.tag, step.after_pass_id, STEP_SIZE).await?;
+    let mut last = step.after_pass_id;
+    for pass in &batch {
+        last = pass.id;
+        match passes::apply_update(app, pass.id, request.clone()).await {
+            Ok(_) => job.updated += 1,
+            Err(ServiceError::NotFound(_)) => {}
+            Err(e) => {
+                job.failed += 1;
+                if job.failures.len() < MAX_NAMED_FAILURES {
+                    job.failures.push(JobFailure { pass_id: pass.id, message: e.to_string() });
+                }
+            }
+        }
+    }
+    let more = batch.len() == STEP_SIZE;
+    job.state = if more { JobState::Running } else { JobState::Done };
+    job.total = job.total.max(job.updated + job.failed);
+    job.updated_at = app.now();
+    app.store.put_job(&job).await?;
+    if more {
+        let queue = app.jobs.clone().ok_or_else(|| ServiceError::NotConfigured("no job queue".into()))?;
+        let next = JobStep { ticket_id: job.ticket_id, after_pass_id: last };
+        queue.enqueue(&next).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Runs the steps of a queue this process consumes itself, one at a time, for as long as the
+/// app lives (a queue another process consumes, or a second call, starts nothing).
+pub fn run_local_worker(app: &Arc<App>) {
+    let Some(mut steps) = app.jobs.as_ref().and_then(|q| q.take_local_steps()) else { return };
+    let app: Weak<App> = Arc::downgrade(app);
+    tokio::spawn(async move {
+        while let Some(step) = steps.recv().await {
+            let Some(app) = app.upgrade() else { return };
+            if let Err(e) = run_step(&app, step).await {
+                tracing::error!(ticket = step.ticket_id, error = %e, "bulk update step failed");
+            }
+        }
+    });
+}
