@@ -84,3 +84,32 @@ pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
     }))
     .await
 }
+
+/// The job worker: fed by the job queue (SQS, one message a step), it runs bulk updates a
+/// step at a time, each step queueing the next. Pushes go out through the table's stream.
+pub async fn serve_job_worker() -> Result<(), lambda_http::Error> {
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+
+    telemetry::init(LogFormat::Json);
+    let settings = Settings::from_env()?;
+    let app = Arc::new(route_app(&settings).await?);
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move { run_job_event(&app, &event.payload).await.map(|_| ()) }
+    }))
+    .await
+}
+
+/// Runs the steps an SQS event carries; answers how many ran. A step that fails fails the
+/// event, so SQS delivers it again (and dead-letters it after a few tries).
+pub async fn run_job_event(app: &App, event: &serde_json::Value) -> Result<usize, lambda_http::Error> {
+    let mut ran = 0;
+    for record in event["Records"].as_array().into_iter().flatten() {
+        let body = record["body"].as_str().ok_or("an SQS record without a body")?;
+        let step: tessera::ports::JobStep = serde_json::from_str(body)?;
+        tessera::service::tag_updates::run_step(app, step).await?;
+        tracing::info!(ticket = step.ticket_id, after = step.after_pass_id, "ran a bulk update step");
+        ran += 1;
+    }
+    Ok(ran)
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 pub use crate::service::context::{App, AppConfig, Ports};
 
-use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
+use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets, SqsJobQueue};
 use crate::cache::HotBlobs;
 use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, SqliteStore};
 use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
@@ -47,11 +47,15 @@ impl App {
 
     /// The AWS adapters on `clients`, for the resources named.
     pub fn aws(clients: &AwsClients, resources: &AwsResources, config: AppConfig) -> App {
-        assemble(
+        let app = assemble(
             Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table)),
             Arc::new(S3Blobs::new(clients.s3.clone(), &resources.bucket, &resources.blob_prefix)),
             Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
             config,
-        )
+        );
+        match &resources.job_queue_url {
+            Some(url) => app.with_jobs(Arc::new(SqsJobQueue::new(clients.sqs.clone(), url))),
+            None => app,
+        }
     }
 }

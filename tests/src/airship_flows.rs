@@ -450,7 +450,8 @@ pub async fn template_locations(server: &TestServer) {
 
 /// `PUT /v1/tag/{tag}/passes`: a ticket at once; every pass with the tag updated in steps in
 /// the background (and pushed to its devices); a pass the update does not fit is counted and
-/// named; bad input is refused before any ticket is taken.
+/// named; bad input is refused before any ticket is taken. The server's steps are [`STEP`]
+/// passes long.
 pub async fn bulk_update_by_tag(server: &TestServer) {
     let template = server.create_template(&crate::api::event_template()).await["id"].as_u64().unwrap();
     let mut tagged = Vec::new();
@@ -509,7 +510,8 @@ pub async fn bulk_update_by_tag(server: &TestServer) {
     expect_error(server.api(Method::GET, "/v1/ticket/999999").send().await.unwrap(), 404, "not_found", None).await;
 }
 
-const STEP: usize = tessera::service::tag_updates::STEP_SIZE;
+/// Passes a bulk update step changes in [`bulk_update_by_tag`]'s server.
+pub const STEP: usize = 5;
 
 /// Polls a ticket (bounded) until its job is done.
 pub async fn wait_for_ticket(server: &TestServer, ticket: u64) -> Value {

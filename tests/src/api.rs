@@ -89,6 +89,16 @@ impl TestServer {
         server
     }
 
+    /// The AWS backend with the job worker fed from its queue, as Lambda would feed it (the
+    /// emulator serves one request at a time, so only tests that need it poll the queue).
+    pub async fn aws_with_job_worker(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
+        let server = TestServer::aws_configured(adjust).await;
+        if let Some(queue) = server.aws.as_ref().and_then(|r| r.job_queue_url.clone()) {
+            crate::moto::feed_job_queue(Arc::downgrade(&server.app), queue);
+        }
+        server
+    }
+
     async fn start(
         listener: tokio::net::TcpListener,
         base: String,

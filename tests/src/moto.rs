@@ -93,6 +93,7 @@ pub fn unique_resources() -> AwsResources {
         bucket: format!("tessera-{suffix}"),
         blob_prefix: "blobs/".into(),
         secret_prefix: format!("tessera-{suffix}"),
+        job_queue_url: None,
     }
 }
 
@@ -100,8 +101,10 @@ pub fn unique_resources() -> AwsResources {
 /// and `tessera serve --backend aws` assemble it.
 pub async fn aws_app(config: tessera::app::AppConfig) -> (tessera::app::App, AwsResources) {
     let clients = clients().await;
-    let resources = unique_resources();
+    let mut resources = unique_resources();
     bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
+    let queue = clients.sqs.create_queue().queue_name(&resources.table).send().await.expect("a queue on the emulator");
+    resources.job_queue_url = queue.queue_url;
     (tessera::app::App::aws(&clients, &resources, config), resources)
 }
 
@@ -116,4 +119,39 @@ pub async fn aws_backend() -> Backend {
         secrets: Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
         guard: Box::new(()),
     }
+}
+
+/// Plays the Lambda event source mapping for the job queue: receives each message from the
+/// emulator's SQS queue, hands it to the job worker's handler as an SQS event, and deletes it
+/// once handled (a failed step stays, to be received again), for as long as the app lives.
+pub fn feed_job_queue(app: std::sync::Weak<tessera::app::App>, queue_url: String) {
+    tokio::spawn(async move {
+        let sqs = clients().await.sqs;
+        loop {
+            if app.strong_count() == 0 {
+                return;
+            }
+            // Short polls: a long poll would hold the one-request-at-a-time emulator.
+            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(1).send();
+            let messages = match received.await {
+                Ok(received) => received.messages.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            if messages.is_empty() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            for message in messages {
+                let Some(app) = app.upgrade() else { return };
+                let event = serde_json::json!({"Records": [{
+                    "messageId": message.message_id, "receiptHandle": message.receipt_handle, "body": message.body,
+                    "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+                }]});
+                if tessera_functions::lambda::run_job_event(&app, &event).await.is_ok()
+                    && let Some(handle) = &message.receipt_handle
+                {
+                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(handle).send().await;
+                }
+            }
+        }
+    });
 }

@@ -14,14 +14,18 @@ pub struct AwsResources {
     pub blob_prefix: String,
     /// Prefix of secret names: `<prefix>/pass-type/<passTypeId>`.
     pub secret_prefix: String,
+    /// The SQS queue bulk updates run through (`TESSERA_JOB_QUEUE_URL`); without it they are
+    /// refused.
+    pub job_queue_url: Option<String>,
 }
 
-/// The three clients, built once per process and shared.
+/// The clients, built once per process and shared.
 #[derive(Clone)]
 pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub s3: aws_sdk_s3::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl AwsClients {
@@ -37,6 +41,7 @@ impl AwsClients {
             dynamodb: aws_sdk_dynamodb::Client::new(config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             secrets: aws_sdk_secretsmanager::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The AWS adapters of the ports: DynamoDB (`Store`), S3 (`Blobs`), Secrets Manager
-//! (`Secrets`), and `bootstrap` to create the resources for emulators and dev accounts.
+//! (`Secrets`), SQS (`JobQueue`), and `bootstrap` to create the resources for emulators and
+//! dev accounts.
 
 pub mod apns;
 pub mod bootstrap;
@@ -8,8 +9,10 @@ pub mod dynamo;
 pub mod s3_blobs;
 pub mod schema;
 pub mod secrets_manager;
+pub mod sqs_jobs;
 
 pub use config::{AwsClients, AwsResources};
 pub use dynamo::DynamoStore;
 pub use s3_blobs::S3Blobs;
 pub use secrets_manager::SecretsManagerSecrets;
+pub use sqs_jobs::SqsJobQueue;

@@ -427,6 +427,9 @@ pub struct TagUpdateJob {
     pub failed: u64,
     /// The first failures, with their reasons.
     pub failures: Vec<JobFailure>,
+    /// The last pass id a finished step handled: a step from before it was run already.
+    #[serde(default)]
+    pub cursor: u64,
     pub created_at: Millis,
     pub updated_at: Millis,
 }

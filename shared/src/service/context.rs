@@ -33,11 +33,15 @@ pub struct AppConfig {
     /// Memory for recently served .pkpass files (device polls serve the same file to every
     /// device that holds a pass).
     pub hot_pkpass_bytes: usize,
+    /// Passes one step of a bulk update changes (a step must finish well within the job
+    /// worker's timeout).
+    pub bulk_step_passes: usize,
 }
 
 impl AppConfig {
     pub const DEFAULT_MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
     pub const DEFAULT_HOT_PKPASS_BYTES: usize = 64 * 1024 * 1024;
+    pub const DEFAULT_BULK_STEP_PASSES: usize = 50;
 
     pub fn new(public_url: &str) -> AppConfig {
         AppConfig {
@@ -49,6 +53,7 @@ impl AppConfig {
             default_pass_type_id: None,
             google: GoogleSettings::default(),
             hot_pkpass_bytes: Self::DEFAULT_HOT_PKPASS_BYTES,
+            bulk_step_passes: Self::DEFAULT_BULK_STEP_PASSES,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `PUT /v1/tag/{tag}/passes`: one update applied to every pass carrying a tag, in the
 //! background. The call checks the update, counts the passes and answers with a ticket at
-//! once; steps of [`STEP_SIZE`] passes then run one after another through the job queue
+//! once; steps of `AppConfig::bulk_step_passes` passes then run one after another through the job queue
 //! (SQS and a Lambda on AWS, a task locally), each updating its passes (which pushes them to
 //! their devices) and recording progress on the ticket, readable with `GET /v1/ticket/{id}`.
 
@@ -14,8 +14,6 @@ use crate::model::records::{JobFailure, JobState, Sequence, TagUpdateJob};
 use crate::ports::jobs::JobStep;
 use crate::service::App;
 
-/// Passes one step updates.
-pub const STEP_SIZE: usize = 50;
 /// Failures a ticket names (it counts all of them).
 pub const MAX_NAMED_FAILURES: usize = 20;
 
@@ -47,6 +45,7 @@ pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceErro
         updated: 0,
         failed: 0,
         failures: Vec::new(),
+        cursor: 0,
         created_at: now,
         updated_at: now,
     };
@@ -66,9 +65,15 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
     if job.state == JobState::Done {
         return Ok(());
     }
+    // Queues deliver at least once: a step the job already moved past was run, but its
+    // successor may not have been queued (the run stopped in between), so queue it again.
+    if step.after_pass_id < job.cursor {
+        return enqueue(app, JobStep { ticket_id: job.ticket_id, after_pass_id: job.cursor }).await;
+    }
     let request: PassRequest = serde_json::from_value(job.request.clone())
         .map_err(|e| ServiceError::Internal(format!("stored bulk update {}: {e}", job.ticket_id)))?;
-    let batch = app.store.passes_with_tag_after(&job.tag, step.after_pass_id, STEP_SIZE).await?;
+    let step_size = app.config.bulk_step_passes.max(1);
+    let batch = app.store.passes_with_tag_after(&job.tag, step.after_pass_id, step_size).await?;
     let mut last = step.after_pass_id;
     for pass in &batch {
         last = pass.id;
@@ -83,17 +88,21 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
             }
         }
     }
-    let more = batch.len() == STEP_SIZE;
+    let more = batch.len() == step_size;
     job.state = if more { JobState::Running } else { JobState::Done };
     job.total = job.total.max(job.updated + job.failed);
+    job.cursor = last;
     job.updated_at = app.now();
     app.store.put_job(&job).await?;
     if more {
-        let queue = app.jobs.clone().ok_or_else(|| ServiceError::NotConfigured("no job queue".into()))?;
-        let next = JobStep { ticket_id: job.ticket_id, after_pass_id: last };
-        queue.enqueue(&next).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
+        enqueue(app, JobStep { ticket_id: job.ticket_id, after_pass_id: last }).await?;
     }
     Ok(())
+}
+
+async fn enqueue(app: &App, step: JobStep) -> Result<(), ServiceError> {
+    let queue = app.jobs.clone().ok_or_else(|| ServiceError::NotConfigured("no job queue".into()))?;
+    queue.enqueue(&step).await.map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// Runs the steps of a queue this process consumes itself, one at a time, for as long as the

@@ -200,6 +200,7 @@ pub async fn tags_have_ids(b: &Backend) {
         updated: 0,
         failed: 0,
         failures: vec![],
+        cursor: 0,
         created_at: T0,
         updated_at: T0,
     };
@@ -210,6 +211,7 @@ pub async fn tags_have_ids(b: &Backend) {
         updated: 4,
         failed: 1,
         failures: vec![JobFailure { pass_id: ids[0], message: "no".into() }],
+        cursor: ids[4],
         ..job
     };
     b.store.put_job(&progressed).await.unwrap();

@@ -82,3 +82,10 @@ async fn tags_with_ids_on_aws() {
 async fn template_locations_on_aws() {
     tessera_tests::airship_flows::template_locations(&TestServer::aws().await).await;
 }
+
+/// The bulk update on AWS: its steps go through SQS (on moto) to the job worker's handler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_update_by_tag_on_aws() {
+    let server = TestServer::aws_with_job_worker(|c| c.bulk_step_passes = tessera_tests::airship_flows::STEP).await;
+    tessera_tests::airship_flows::bulk_update_by_tag(&server).await;
+}

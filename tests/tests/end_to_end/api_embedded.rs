@@ -464,5 +464,6 @@ async fn template_locations_on_embedded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_update_by_tag_on_embedded() {
-    tessera_tests::airship_flows::bulk_update_by_tag(&TestServer::embedded().await).await;
+    let server = TestServer::embedded_configured(|c| c.bulk_step_passes = tessera_tests::airship_flows::STEP).await;
+    tessera_tests::airship_flows::bulk_update_by_tag(&server).await;
 }

@@ -93,7 +93,8 @@ fn the_api_routes_match_the_routes_table_both_ways() {
             .unwrap_or_else(|| panic!("{code}"))
             .to_string();
         let events = resource["Properties"]["Events"].as_mapping().into_iter().flatten();
-        for (_, event) in events.filter(|(_, e)| e["Type"].as_str() != Some("DynamoDB")) {
+        let not_api = |e: &Value| matches!(e["Type"].as_str(), Some("DynamoDB" | "SQS"));
+        for (_, event) in events.filter(|(_, e)| !not_api(e)) {
             assert_eq!(event["Type"].as_str(), Some("HttpApi"), "{binary}");
             let properties = &event["Properties"];
             let method = str_of(properties, "Method").to_string();
@@ -106,6 +107,21 @@ fn the_api_routes_match_the_routes_table_both_ways() {
         routed.insert((route.name.to_string(), "HEAD".to_string(), route.path.to_string()));
     }
     assert_eq!(declared, routed);
+}
+
+#[test]
+fn the_job_worker_reads_the_job_queue_and_may_finish_before_a_retry() {
+    let template = template();
+    let worker = &template["Resources"]["JobWorkerFunction"]["Properties"];
+    assert_eq!(worker["CodeUri"].as_str(), Some("target/lambda/job_worker/"));
+    let event = &worker["Events"]["Queue"];
+    assert_eq!(event["Type"].as_str(), Some("SQS"));
+    assert_eq!(event["Properties"]["BatchSize"].as_u64(), Some(1), "one step at a time");
+    let queue = &template["Resources"]["JobQueue"]["Properties"];
+    let timeout = worker["Timeout"].as_u64().unwrap();
+    assert!(queue["VisibilityTimeout"].as_u64().unwrap() >= 6 * timeout, "a running step is not delivered twice");
+    let bulk = &template["Resources"]["UpdatePassesByTagFunction"]["Properties"]["Policies"];
+    assert!(serde_json::to_string(&serde_json::to_value(bulk).unwrap()).unwrap().contains("SQSSendMessagePolicy"));
 }
 
 #[test]
