@@ -64,7 +64,7 @@ pub async fn template_and_pass_life(server: &TestServer) {
     )
     .await;
     assert_eq!(list["count"], 2);
-    assert_eq!(list["pagination"], json!({"order": "id", "direction": "ASC", "page": 2, "start": 1, "pageSize": 1}));
+    assert_eq!(list["pagination"], json!({"order": "id", "direction": "asc", "page": 2, "start": 1, "pageSize": 1}));
     assert_eq!(list["passes"][0]["id"], other["id"]);
     let tagged = expect_json(server.api(Method::GET, "/v1/tag/moved/passes").send().await.unwrap(), 200).await;
     assert_eq!((tagged["count"].as_u64(), tagged["passes"][0]["id"].as_u64()), (Some(1), Some(pass_id)));

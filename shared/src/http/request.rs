@@ -93,10 +93,12 @@ pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
     Ok(page)
 }
 
+/// The page a list answers, as the seed's examples show it (`"direction": "desc"`, lowercase,
+/// though the query parameter is documented as `ASC`/`DESC`; both cases are accepted).
 pub fn pagination_json(page: &PageRequest) -> serde_json::Value {
     serde_json::json!({
         "order": match page.order { SortOrder::Id => "id", SortOrder::CreatedAt => "createdAt", SortOrder::UpdatedAt => "updatedAt" },
-        "direction": match page.direction { Direction::Asc => "ASC", Direction::Desc => "DESC" },
+        "direction": match page.direction { Direction::Asc => "asc", Direction::Desc => "desc" },
         "page": page.page,
         "start": page.offset(),
         "pageSize": page.page_size,

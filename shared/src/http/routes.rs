@@ -104,6 +104,8 @@ routes! {
     GET_ADAPTIVE_LINK = "get_adaptive_link", GET "/v1/links/adaptive/{adaptiveLinkId}", ApiKey, adaptive::get;
     DELETE_ADAPTIVE_LINK = "delete_adaptive_link", DELETE "/v1/links/adaptive/{adaptiveLinkId}", ApiKey, adaptive::delete;
     LIST_ADAPTIVE_LINK_PASSES = "list_adaptive_link_passes", GET "/v1/links/adaptive/{adaptiveLinkId}/passes", ApiKey, adaptive::passes;
+    /// `?ids=a,b,c`: several adaptive links at once.
+    OPEN_ADAPTIVE_LINKS = "open_adaptive_links", GET "/v1/pass/adaptive", Public, adaptive::open_several;
     OPEN_ADAPTIVE_LINK_FOR_DEVICE = "open_adaptive_link_for_device", GET "/v1/pass/adaptive/{adaptiveLinkId}", Public, adaptive::open_for_device;
     OPEN_ADAPTIVE_LINK = "open_adaptive_link", GET "/v1/pass/adaptive/{adaptiveLinkId}/{deviceType}", Public, adaptive::open;
     /// Apple's pass web service (and Android wallets speaking it).

@@ -106,6 +106,43 @@ pub async fn open_ios(app: &App, id: &str) -> Result<(Pass, Vec<u8>), ServiceErr
     }
 }
 
+/// How many adaptive links one multi-pass link opens at most (Airship's limit, and Apple's
+/// per .pkpasses bundle).
+pub const MAX_LINKS_AT_ONCE: usize = 10;
+
+/// The adaptive links a multi-pass link names (`?ids=a,b,c`), checked: 1 to
+/// [`MAX_LINKS_AT_ONCE`] ids, no empty or repeated one, each an existing link.
+pub async fn several(app: &App, ids: &str) -> Result<Vec<AdaptiveLink>, ServiceError> {
+    let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
+    if ids.len() > MAX_LINKS_AT_ONCE || ids.iter().any(|id| id.is_empty()) {
+        return Err(ServiceError::invalid(
+            "ids",
+            format!("must be 1 to {MAX_LINKS_AT_ONCE} adaptive link ids, comma-separated"),
+        ));
+    }
+    let mut links = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            return Err(ServiceError::invalid("ids", format!("names {id} twice")));
+        }
+        links.push(get(app, id).await?);
+    }
+    Ok(links)
+}
+
+/// Opens several links on an Apple device: one .pkpasses bundle with each link's pass.
+pub async fn open_several_ios(app: &App, links: &[AdaptiveLink]) -> Result<Vec<u8>, ServiceError> {
+    if let Some(link) = links.iter().find(|l| l.apple_template_id.is_none()) {
+        return Err(ServiceError::invalid("ids", format!("adaptive link {} has no Apple template", link.id)));
+    }
+    let mut passes = Vec::with_capacity(links.len());
+    for link in links {
+        let (pass, bytes) = open_ios(app, &link.id).await?;
+        passes.push((format!("{}.pkpass", pass.serial_number), bytes));
+    }
+    crate::pkpass::build_pkpasses(&passes, app.now() / 1000).map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
 /// Opens the link on an Android device: the Google save link of the pass for its payload.
 pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
     let link = get(app, id).await?;

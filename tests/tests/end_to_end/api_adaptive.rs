@@ -168,3 +168,68 @@ async fn adaptive_links_are_read_listed_and_deleted() {
     let listed = expect_json(server.api(Method::GET, "/v1/links/adaptive").send().await.unwrap(), 200).await;
     assert_eq!(listed["count"], 1);
 }
+
+/// `GET /v1/pass/adaptive?ids=a,b`: one .pkpasses bundle with a pass per link on an iPhone
+/// (each checked by unzip); desktops go to the first link's landing page or get
+/// `device_not_supported`; malformed id lists are refused.
+#[tokio::test]
+async fn several_adaptive_links_open_as_one_bundle() {
+    let server = TestServer::embedded().await;
+    let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let mut ids = Vec::new();
+    for (seat, landing) in [("1", None), ("2", Some("https://example.com/group"))] {
+        let mut body = json!({"iosTemplateId": apple, "payload": {"fields": {"Seat": {"value": seat}}}});
+        if let Some(landing) = landing {
+            body["landingPageUrl"] = json!(landing);
+        }
+        let link =
+            expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap(), 200).await;
+        ids.push(link["adaptiveLinkId"].as_str().unwrap().to_string());
+    }
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+    let url = |ids: &str| format!("{}/v1/pass/adaptive?ids={ids}", server.base);
+    let bundle = server.client.get(url(&ids.join(","))).header("user-agent", iphone).send().await.unwrap();
+    assert_eq!(bundle.status(), 200);
+    assert_eq!(bundle.headers()["content-type"], "application/vnd.apple.pkpasses");
+    let entries = tessera_tests::pkpass_files(&bundle.bytes().await.unwrap());
+    assert_eq!(entries.len(), 2, "{:?}", entries.keys().collect::<Vec<_>>());
+    let mut seats: Vec<String> = entries
+        .values()
+        .map(|pkpass| {
+            let files = tessera_tests::pkpass_files(pkpass);
+            let pass: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+            pass["eventTicket"]["auxiliaryFields"][0]["value"].as_str().unwrap().to_string()
+        })
+        .collect();
+    seats.sort();
+    assert_eq!(seats, ["1", "2"], "each link's own payload");
+
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let desktop = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:126.0) Gecko/20100101 Firefox/126.0";
+    let first_has_none = no_redirects.get(url(&ids.join(","))).header("user-agent", desktop).send().await.unwrap();
+    expect_error(first_has_none, 400, "device_not_supported", None).await;
+    let reversed = format!("{},{}", ids[1], ids[0]);
+    let to_landing = no_redirects.get(url(&reversed)).header("user-agent", desktop).send().await.unwrap();
+    assert_eq!(
+        (to_landing.status().as_u16(), to_landing.headers()["location"].to_str().unwrap()),
+        (302, "https://example.com/group")
+    );
+
+    let passes_before =
+        expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"].clone();
+    let eleven = [ids[0].as_str(); 11].join(",");
+    for (query, status) in [
+        (eleven, 400),
+        (format!("{},,{}", ids[0], ids[1]), 400),
+        (format!("{0},{0}", ids[0]), 400),
+        (format!("{},nope", ids[0]), 404),
+    ] {
+        let refused = server.client.get(url(&query)).header("user-agent", iphone).send().await.unwrap();
+        assert_eq!(refused.status(), status, "{query}");
+    }
+    let forced = server.client.get(format!("{}&deviceType=android", url(&ids[0]))).send().await.unwrap();
+    assert_eq!(forced.status(), 400);
+    let passes_after =
+        expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"].clone();
+    assert_eq!(passes_after, passes_before, "refused opens minted nothing");
+}
