@@ -467,10 +467,7 @@ pub async fn bulk_update_by_tag(server: &TestServer) {
     let held = tagged[1];
     let signed = crate::api_flows::download(server, &format!("/v1/pass/{held}/download")).await;
     let (serial, token) = (signed["serialNumber"].as_str().unwrap(), signed["authenticationToken"].as_str().unwrap());
-    let registration = format!("/v1/devices/fan-device/registrations/pass.dev.tessera.example/{serial}");
-    let registered =
-        server.anonymous(Method::POST, &registration).header("Authorization", format!("ApplePass {token}"));
-    assert_eq!(registered.json(&json!({"pushToken": "fan-push"})).send().await.unwrap().status(), 201);
+    crate::device_flows::register(server, "fan-device", "fan-push", serial, token).await;
 
     let update = json!({"fields": {"Seat": {"value": "VIP"}}});
     let started = server.api(Method::PUT, "/v1/tag/fans/passes").json(&update).send();

@@ -134,3 +134,16 @@ pub async fn pass_life_on_a_device(server: &TestServer, pusher: &RecordingPusher
     let uninstalled = expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await;
     assert_eq!(uninstalled["status"], "uninstalled");
 }
+
+/// Registers a device for a pass as Wallet does (with the pass's token); asserts 201.
+pub async fn register(server: &TestServer, device: &str, push_token: &str, serial: &str, token: &str) {
+    let path = format!("/v1/devices/{device}/registrations/pass.dev.tessera.example/{serial}");
+    let response = server
+        .anonymous(Method::POST, &path)
+        .header("Authorization", format!("ApplePass {token}"))
+        .json(&json!({"pushToken": push_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "registering {device}");
+}

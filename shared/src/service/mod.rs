@@ -18,6 +18,7 @@ pub mod stats;
 pub mod tag_updates;
 pub mod tags;
 pub mod template_parts;
+pub mod template_request;
 pub mod templates;
 
 pub use context::{App, AppConfig};

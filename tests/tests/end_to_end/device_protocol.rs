@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tessera::ports::PushOutcome;
 use tessera_tests::api::{TestServer, event_template, expect_json};
-use tessera_tests::device_flows::{Device, pass_life_on_a_device, pushes};
+use tessera_tests::device_flows::{Device, pass_life_on_a_device, pushes, register};
 
 #[tokio::test]
 async fn pass_life_on_embedded() {
@@ -85,17 +85,8 @@ async fn wrong_or_missing_tokens_get_401_everywhere() {
 async fn dead_tokens_are_unregistered_and_throttling_is_retried() {
     let server = TestServer::embedded().await;
     let (_, id, serial, token) = one_pass(&server).await;
-    let ptid = "pass.dev.tessera.example";
     for (device, push) in [("dev-dead", "push-dead"), ("dev-slow", "push-slow")] {
-        let path = format!("/v1/devices/{device}/registrations/{ptid}/{serial}");
-        let response = server
-            .anonymous(Method::POST, &path)
-            .header("Authorization", format!("ApplePass {token}"))
-            .json(&json!({"pushToken": push}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
+        register(&server, device, push, &serial, &token).await;
     }
     server.pusher.script("push-dead", vec![PushOutcome::DeadToken]);
     server.pusher.script("push-slow", vec![PushOutcome::RetryLater, PushOutcome::Delivered]);
@@ -227,17 +218,8 @@ async fn a_device_poll_reads_the_pass_and_its_template_once() {
 async fn a_push_request_reaches_every_device_and_says_so() {
     let server = TestServer::embedded().await;
     let (template_id, id, serial, token) = one_pass(&server).await;
-    let ptid = "pass.dev.tessera.example";
     for (device, push) in [("dev-live", "push-live"), ("dev-gone", "push-gone")] {
-        let path = format!("/v1/devices/{device}/registrations/{ptid}/{serial}");
-        let response = server
-            .anonymous(Method::POST, &path)
-            .header("Authorization", format!("ApplePass {token}"))
-            .json(&json!({"pushToken": push}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
+        register(&server, device, push, &serial, &token).await;
     }
     server.pusher.script("push-gone", vec![PushOutcome::DeadToken]);
     let answer = server.api(Method::PUT, &format!("/v1/pass/{id}/push")).send().await.unwrap();
@@ -245,6 +227,7 @@ async fn a_push_request_reaches_every_device_and_says_so() {
     assert_eq!(answer, json!({"passId": id, "devices": 2, "reached": 1, "failed": 0, "removed": 1}));
     let sent: Vec<(String, String)> = server.pusher.sent().into_iter().map(|p| (p.push_token, p.topic)).collect();
     assert_eq!(sent.len(), 2, "one push per device, already sent when the request answered");
+    let ptid = "pass.dev.tessera.example";
     assert!(sent.contains(&("push-live".into(), ptid.into())) && sent.contains(&("push-gone".into(), ptid.into())));
     let again = expect_json(server.api(Method::PUT, &format!("/v1/pass/{id}/push")).send().await.unwrap(), 200).await;
     assert_eq!((again["devices"].as_u64(), again["reached"].as_u64()), (Some(1), Some(1)), "the dead token is gone");
@@ -270,12 +253,18 @@ async fn stats_count_installed_and_uninstalled_passes() {
             let pass = server.create_pass(template, &body).await;
             let (id, serial) = (pass["id"].as_u64().unwrap(), pass["serialNumber"].as_str().unwrap().to_string());
             let signed = tessera_tests::api_flows::download(server, &format!("/v1/pass/{id}/download")).await;
-            let auth = format!("ApplePass {}", signed["authenticationToken"].as_str().unwrap());
+            let token = signed["authenticationToken"].as_str().unwrap();
+            let auth = format!("ApplePass {token}");
             let path = format!("/v1/devices/dev-{id}/registrations/{ptid}/{serial}");
             if register {
-                let body = json!({"pushToken": format!("push-{id}")});
-                let response = server.anonymous(Method::POST, &path).header("Authorization", &auth).json(&body).send();
-                assert_eq!(response.await.unwrap().status(), StatusCode::CREATED);
+                tessera_tests::device_flows::register(
+                    server,
+                    &format!("dev-{id}"),
+                    &format!("push-{id}"),
+                    &serial,
+                    token,
+                )
+                .await;
             }
             if unregister {
                 let response = server.anonymous(Method::DELETE, &path).header("Authorization", &auth).send();

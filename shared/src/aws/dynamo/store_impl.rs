@@ -53,6 +53,21 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build())
     }
 
+    /// Deletes an item that counts what it holds (`counter`: `npass`, `ntpl`) only while it
+    /// holds nothing.
+    fn delete_when_empty_op(&self, key: Item, counter: &str) -> Result<TransactWriteItem, StoreError> {
+        let condition = format!("attribute_exists(#pk) AND (attribute_not_exists(#{counter}) OR #{counter} <= :zero)");
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .condition_expression(&condition)
+            .set_expression_attribute_names(names(&[&condition]))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
     async fn claimed_pass(&self, claim: Item) -> Result<Option<Pass>, StoreError> {
         let Some(claim) = self.get(claim).await? else { return Ok(None) };
         let id = Reader(&claim).u64("pass")?;
@@ -212,16 +227,7 @@ impl Store for DynamoStore {
     /// so the delete's condition sees every template, not an index that may lag.
     async fn delete_project(&self, id: u64) -> Result<(), StoreError> {
         let project = self.get_project(id).await?.ok_or(StoreError::NotFound("project"))?;
-        let condition = "attribute_exists(#pk) AND (attribute_not_exists(#ntpl) OR #ntpl <= :zero)";
-        let delete = Delete::builder()
-            .table_name(self.table())
-            .set_key(Some(project_key(id)))
-            .condition_expression(condition)
-            .set_expression_attribute_names(names(&[condition]))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
-        let mut ops = vec![TransactWriteItem::builder().delete(delete).build()];
+        let mut ops = vec![self.delete_when_empty_op(project_key(id), "ntpl")?];
         if let Some(ext) = &project.external_id {
             ops.push(self.delete_op(project_claim_key(ext), None)?);
         }
@@ -367,16 +373,7 @@ impl Store for DynamoStore {
     /// passes), so the delete's condition sees every pass, not an index that may lag.
     async fn delete_template(&self, id: u64) -> Result<(), StoreError> {
         let template = self.get_template(id).await?.ok_or(StoreError::NotFound("template"))?;
-        let condition = "attribute_exists(#pk) AND (attribute_not_exists(#npass) OR #npass <= :zero)";
-        let delete = Delete::builder()
-            .table_name(self.table())
-            .set_key(Some(template_key(id)))
-            .condition_expression(condition)
-            .set_expression_attribute_names(names(&[condition]))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
-        let mut ops = vec![TransactWriteItem::builder().delete(delete).build()];
+        let mut ops = vec![self.delete_when_empty_op(template_key(id), "npass")?];
         if let Some(ext) = &template.external_id {
             ops.push(self.delete_op(template_claim_key(ext), None)?);
         }
