@@ -95,43 +95,69 @@ fn without_body(response: Response<Body>) -> Response<Body> {
     Response::from_parts(parts, Body::Empty)
 }
 
+/// A segment of a route's path.
+enum Segment {
+    Static(&'static str),
+    Param(&'static str),
+}
+
+/// Every route's path split into segments, once (same order as [`ROUTES`]).
+fn patterns() -> &'static [Vec<Segment>] {
+    static PATTERNS: std::sync::OnceLock<Vec<Vec<Segment>>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let segment = |s: &'static str| match s.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => Segment::Param(name),
+            None => Segment::Static(s),
+        };
+        ROUTES.iter().map(|r| r.path.split('/').map(segment).collect()).collect()
+    })
+}
+
 /// Finds the route for a method and path and the path parameters it binds. As on API Gateway,
 /// the most specific route wins: segment by segment from the left, a static segment beats a
 /// parameter (`/v1/pass/id/download` is the pass with external id `download`).
 pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap<String, String>), ApiError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut path_matched = false;
-    let mut best: Option<(&'static Route, HashMap<String, String>, Vec<bool>)> = None;
-    for &route in ROUTES {
-        let pattern: Vec<&str> = route.path.split('/').collect();
+    let mut best: Option<(usize, u64)> = None;
+    for (index, (route, pattern)) in ROUTES.iter().zip(patterns()).enumerate() {
         if pattern.len() != segments.len() {
             continue;
         }
-        let mut params = HashMap::new();
-        let mut statics = Vec::with_capacity(pattern.len());
-        let matches =
-            pattern.iter().zip(&segments).all(|(p, s)| match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                Some(name) => {
-                    params.insert(name.to_string(), s.to_string());
-                    statics.push(false);
-                    !s.is_empty()
-                }
-                None => {
-                    statics.push(true);
+        // Bit i (from the left) set: segment i is static. A larger number is more specific.
+        let mut specificity = 0u64;
+        let matches = pattern.iter().zip(&segments).all(|(p, s)| {
+            specificity <<= 1;
+            match p {
+                Segment::Param(_) => !s.is_empty(),
+                Segment::Static(p) => {
+                    specificity |= 1;
                     p == s
                 }
-            });
+            }
+        });
         if !matches {
             continue;
         }
         path_matched = true;
         let method_matches = route.method == *method || (*method == Method::HEAD && route.answers_head);
-        if method_matches && best.as_ref().is_none_or(|(_, _, s)| statics > *s) {
-            best = Some((route, params, statics));
+        if method_matches && best.is_none_or(|(_, s)| specificity > s) {
+            best = Some((index, specificity));
         }
     }
+    let best = best.map(|(index, _)| {
+        let params = patterns()[index]
+            .iter()
+            .zip(&segments)
+            .filter_map(|(p, s)| match p {
+                Segment::Param(name) => Some((name.to_string(), s.to_string())),
+                Segment::Static(_) => None,
+            })
+            .collect();
+        (ROUTES[index], params)
+    });
     match best {
-        Some((route, params, _)) => Ok((route, params)),
+        Some((route, params)) => Ok((route, params)),
         None if path_matched => Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
@@ -205,4 +231,50 @@ pub fn file_response(content_type: &'static str, file_name: &str, bytes: Vec<u8>
         response.headers_mut().insert("content-disposition", disposition);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use lambda_http::http::Method;
+
+    use super::route_for;
+    use super::routes::*;
+
+    fn routed(method: Method, path: &str) -> (&'static str, Vec<(String, String)>) {
+        let (route, params) = route_for(&method, path).unwrap();
+        let mut params: Vec<(String, String)> = params.into_iter().collect();
+        params.sort();
+        (route.item, params)
+    }
+
+    fn pair(name: &str, value: &str) -> (String, String) {
+        (name.to_string(), value.to_string())
+    }
+
+    #[test]
+    fn the_leftmost_static_segment_wins() {
+        assert_eq!(routed(Method::GET, "/v1/pass/12/download"), (DOWNLOAD_PASS.item, vec![pair("id", "12")]));
+        assert_eq!(
+            routed(Method::GET, "/v1/pass/id/download"),
+            (GET_PASS_BY_ITS_EXTERNAL_ID.item, vec![pair("externalId", "download")])
+        );
+        assert_eq!(routed(Method::GET, "/v1/template/headers"), (LIST_TEMPLATE_HEADERS.item, vec![]));
+        assert_eq!(routed(Method::GET, "/v1/template/7"), (GET_TEMPLATE.item, vec![pair("id", "7")]));
+        assert_eq!(
+            routed(Method::POST, "/v1/template/duplicate/id/x"),
+            (DUPLICATE_TEMPLATE_BY_EXTERNAL_ID.item, vec![pair("externalId", "x")])
+        );
+        assert_eq!(
+            routed(Method::POST, "/v1/template/3/id/card"),
+            (CREATE_TEMPLATE_IN_PROJECT_WITH_EXTERNAL_ID.item, vec![pair("externalId", "card"), pair("id", "3")])
+        );
+        assert_eq!(routed(Method::HEAD, "/v1/passes/pass.a/S1").0, LATEST_PASS.item);
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_is_405_and_an_unknown_one_404() {
+        assert_eq!(route_for(&Method::PATCH, "/v1/template/7").err().map(|e| e.status.as_u16()), Some(405));
+        assert_eq!(route_for(&Method::GET, "/v1/nothing/here").err().map(|e| e.status.as_u16()), Some(404));
+        assert_eq!(route_for(&Method::GET, "/v1/pass//download").err().map(|e| e.status.as_u16()), Some(404));
+    }
 }
