@@ -335,7 +335,16 @@ pub async fn passes_by_external_id(server: &TestServer) {
     let error = expect_error(ambiguous.await.unwrap(), 409, "conflict", None).await;
     assert!(error["error"]["message"].as_str().unwrap().contains("/v1/pass/template/"), "{error}");
     expect_error(server.api(Method::DELETE, "/v1/pass/id/m-7").send().await.unwrap(), 409, "conflict", None).await;
-    expect_json(server.api(Method::DELETE, &format!("/v1/pass/{twin}")).send().await.unwrap(), 200).await;
+
+    // The template form names one pass however many templates share the external id.
+    let by_template = format!("/v1/pass/template/{second}/id/m-7");
+    let update = json!({"fields": {"Level": {"value": "Silver"}}});
+    expect_json(server.api(Method::PUT, &by_template).json(&update).send().await.unwrap(), 200).await;
+    let twin_now = expect_json(server.api(Method::GET, &format!("/v1/pass/{twin}")).send().await.unwrap(), 200).await;
+    assert_eq!(twin_now["fields"]["Level"]["value"], "Silver");
+    let deleted = expect_json(server.api(Method::DELETE, &by_template).send().await.unwrap(), 200).await;
+    assert_eq!(deleted["passId"], twin.to_string());
+    expect_error(server.api(Method::DELETE, &by_template).send().await.unwrap(), 404, "not_found", None).await;
 
     let deleted = expect_json(server.api(Method::DELETE, "/v1/pass/id/m-7").send().await.unwrap(), 200).await;
     assert_eq!(deleted["passId"], id.to_string());

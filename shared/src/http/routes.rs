@@ -67,6 +67,8 @@ routes! {
     CREATE_PASS_IN_TEMPLATE_WITH_EXTERNAL_ID = "create_pass_in_template_with_external_id", POST "/v1/pass/{id}/id/{externalId}", ApiKey, passes::create_with_external_id;
     CREATE_PASS_WITH_EXTERNAL_ID = "create_pass_with_external_id", POST "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::create_with_external_id;
     GET_PASS_BY_EXTERNAL_ID = "get_pass_by_external_id", GET "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::get_by_external_id;
+    UPDATE_PASS_IN_TEMPLATE_BY_EXTERNAL_ID = "update_pass_in_template_by_external_id", PUT "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::update;
+    DELETE_PASS_IN_TEMPLATE_BY_EXTERNAL_ID = "delete_pass_in_template_by_external_id", DELETE "/v1/pass/template/{templateId}/id/{externalId}", ApiKey, passes::delete;
     /// By the pass's external id in any template (409 when several templates have it); for
     /// creates, `{externalId}` is the template's and `{passExternalId}` the new pass's.
     CREATE_PASS_BY_EXTERNAL_IDS = "create_pass_by_external_ids", POST "/v1/pass/id/{externalId}/id/{passExternalId}", ApiKey, passes::create_with_external_id;

@@ -508,6 +508,12 @@ pub async fn get_by_external_id(app: &App, template_id: u64, external_id: &str) 
     record(app, pass, template).await
 }
 
+/// The pass with this external id in the template.
+pub async fn id_in_template(app: &App, template_id: u64, external_id: &str) -> Result<u64, ServiceError> {
+    let pass = app.store.get_pass_by_external_id(template_id, external_id).await?;
+    Ok(pass.ok_or(ServiceError::NotFound("pass"))?.id)
+}
+
 /// The pass an external id names in any template. External ids are unique per template, so
 /// when passes of several templates share one, the caller must name the template.
 pub async fn id_by_external_id(app: &App, external_id: &str) -> Result<u64, ServiceError> {

@@ -43,9 +43,14 @@ pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<
     respond_pass(app, &request, &record, None).await
 }
 
-/// The pass a path names: `/v1/pass/{id}/…` or `/v1/pass/id/{externalId}/…`.
+/// The pass a path names: `/v1/pass/{id}/…`, `/v1/pass/id/{externalId}/…` or
+/// `/v1/pass/template/{templateId}/id/{externalId}`.
 pub(super) async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiError> {
-    if request.path_parameters().first("externalId").is_some() {
+    let has = |name: &str| request.path_parameters().first(name).is_some();
+    if has("templateId") {
+        let template_id = id_param(request, "templateId")?;
+        Ok(passes::id_in_template(app, template_id, &path_param(request, "externalId")?).await?)
+    } else if has("externalId") {
         Ok(passes::id_by_external_id(app, &path_param(request, "externalId")?).await?)
     } else {
         id_param(request, "id")
