@@ -2,6 +2,8 @@
 //! templates it holds, and gives them barcode defaults. A default project exists from the first
 //! template on (or the first list), so integrations that never name a project keep working.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::error::{FieldProblem, ServiceError};
@@ -95,6 +97,11 @@ pub async fn get(app: &App, project: &ProjectRef) -> Result<ProjectRecord, Servi
 
 /// Every template of the project, oldest first.
 async fn templates_of(app: &App, project_id: u64) -> Result<Vec<Template>, ServiceError> {
+    templates_in(app, Some(project_id)).await
+}
+
+/// Every template (of one project, or of all), oldest first.
+async fn templates_in(app: &App, project_id: Option<u64>) -> Result<Vec<Template>, ServiceError> {
     let mut templates = Vec::new();
     let mut page = PageRequest {
         page: 1,
@@ -103,7 +110,7 @@ async fn templates_of(app: &App, project_id: u64) -> Result<Vec<Template>, Servi
         direction: crate::model::records::Direction::Asc,
     };
     loop {
-        let batch = app.store.list_templates(&TemplateQuery { project_id: Some(project_id), page }).await?;
+        let batch = app.store.list_templates(&TemplateQuery { project_id, page }).await?;
         let done = batch.items.len() < page.page_size as usize;
         templates.extend(batch.items);
         if done {
@@ -148,11 +155,21 @@ pub async fn delete(app: &App, project: &ProjectRef) -> Result<u64, ServiceError
 pub async fn list(app: &App, page: &PageRequest) -> Result<Page<ProjectRecord>, ServiceError> {
     default_project(app).await?;
     let found = app.store.list_projects(page).await?;
-    let mut items = Vec::with_capacity(found.items.len());
-    for project in found.items {
-        let templates = templates_of(app, project.id).await?;
-        items.push(ProjectRecord { project, templates });
+    // One read of every template for the whole page, rather than one per project.
+    let mut by_project: HashMap<u64, Vec<Template>> = HashMap::new();
+    for template in templates_in(app, None).await? {
+        if let Some(project) = template.project_id {
+            by_project.entry(project).or_default().push(template);
+        }
     }
+    let items = found
+        .items
+        .into_iter()
+        .map(|project| {
+            let templates = by_project.remove(&project.id).unwrap_or_default();
+            ProjectRecord { project, templates }
+        })
+        .collect();
     Ok(Page { total: found.total, items })
 }
 

@@ -17,11 +17,13 @@ use crate::service::App;
 /// Failures a ticket names (it counts all of them).
 pub const MAX_NAMED_FAILURES: usize = 20;
 
+const NO_QUEUE: &str = "bulk updates need a job queue (TESSERA_JOB_QUEUE_URL on AWS)";
+
 /// Checks the update and queues it; answers the ticket id.
 pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceError> {
-    let queue = app.jobs.clone().ok_or_else(|| {
-        ServiceError::NotConfigured("bulk updates need a job queue (TESSERA_JOB_QUEUE_URL on AWS)".into())
-    })?;
+    if app.jobs.is_none() {
+        return Err(ServiceError::NotConfigured(NO_QUEUE.into()));
+    }
     let request: PassRequest = serde_json::from_value(body.clone())
         .map_err(|e| ServiceError::invalid("body", format!("is not a pass update: {e}")))?;
     if request.tags.is_some() {
@@ -50,8 +52,7 @@ pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceErro
         updated_at: now,
     };
     app.store.put_job(&job).await?;
-    let step = JobStep { ticket_id: job.ticket_id, after_pass_id: 0 };
-    queue.enqueue(&step).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
+    enqueue(app, JobStep { ticket_id: job.ticket_id, after_pass_id: 0 }).await?;
     Ok(job.ticket_id)
 }
 
@@ -101,7 +102,7 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
 }
 
 async fn enqueue(app: &App, step: JobStep) -> Result<(), ServiceError> {
-    let queue = app.jobs.clone().ok_or_else(|| ServiceError::NotConfigured("no job queue".into()))?;
+    let queue = app.jobs.clone().ok_or_else(|| ServiceError::NotConfigured(NO_QUEUE.into()))?;
     queue.enqueue(&step).await.map_err(|e| ServiceError::Internal(e.to_string()))
 }
 

@@ -3,7 +3,7 @@
 
 use super::error::ServiceError;
 use super::passes::{MAX_TAGS, check_tags};
-use crate::model::records::{Page, PageRequest, PassFilter, PassQuery, Tag};
+use crate::model::records::{Page, PageRequest, Tag};
 use crate::service::App;
 
 /// Gives the names ids (made where missing), so every tag a pass carries is listed.
@@ -72,26 +72,29 @@ pub async fn remove_from_pass(app: &App, tag: &str, pass_id: u64) -> Result<Tag,
     if !pass.tags.contains(&tag.name) {
         return Err(ServiceError::NotFound("tag on the pass"));
     }
-    let rest: Vec<String> = pass.tags.into_iter().filter(|t| *t != tag.name).collect();
-    app.store.set_pass_tags(pass_id, &rest).await?;
+    app.store.set_pass_tags(pass_id, &without(&pass.tags, &tag.name)).await?;
     Ok(tag)
 }
+
+fn without(tags: &[String], tag: &str) -> Vec<String> {
+    tags.iter().filter(|t| *t != tag).cloned().collect()
+}
+
+/// Passes a tag delete takes the tag off per round.
+const DELETE_BATCH: usize = 100;
 
 /// Deletes the tag: it comes off every pass, then its record goes. Answers how many passes
 /// carried it.
 pub async fn delete(app: &App, tag: &str) -> Result<u64, ServiceError> {
     let tag = find(app, tag).await?;
     let mut count = 0;
+    let mut after = 0;
     loop {
-        let page = PageRequest { page: 1, page_size: 100, ..PageRequest::default() };
-        let query = PassQuery { filter: PassFilter::Tag(tag.name.clone()), status: None, page };
-        let batch = app.store.list_passes(&query).await?;
-        if batch.items.is_empty() {
-            break;
-        }
-        for pass in batch.items {
-            let rest: Vec<String> = pass.tags.iter().filter(|t| **t != tag.name).cloned().collect();
-            match app.store.set_pass_tags(pass.id, &rest).await {
+        let batch = app.store.passes_with_tag_after(&tag.name, after, DELETE_BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for pass in batch {
+            match app.store.set_pass_tags(pass.id, &without(&pass.tags, &tag.name)).await {
                 Ok(_) => count += 1,
                 Err(crate::ports::StoreError::NotFound(_)) => {}
                 Err(e) => return Err(e.into()),
