@@ -2,7 +2,8 @@
 # Runs every test of the workspace, on both backends: the embedded one, and the AWS one
 # against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols); the
 # OpenAPI test fuzzes the running server with schemathesis.
-# Installs moto into .venv on first use, starts one instance on a free 127.0.0.1 port
+# Google classes and objects are held to Google's walletobjects discovery document (from
+# google-api-python-client). Installs moto, schemathesis and that client into .venv on first use, starts one instance on a free 127.0.0.1 port
 # (serving requests one at a time, see infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,14 @@ if [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' schemathesis
 fi
+
+# Google's own description of the walletobjects API, to hold classes and objects to.
+discovery="$(ls "$venv"/lib/python3*/site-packages/googleapiclient/discovery_cache/documents/walletobjects.v1.json 2>/dev/null | head -n 1 || true)"
+if [ -z "$discovery" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check google-api-python-client
+  discovery="$(ls "$venv"/lib/python3*/site-packages/googleapiclient/discovery_cache/documents/walletobjects.v1.json | head -n 1)"
+fi
+export TESSERA_WALLETOBJECTS_DISCOVERY="$(cd "$(dirname "$discovery")" && pwd)/$(basename "$discovery")"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp)"

@@ -204,6 +204,15 @@ fn serve(stream: TcpStream, state: &Mutex<State>, key: &PKey<Public>, token_url:
         return respond(&stream, status, &google_error(status, "backendError", "injected failure"));
     }
     let segments: Vec<&str> = api_path.split('/').collect();
+    let schema = match segments.as_slice() {
+        [_, _, "addMessage"] => Some("AddMessageRequest".to_string()),
+        [resource] | [resource, _] if method != "GET" => Some(crate::google_schema::schema_name(resource)),
+        _ => None,
+    };
+    let invalid = schema.map(|s| crate::google_schema::problems(&s, &body)).unwrap_or_default();
+    if !invalid.is_empty() {
+        return respond(&stream, 400, &google_error(400, "invalid", &invalid.join("; ")));
+    }
     match (method.as_str(), segments.as_slice()) {
         ("POST", [resource]) => {
             let key = format!("{resource}/{}", body["id"].as_str().unwrap_or_default());

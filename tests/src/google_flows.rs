@@ -86,10 +86,14 @@ pub fn google_small_template() -> Value {
     })
 }
 
-/// The save link's JWT, verified: (header, claims).
+/// The save link's JWT, verified, its classes and objects held to Google's description:
+/// (header, claims).
 pub fn save_jwt(setup: &GoogleSetup, url: &str) -> (Value, Value) {
     let token = url.strip_prefix(SAVE_PREFIX).expect("a Google save link");
-    verify_jwt(token, &setup.account.public_key)
+    let (header, claims) = verify_jwt(token, &setup.account.public_key);
+    let problems = crate::google_schema::payload_problems(&claims["payload"]);
+    assert!(problems.is_empty(), "Google would refuse this save link: {problems:?}");
+    (header, claims)
 }
 
 /// Waits until the background sync recorded the pass at `version` (synced or failed).

@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::modules::{ModuleData, localized, module_id};
 use crate::model::FieldProblem;
 use crate::model::date::parse_wallet_date;
 use crate::model::{Field, PassJson, PassStyle, Rgb};
@@ -65,6 +66,22 @@ pub struct GoogleImages {
     pub hero: Option<String>,
 }
 
+/// What a class or object is made from: the pass rendered as Apple would see it, the module
+/// fields of its template and pass, and the images Google can fetch.
+#[derive(Debug, Clone, Default)]
+pub struct GoogleInput {
+    pub pass: PassJson,
+    pub modules: ModuleData,
+    pub images: GoogleImages,
+}
+
+impl GoogleInput {
+    /// The title module's image, else the logo.
+    fn logo(&self) -> Option<&String> {
+        self.modules.title_image.as_ref().or(self.images.logo.as_ref())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct GooglePass {
     pub kind: GoogleKind,
@@ -72,11 +89,7 @@ pub struct GooglePass {
     pub object: Value,
 }
 
-const LANGUAGE: &str = "en-US";
-
-fn localized(text: &str) -> Value {
-    json!({"defaultValue": {"language": LANGUAGE, "value": text}})
-}
+pub(super) const LANGUAGE: &str = "en-US";
 
 fn image(uri: &str) -> Value {
     json!({"sourceUri": {"uri": uri}})
@@ -94,11 +107,6 @@ fn text_of(value: Option<&Value>) -> String {
 fn hex_color(css: Option<&String>) -> Option<String> {
     let Rgb(r, g, b) = Rgb::parse(css?)?;
     Some(format!("#{r:02x}{g:02x}{b:02x}"))
-}
-
-/// Text-module ids may not contain `.`; keep them readable and stable.
-fn module_id(key: &str) -> String {
-    key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect()
 }
 
 fn barcode(pass: &PassJson) -> Option<Value> {
@@ -155,12 +163,13 @@ fn local_date_time(date: &str) -> Option<String> {
 }
 
 /// Checks what Google needs of a template's class; problems name the template input.
-pub fn class_problems(kind: GoogleKind, pass: &PassJson, images: &GoogleImages) -> Vec<FieldProblem> {
+pub fn class_problems(kind: GoogleKind, input: &GoogleInput) -> Vec<FieldProblem> {
+    let pass = &input.pass;
     let mut problems = Vec::new();
     match kind {
-        GoogleKind::Loyalty if images.logo.is_none() => problems.push(FieldProblem::new(
+        GoogleKind::Loyalty if input.logo().is_none() => problems.push(FieldProblem::new(
             "headers.logo_image",
-            "Google loyalty cards need a logo given as a public https URL",
+            "Google loyalty cards need a logo given as a public https URL (or a titleModule image)",
         )),
         GoogleKind::Flight => {
             let s = pass.semantics.clone().unwrap_or_default();
@@ -199,7 +208,9 @@ pub fn class_problems(kind: GoogleKind, pass: &PassJson, images: &GoogleImages) 
 }
 
 /// The class of a template, from the template rendered without any pass.
-pub fn class_for(kind: GoogleKind, pass: &PassJson, class_id: &str, images: &GoogleImages) -> Value {
+pub fn class_for(kind: GoogleKind, input: &GoogleInput, class_id: &str) -> Value {
+    let (pass, modules) = (&input.pass, &input.modules);
+    let logo = input.logo();
     let mut class = Map::new();
     class.insert("id".into(), json!(class_id));
     if kind != GoogleKind::Generic {
@@ -214,7 +225,7 @@ pub fn class_for(kind: GoogleKind, pass: &PassJson, class_id: &str, images: &Goo
     match kind {
         GoogleKind::Generic => {}
         GoogleKind::EventTicket => {
-            let name = semantics.event_name.clone().unwrap_or_else(|| title(pass));
+            let name = semantics.event_name.clone().or(modules.title.clone()).unwrap_or_else(|| title(pass));
             class.insert("eventName".into(), localized(&name));
             if let Some(venue) = &semantics.venue_name {
                 class.insert("venue".into(), json!({"name": localized(venue), "address": localized(venue)}));
@@ -226,22 +237,36 @@ pub fn class_for(kind: GoogleKind, pass: &PassJson, class_id: &str, images: &Goo
                 }
                 class.insert("dateTime".into(), date_time);
             }
-            if let Some(logo) = &images.logo {
+            if let Some(logo) = logo {
                 class.insert("logo".into(), image(logo));
             }
         }
         GoogleKind::Loyalty => {
-            class.insert("programName".into(), json!(title(pass)));
-            if let Some(logo) = &images.logo {
+            class.insert("programName".into(), json!(modules.title.clone().unwrap_or_else(|| title(pass))));
+            if let Some(logo) = logo {
                 class.insert("programLogo".into(), image(logo));
+            }
+            let labels = modules.account.iter().map(|(label, _)| label).filter(|l| !l.is_empty());
+            for (key, label) in ["accountNameLabel", "accountIdLabel"].into_iter().zip(labels) {
+                class.insert(key.into(), json!(label));
             }
         }
         GoogleKind::Offer => {
-            let offer_title = first_primary(pass).map(|f| text_of(f.value.as_ref())).unwrap_or_else(|| title(pass));
+            let offer_title = modules
+                .title
+                .clone()
+                .or_else(|| first_primary(pass).map(|f| text_of(f.value.as_ref())))
+                .unwrap_or_else(|| title(pass));
             class.insert("title".into(), json!(offer_title));
-            class.insert("provider".into(), json!(organization(pass)));
-            class.insert("redemptionChannel".into(), json!("BOTH"));
-            if let Some(logo) = &images.logo {
+            let provider = modules.offer_text("provider").map_or_else(|| organization(pass), str::to_string);
+            class.insert("provider".into(), json!(provider));
+            let channel = modules.redemption_channel().unwrap_or_else(|| "BOTH".into());
+            class.insert("redemptionChannel".into(), json!(channel));
+            if let Some(multi) = modules.offer.get("multiUseOffer").and_then(Value::as_bool) {
+                let status = if multi { "MULTIPLE_HOLDERS" } else { "ONE_USER_ALL_DEVICES" };
+                class.insert("multipleDevicesAndHoldersAllowedStatus".into(), json!(status));
+            }
+            if let Some(logo) = logo {
                 class.insert("titleImage".into(), image(logo));
             }
         }
@@ -266,7 +291,7 @@ pub fn class_for(kind: GoogleKind, pass: &PassJson, class_id: &str, images: &Goo
                     json!({"airportIataCode": semantics.departure_airport_code, "gate": gate}),
                 );
             }
-            if let Some(logo) = &images.logo {
+            if let Some(logo) = logo {
                 class.insert("flightHeader".into(), {
                     let mut header = class["flightHeader"].clone();
                     header["carrier"]["airlineLogo"] = image(logo);
@@ -274,6 +299,9 @@ pub fn class_for(kind: GoogleKind, pass: &PassJson, class_id: &str, images: &Goo
                 });
             }
         }
+    }
+    if !modules.messages.is_empty() {
+        class.insert("messages".into(), json!(modules.messages));
     }
     Value::Object(class)
 }
@@ -293,14 +321,8 @@ pub fn state(pass: &PassJson, now_seconds: i64) -> &'static str {
 }
 
 /// The object of one pass, from the template and the pass rendered together.
-pub fn object_for(
-    kind: GoogleKind,
-    pass: &PassJson,
-    object_id: &str,
-    class_id: &str,
-    images: &GoogleImages,
-    now_seconds: i64,
-) -> Value {
+pub fn object_for(kind: GoogleKind, input: &GoogleInput, object_id: &str, class_id: &str, now_seconds: i64) -> Value {
+    let (pass, modules, images) = (&input.pass, &input.modules, &input.images);
     let mut object = Map::new();
     object.insert("id".into(), json!(object_id));
     object.insert("classId".into(), json!(class_id));
@@ -308,10 +330,13 @@ pub fn object_for(
     if let Some(barcode) = barcode(pass) {
         object.insert("barcode".into(), barcode);
     }
-    if let Some(color) = hex_color(pass.background_color.as_ref()) {
+    // Loyalty and offer objects take their color from the class only.
+    let object_has_color = !matches!(kind, GoogleKind::Loyalty | GoogleKind::Offer);
+    if let Some(color) = hex_color(pass.background_color.as_ref()).filter(|_| object_has_color) {
         object.insert("hexBackgroundColor".into(), json!(color));
     }
-    if let Some(end) = &pass.expiration_date {
+    let offer_end = modules.offer_text("endTime").filter(|_| kind == GoogleKind::Offer);
+    if let Some(end) = pass.expiration_date.as_deref().or(offer_end) {
         object.insert("validTimeInterval".into(), json!({"end": {"date": end}}));
     }
     if let Some(hero) = &images.hero {
@@ -323,13 +348,14 @@ pub fn object_for(
         GoogleKind::Generic => {
             let headline = first_primary(pass);
             slotted = headline.and_then(|f| f.key.as_deref());
-            object.insert("cardTitle".into(), localized(&title(pass)));
+            object.insert("cardTitle".into(), localized(&modules.title_label.clone().unwrap_or_else(|| title(pass))));
             let header = headline.map(|f| text_of(f.value.as_ref())).filter(|t| !t.is_empty());
-            object.insert("header".into(), localized(&header.unwrap_or_else(|| organization(pass))));
+            let header = modules.title.clone().or(header).unwrap_or_else(|| organization(pass));
+            object.insert("header".into(), localized(&header));
             if let Some(label) = headline.and_then(|f| f.label.as_deref()) {
                 object.insert("subheader".into(), localized(label));
             }
-            if let Some(logo) = &images.logo {
+            if let Some(logo) = input.logo() {
                 object.insert("logo".into(), image(logo));
             }
         }
@@ -347,7 +373,9 @@ pub fn object_for(
             }
         }
         GoogleKind::Loyalty => {
-            if let Some(points) = first_primary(pass) {
+            if let Some(points) = modules.loyalty_points() {
+                object.insert("loyaltyPoints".into(), points);
+            } else if let Some(points) = first_primary(pass) {
                 slotted = points.key.as_deref();
                 let balance = match &points.value {
                     Some(Value::Number(n)) if n.is_i64() => json!({"int": n}),
@@ -357,6 +385,9 @@ pub fn object_for(
                     "loyaltyPoints".into(),
                     json!({"label": points.label.clone().unwrap_or_default(), "balance": balance}),
                 );
+            }
+            for (key, (_, value)) in ["accountName", "accountId"].into_iter().zip(&modules.account) {
+                object.insert(key.into(), json!(value));
             }
         }
         GoogleKind::Offer => {}
@@ -381,7 +412,7 @@ pub fn object_for(
             }
         }
     }
-    let modules: Vec<Value> = all_fields(pass)
+    let mut rows: Vec<Value> = all_fields(pass)
         .into_iter()
         .filter(|f| f.key.as_deref() != slotted || slotted.is_none())
         .map(|f| {
@@ -392,8 +423,22 @@ pub fn object_for(
             })
         })
         .collect();
-    if !modules.is_empty() {
-        object.insert("textModulesData".into(), Value::Array(modules));
+    rows.extend(modules.text.iter().cloned());
+    match modules.info_module() {
+        Some(_) if kind == GoogleKind::Generic => rows.extend(modules.info_as_text()),
+        Some(info) => {
+            object.insert("infoModuleData".into(), info);
+        }
+        None => {}
+    }
+    if !rows.is_empty() {
+        object.insert("textModulesData".into(), Value::Array(rows));
+    }
+    if !modules.links.is_empty() {
+        object.insert("linksModuleData".into(), json!({"uris": modules.links}));
+    }
+    if !modules.images.is_empty() {
+        object.insert("imageModulesData".into(), json!(modules.images));
     }
     Value::Object(object)
 }

@@ -5,10 +5,11 @@ pub mod account;
 pub mod client;
 pub mod jwt;
 pub mod mapping;
+pub mod modules;
 
 pub use account::GoogleAccount;
 pub use client::{GoogleEndpoints, WalletClient};
-pub use mapping::{GoogleImages, GoogleKind, GooglePass};
+pub use mapping::{GoogleImages, GoogleInput, GoogleKind, GooglePass};
 
 /// What can go wrong talking to Google (or preparing to).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::model::date::format_millis;
+use crate::model::google_modules::{Module, with_module_keys};
 use crate::model::records::{
     AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent, Vendor,
 };
@@ -23,9 +24,10 @@ pub fn template(t: &Template) -> Value {
     }
     add_image_headers(&mut headers, &content.image_blobs, &content.image_urls);
     let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
+    let model_fields = if t.vendor == Vendor::Google { in_modules(&content.fields) } else { fields.clone() };
     json!({
         "templateHeader": template_header(t),
-        "fieldsModel": {"headers": headers, "fields": fields},
+        "fieldsModel": {"headers": headers, "fields": model_fields},
         "userlocations": with_ids(&content.locations, &content.location_ids),
         "id": t.id,
         "projectId": t.project_id,
@@ -126,9 +128,45 @@ fn with_ids(locations: &[LocationSpec], ids: &[u64]) -> Value {
     Value::Array(located.collect())
 }
 
-/// A field as Airship shows it: what was given, and the defaults of what was not.
+/// A Google template's fields as Airship's `fieldsModel` nests them: module → name → field,
+/// and `offerModule` → the offer's properties; fields in Wallet's groups stay by name.
+fn in_modules(fields: &BTreeMap<String, FieldSpec>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, spec) in fields {
+        match Module::of(spec) {
+            Some(Module::Offer) => {
+                out.insert(Module::Offer.name().into(), field_json(spec));
+            }
+            Some(module) => {
+                let group = out.entry(module.name()).or_insert_with(|| json!({}));
+                group[name.as_str()] = field_json(spec);
+            }
+            None => {
+                out.insert(name.clone(), field_json(spec));
+            }
+        }
+    }
+    out
+}
+
+/// A field as Airship shows it: what was given, and the defaults of what was not; a Google
+/// module's field with the module's own keys for its label and value.
 fn field_json(spec: &FieldSpec) -> Value {
     let mut value = serde_json::to_value(spec).unwrap_or_else(|_| json!({}));
+    if let Some(module) = Module::of(spec) {
+        if let Some(map) = value.as_object_mut() {
+            if module != Module::Offer {
+                for (key, default) in
+                    [("formatType", json!("String")), ("label", json!("")), ("hideEmpty", json!(false))]
+                {
+                    map.entry(key).or_insert(default);
+                }
+                map.entry("ignoresTimeZone").or_insert(Value::Null);
+            }
+            with_module_keys(module, map);
+        }
+        return value;
+    }
     if let Some(map) = value.as_object_mut() {
         for (key, default) in [
             ("formatType", json!("String")),
@@ -205,6 +243,7 @@ pub fn pass(base: &str, record: &PassRecord, now: i64, extras: &PassExtras) -> V
         merged(&template.headers, &content.headers).iter().map(|(n, s)| (n.clone(), header_json(n, s))).collect();
     add_image_headers(&mut headers, &template.image_blobs, &template.image_urls);
     add_image_headers(&mut headers, &content.image_blobs, &BTreeMap::new());
+    add_image_headers(&mut headers, &content.image_urls, &content.image_urls);
     let fields: Map<String, Value> =
         merged(&template.fields, &content.fields).iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     let Some(map) = out.as_object_mut() else { return out };

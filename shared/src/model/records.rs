@@ -86,8 +86,9 @@ impl ProjectSettings {
 
     /// The template header Apple Wallet's barcode format a type becomes, if Apple shows it.
     pub fn apple_barcode_type(kind: &str) -> Option<&'static str> {
-        match kind.to_ascii_lowercase().as_str() {
-            "qr" => Some("PKBarcodeFormatQR"),
+        // Google's names as well: QR_CODE, PDF_417, AZTEC, CODE_128.
+        match kind.to_ascii_lowercase().replace('_', "").as_str() {
+            "qr" | "qrcode" => Some("PKBarcodeFormatQR"),
             "pdf417" => Some("PKBarcodeFormatPDF417"),
             "aztec" => Some("PKBarcodeFormatAztec"),
             "code128" => Some("PKBarcodeFormatCode128"),

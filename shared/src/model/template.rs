@@ -174,4 +174,8 @@ pub struct PassContent {
     /// Images this pass shows instead of its template's: header name → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,
+    /// Google passes: images this pass shows instead of its template's, header name → the
+    /// public https URL Google fetches.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_urls: BTreeMap<String, String>,
 }

@@ -5,20 +5,25 @@
 //! go out with addMessage, failures are retried with backoff, and where each pass stands is
 //! kept as its `googleSync` status.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::error::ServiceError;
+use super::render::merged;
 use super::render::{PassIdentity, render};
 use crate::google::jwt::{MAX_SAVE_URL_LEN, SAVE_URL_PREFIX, save_claims};
 use crate::google::mapping::{class_for, class_problems, object_for};
-use crate::google::{GoogleAccount, GoogleEndpoints, GoogleError, GoogleImages, GoogleKind, GooglePass, WalletClient};
+use crate::google::modules::gather;
+use crate::google::{
+    GoogleAccount, GoogleEndpoints, GoogleError, GoogleImages, GoogleInput, GoogleKind, GooglePass, WalletClient,
+};
+use crate::model::PassStyle;
+use crate::model::google_modules::Module;
 use crate::model::records::{GoogleSync, PageRequest, Pass, PassFilter, PassQuery, SyncState, Template, Vendor};
-use crate::model::template::{PassContent, TemplateContent};
-use crate::model::{PassJson, PassStyle};
+use crate::model::template::{FieldSpec, PassContent, TemplateContent};
 use crate::ports::{Clock, Secrets, Store};
 
 pub const MAX_ATTEMPTS: u32 = 4;
@@ -64,8 +69,12 @@ struct Rendered {
     title: String,
 }
 
-fn images_of(template: &TemplateContent) -> GoogleImages {
-    let https = |header: &str| template.image_urls.get(header).filter(|u| u.starts_with("https://")).cloned();
+/// The images Google fetches itself: the pass's own (https URLs), else its template's.
+fn images_of(template: &TemplateContent, pass: &PassContent) -> GoogleImages {
+    let https = |header: &str| {
+        let own = pass.image_urls.get(header);
+        own.or(template.image_urls.get(header)).filter(|u| u.starts_with("https://")).cloned()
+    };
     GoogleImages { logo: https("logo_image"), hero: https("strip_image").or_else(|| https("background_image")) }
 }
 
@@ -73,13 +82,14 @@ fn class_id(account: &GoogleAccount, template_id: u64) -> String {
     account.id(&format!("tessera-template-{template_id}"))
 }
 
-/// Renders the pass as Apple would see it (Google reads the same merged fields).
-pub fn rendered_json(
+/// Renders the pass as Apple would see it (Google reads the same merged fields), and gathers
+/// the fields in Google's modules.
+pub fn google_input(
     name: &str,
     template: &TemplateContent,
     pass: &PassContent,
     serial: &str,
-) -> Result<PassJson, ServiceError> {
+) -> Result<GoogleInput, ServiceError> {
     let id = PassIdentity {
         pass_type_id: "pass.google",
         team_id: "GOOGLE",
@@ -87,19 +97,33 @@ pub fn rendered_json(
         authentication_token: "google-pass-has-no-web-service",
         web_service_url: None,
     };
-    render(name, template, pass, &id)
+    let in_module = |name: &String| template.fields.get(name).and_then(Module::of).is_some();
+    let apple_template = TemplateContent { fields: without_modules(&template.fields, in_module), ..template.clone() };
+    let apple_pass = PassContent { fields: without_modules(&pass.fields, in_module), ..pass.clone() };
+    Ok(GoogleInput {
+        pass: render(name, &apple_template, &apple_pass, &id)?,
+        modules: gather(&merged(&template.fields, &pass.fields)),
+        images: images_of(template, pass),
+    })
+}
+
+fn without_modules(
+    fields: &BTreeMap<String, FieldSpec>,
+    in_module: impl Fn(&String) -> bool,
+) -> BTreeMap<String, FieldSpec> {
+    fields.iter().filter(|(name, _)| !in_module(name)).map(|(n, s)| (n.clone(), s.clone())).collect()
 }
 
 /// What a Google template must offer beyond an Apple one; problems name template inputs.
 pub fn check_template(
     name: &str,
     content: &TemplateContent,
-    image_urls: &std::collections::BTreeMap<String, String>,
+    image_urls: &BTreeMap<String, String>,
 ) -> Result<(), ServiceError> {
-    let pass = rendered_json(name, content, &PassContent::default(), "template-check")?;
-    let kind = GoogleKind::for_style(pass.style().unwrap_or(PassStyle::Generic));
     let with_urls = TemplateContent { image_urls: image_urls.clone(), ..content.clone() };
-    let problems = class_problems(kind, &pass, &images_of(&with_urls));
+    let input = google_input(name, &with_urls, &PassContent::default(), "template-check")?;
+    let kind = GoogleKind::for_style(input.pass.style().unwrap_or(PassStyle::Generic));
+    let problems = class_problems(kind, &input);
     if problems.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(problems)) }
 }
 
@@ -156,18 +180,18 @@ impl GoogleWallet {
         serial: &str,
     ) -> Result<Rendered, ServiceError> {
         let template_content = &template.content;
-        let class_json = rendered_json(&template.name, template_content, &PassContent::default(), serial)?;
-        let pass_json = rendered_json(&template.name, template_content, content, serial)?;
-        let kind = GoogleKind::for_style(pass_json.style().unwrap_or(PassStyle::Generic));
-        let images = images_of(template_content);
+        let class_input = google_input(&template.name, template_content, &PassContent::default(), serial)?;
+        let object_input = google_input(&template.name, template_content, content, serial)?;
+        let kind = GoogleKind::for_style(object_input.pass.style().unwrap_or(PassStyle::Generic));
         let class_id = class_id(account, template.id);
         let now_seconds = self.clock.now() / 1000;
         let pass = GooglePass {
             kind,
-            class: class_for(kind, &class_json, &class_id, &images),
-            object: object_for(kind, &pass_json, &account.id(serial), &class_id, &images, now_seconds),
+            class: class_for(kind, &class_input, &class_id),
+            object: object_for(kind, &object_input, &account.id(serial), &class_id, now_seconds),
         };
-        let title = pass_json.logo_text.clone().or(pass_json.organization_name.clone()).unwrap_or_default();
+        let shown = &object_input.pass;
+        let title = shown.logo_text.clone().or(shown.organization_name.clone()).unwrap_or_default();
         Ok(Rendered { kind, pass, title })
     }
 

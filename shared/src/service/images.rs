@@ -28,7 +28,25 @@ impl ImageInputs {
     pub fn is_empty(&self) -> bool {
         self.inline.is_empty() && self.urls.is_empty()
     }
+
+    /// A Google pass's images: Google fetches them itself, so each must be a public https URL
+    /// (header → URL).
+    pub fn into_google_urls(self) -> Result<BTreeMap<String, String>, ServiceError> {
+        let mut problems: Vec<FieldProblem> = self
+            .inline
+            .keys()
+            .map(|header| FieldProblem::new(format!("headers.{header}.value"), GOOGLE_IMAGE))
+            .collect();
+        for (header, url) in &self.urls {
+            if !super::google_fields::is_https(url) {
+                problems.push(FieldProblem::new(format!("headers.{header}.value"), GOOGLE_IMAGE));
+            }
+        }
+        if problems.is_empty() { Ok(self.urls) } else { Err(ServiceError::Invalid(problems)) }
+    }
 }
+
+const GOOGLE_IMAGE: &str = "must be a public https URL on Google passes (Google fetches the image itself)";
 
 /// Images ready to store: header → PNG bytes, and where fetched ones came from.
 #[derive(Debug, Default)]

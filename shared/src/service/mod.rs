@@ -6,6 +6,7 @@ pub mod context;
 pub mod devices;
 pub mod error;
 pub mod google;
+pub mod google_fields;
 pub mod identities;
 pub mod images;
 pub mod links;

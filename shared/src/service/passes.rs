@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::error::ServiceError;
-use super::images::{self, take_image_headers};
+use super::google_fields::absorb_pass_fields;
+use super::images::{self, ImageInputs, take_image_headers};
 use super::push::Change;
 use super::render::{PassIdentity, check_pass_content, check_rendered, problems_from_issues, render};
 use super::templates;
@@ -138,6 +139,7 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
         personalization_info: None,
         image_blobs: BTreeMap::new(),
+        image_urls: BTreeMap::new(),
     }
 }
 
@@ -284,16 +286,17 @@ pub async fn create(
     let mut content = content_of(&request);
     let google = template.vendor == Vendor::Google;
     content.public_link = kind.filter(|_| !google).map(|_| uuid::Uuid::new_v4().to_string());
-    let problems = check_pass_content(template_content, &content);
+    let mut problems = absorb_pass_fields(template_content, content.fields.iter_mut());
+    problems.extend(check_pass_content(template_content, &content));
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    if google && !image_inputs.is_empty() {
-        return Err(ServiceError::invalid(
-            "headers",
-            "Google Wallet shows the template's images (public https URLs) only",
-        ));
-    }
+    let image_inputs = if google {
+        content.image_urls = image_inputs.into_google_urls()?;
+        ImageInputs::default()
+    } else {
+        image_inputs
+    };
     let serial = match &request.serial_number {
         Some(serial) => {
             check_serial_number(serial)?;
@@ -461,7 +464,7 @@ pub async fn check_under(
         return Err(ServiceError::Invalid(problems));
     }
     if template.vendor == Vendor::Google {
-        super::google::rendered_json(&template.name, &template.content, &pass.content, &pass.serial_number)?;
+        super::google::google_input(&template.name, &template.content, &pass.content, &pass.serial_number)?;
         return Ok(());
     }
     let pass_images = images::load(app, &pass.content.image_blobs).await?;
@@ -562,10 +565,22 @@ pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<()
     let deactivate = check_update(&request)?;
     let tags = request.tags.clone();
     let now = app.now();
-    let new_images = images::resolve(app, image_inputs).await?.png;
+    // Google fetches a Google pass's images itself: they stay URLs.
+    let google = !image_inputs.is_empty() && load(app, id).await?.1.vendor == Vendor::Google;
+    let (new_images, new_urls) = if google {
+        (BTreeMap::new(), image_inputs.into_google_urls()?)
+    } else {
+        (images::resolve(app, image_inputs).await?.png, BTreeMap::new())
+    };
     let request_tags = tags.clone();
     change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
+        let fields = request.fields.iter_mut().filter_map(|(name, spec)| spec.as_mut().map(|s| (name, s)));
+        let problems = absorb_pass_fields(&template.content, fields);
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        content.image_urls.extend(new_urls);
         let mut headers = std::mem::take(&mut request.headers);
         if let Some(expiration) = &request.expiration_date {
             let given = headers.entry("expirationDate".into()).or_insert_with(|| Some(FieldSpec::default()));
@@ -576,6 +591,7 @@ pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<()
             let removes_image = spec.is_none() && super::render::image_file(name).is_some();
             if removes_image {
                 content.image_blobs.remove(name);
+                content.image_urls.remove(name);
             }
             !removes_image
         });
@@ -688,7 +704,7 @@ async fn change(
             return Err(ServiceError::invalid("headers", "Google Wallet shows the template's images only"));
         }
         // Checks the change renders; the dispatcher then writes it to Google.
-        super::google::rendered_json(&template.name, &template.content, &content, &pass.serial_number)?;
+        super::google::google_input(&template.name, &template.content, &content, &pass.serial_number)?;
     }
     let pkpass = if template.vendor == Vendor::Google {
         None

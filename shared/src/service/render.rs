@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::error::{FieldProblem, ServiceError};
+use crate::model::google_modules::Module;
+use crate::model::records::ProjectSettings;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::model::{Barcode, Beacon, Field, FieldGroup, Location, PassFields, PassJson, PassStyle};
 use crate::pkpass::{Issue, PassAssets, validate_pass};
@@ -278,7 +280,7 @@ pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError
 }
 
 /// What a pass shows of its template's headers or fields: the template's entries, with the
-/// pass's value, label and changeMessage over them.
+/// pass's value, label and changeMessage over them (and an offer's properties).
 pub fn merged(
     template: &BTreeMap<String, FieldSpec>,
     pass: &BTreeMap<String, FieldSpec>,
@@ -294,6 +296,9 @@ pub fn merged(
         }
         if spec.change_message.is_some() {
             base.change_message = spec.change_message.clone();
+        }
+        if Module::of(base) == Some(Module::Offer) {
+            base.extra.extend(spec.extra.clone());
         }
     }
     out
@@ -339,6 +344,11 @@ fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
     }
 }
 
+/// Whether a `fieldType` names one of Wallet's field groups.
+pub fn is_field_group(field_type: &str) -> bool {
+    field_group(Some(field_type)).is_some()
+}
+
 fn field_group(field_type: Option<&str>) -> Option<FieldGroup> {
     match field_type?.to_ascii_lowercase().as_str() {
         "header" => Some(FieldGroup::Header),
@@ -356,7 +366,11 @@ fn barcode(headers: &BTreeMap<String, FieldSpec>, problems: &mut Vec<FieldProble
     if kind.eq_ignore_ascii_case("none") {
         return None;
     }
-    let format = if kind.starts_with("PKBarcodeFormat") { kind } else { format!("PKBarcodeFormat{kind}") };
+    let format = match ProjectSettings::apple_barcode_type(&kind) {
+        _ if kind.starts_with("PKBarcodeFormat") => kind,
+        Some(format) => format.to_string(),
+        None => format!("PKBarcodeFormat{kind}"),
+    };
     let Some(message) = text("barcode_value") else {
         problems.push(FieldProblem::new("headers.barcode_value", "is required when barcode_type is set"));
         return None;

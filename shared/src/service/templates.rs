@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::error::{BrokenPass, FieldProblem, ServiceError};
+use super::google_fields::collapse_modules;
 use super::images::{self, ImageInputs, assets_for, take_image_headers};
 use super::projects::{self, ProjectRef};
 use super::render::{KNOWN_HEADERS, PassIdentity, check_rendered, render, style_of};
@@ -67,13 +68,17 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
         }
     }
     let style = request.style.or(request.project_type.clone()).map(|t| style_key(&t).map_or(t, str::to_string));
+    let fields = match vendor {
+        Some(Vendor::Google) => collapse_modules(request.fields, &mut problems),
+        _ => request.fields,
+    };
     let mut content = TemplateContent {
         description: request.description,
         style,
         project_type: request.project_type,
         organization_name: request.organization_name,
         headers: BTreeMap::new(),
-        fields: request.fields,
+        fields,
         locations: request.locations,
         location_ids: Vec::new(),
         beacons: request.beacons,

@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use tessera_tests::api::{KEY_ID, SECRET, TestServer, event_template, expect_error, expect_json};
+use tessera_tests::google_airship_flows::{google_loyalty_in_modules, google_offer_in_modules};
 use tessera_tests::google_fake::{CLIENT_EMAIL, ISSUER_ID};
 use tessera_tests::google_flows::{
     ORIGIN, SAVE_PREFIX, google_event_template, google_pass_lifecycle, google_small_template, save_jwt, setup, synced,
@@ -137,6 +138,21 @@ async fn google_pass_flow_on_aws() {
 }
 
 #[tokio::test]
+async fn airship_google_offers_in_modules() {
+    google_offer_in_modules(&setup(false).await).await;
+}
+
+#[tokio::test]
+async fn airship_google_offers_in_modules_on_aws() {
+    google_offer_in_modules(&setup(true).await).await;
+}
+
+#[tokio::test]
+async fn airship_google_loyalty_cards_in_modules() {
+    google_loyalty_in_modules(&setup(false).await).await;
+}
+
+#[tokio::test]
 async fn template_updates_reach_the_class_and_every_object() {
     let setup = setup(false).await;
     let server = &setup.server;
@@ -244,7 +260,8 @@ async fn google_templates_and_passes_refuse_what_google_cannot_take() {
     let with_image = json!({"headers": {"strip_image": {"value": "data:image/png;base64,iVBORw0KGgo="}}});
     let response =
         server.api(Method::POST, &format!("/v1/pass/{}", template["id"])).json(&with_image).send().await.unwrap();
-    expect_error(response, 400, "invalid_request", Some("headers")).await;
+    let error = expect_error(response, 400, "invalid_request", Some("headers.strip_image.value")).await;
+    assert!(error.to_string().contains("public https URL"), "{error}");
     let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
     assert_eq!(listed["count"], 0, "nothing was stored: {listed}");
 }
