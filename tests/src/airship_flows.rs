@@ -144,6 +144,7 @@ pub async fn airship_integration(server: &TestServer) {
     let ids: Vec<u64> =
         headers["templateHeaders"].as_array().unwrap().iter().filter_map(|h| h["id"].as_u64()).collect();
     assert!(ids.contains(&template_id) && ids.contains(&copy_id), "{headers}");
+    templates_by_name(server, project_id).await;
     let project =
         expect_json(server.api(Method::GET, &format!("/v1/project/{project_id}")).send().await.unwrap(), 200).await;
     let held: Vec<u64> = project["templates"].as_array().unwrap().iter().filter_map(|t| t["id"].as_u64()).collect();
@@ -153,6 +154,34 @@ pub async fn airship_integration(server: &TestServer) {
     expect_json(server.api(Method::DELETE, &format!("/v1/template/{copy_id}")).send().await.unwrap(), 200).await;
     let gone = server.api(Method::GET, &format!("/v1/template/{copy_id}")).send();
     expect_error(gone.await.unwrap(), 404, "not_found", None).await;
+}
+
+/// `order=name` lists template headers by name, ignoring case, either way.
+async fn templates_by_name(server: &TestServer, project_id: u64) {
+    let mut named = airship_template();
+    named["name"] = json!("aardvark Tickets");
+    let created = server.api(Method::POST, &format!("/v1/template/{project_id}")).json(&named).send();
+    let named_id = expect_json(created.await.unwrap(), 200).await["templateId"].as_u64().unwrap();
+    let mut orders = Vec::new();
+    for direction in ["asc", "desc"] {
+        let path = format!("/v1/template/headers?order=name&direction={direction}&pageSize=50");
+        let listed = expect_json(server.api(Method::GET, &path).send().await.unwrap(), 200).await;
+        assert_eq!(listed["pagination"]["order"], "name");
+        let names: Vec<(String, u64)> = listed["templateHeaders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["name"].as_str().unwrap().to_lowercase(), h["id"].as_u64().unwrap()))
+            .collect();
+        orders.push(names);
+    }
+    let mut sorted = orders[0].clone();
+    sorted.sort();
+    assert_eq!(orders[0], sorted, "ascending by name, then id");
+    assert_eq!(orders[0].first().map(|(_, id)| *id), Some(named_id), "{:?}", orders[0]);
+    sorted.reverse();
+    assert_eq!(orders[1], sorted, "descending");
+    expect_json(server.api(Method::DELETE, &format!("/v1/template/{named_id}")).send().await.unwrap(), 200).await;
 }
 
 /// Projects: every form of every route, the default project, and bad input changing nothing.

@@ -362,13 +362,15 @@ fn load_template_where(
     statement.query_row([arg], template_row).optional().map_err(db)
 }
 
-fn order_clause(page: &PageRequest) -> String {
+/// `named`: the table has a `name` column, which `SortOrder::Name` sorts by.
+fn order_clause(page: &PageRequest, named: bool) -> String {
     let direction = match page.direction {
         Direction::Asc => "ASC",
         Direction::Desc => "DESC",
     };
     match page.order {
-        SortOrder::Id | SortOrder::CreatedAt => format!("id {direction}"),
+        SortOrder::Name if named => format!("name COLLATE NOCASE {direction}, id {direction}"),
+        SortOrder::Id | SortOrder::CreatedAt | SortOrder::Name => format!("id {direction}"),
         SortOrder::UpdatedAt => format!("updated_at {direction}, id {direction}"),
     }
 }
@@ -499,8 +501,10 @@ impl Store for SqliteStore {
         let page = *page;
         self.read(move |tx| {
             let total: i64 = tx.query_row("SELECT COUNT(*) FROM projects", [], |r| r.get(0)).map_err(db)?;
-            let sql =
-                format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY {} LIMIT ?1 OFFSET ?2", order_clause(&page));
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY {} LIMIT ?1 OFFSET ?2",
+                order_clause(&page, true)
+            );
             let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             let items = stmt
                 .query_map(params![page.page_size as i64, page.offset() as i64], project_row)
@@ -612,7 +616,7 @@ impl Store for SqliteStore {
                 .map_err(db)?;
             let sql = format!(
                 "SELECT {TEMPLATE_COLUMNS} FROM templates WHERE ?3 IS NULL OR project_id = ?3 ORDER BY {} LIMIT ?1 OFFSET ?2",
-                order_clause(&page)
+                order_clause(&page, true)
             );
             let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
             let items = stmt
@@ -908,7 +912,7 @@ impl Store for SqliteStore {
                 .map_err(db)?;
             let sql = format!(
                 "SELECT {PASS_COLUMNS} FROM passes {filter} ORDER BY {} LIMIT ? OFFSET ?",
-                order_clause(&query.page)
+                order_clause(&query.page, false)
             );
             args.push((query.page.page_size as i64).into());
             args.push((query.page.offset() as i64).into());

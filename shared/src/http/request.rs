@@ -61,6 +61,15 @@ pub fn query(request: &Request, name: &str) -> Option<String> {
 
 /// `page`, `pageSize`, `order` and `direction` as the API documents them.
 pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
+    paging(request, false)
+}
+
+/// The same for lists of named things (templates, projects), which `order=name` sorts too.
+pub fn named_page_request(request: &Request) -> Result<PageRequest, ApiError> {
+    paging(request, true)
+}
+
+fn paging(request: &Request, named: bool) -> Result<PageRequest, ApiError> {
     let mut page = PageRequest::default();
     if let Some(p) = query(request, "page") {
         page.page = p
@@ -80,6 +89,8 @@ pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
             "id" => SortOrder::Id,
             "createdAt" => SortOrder::CreatedAt,
             "updatedAt" => SortOrder::UpdatedAt,
+            "name" if named => SortOrder::Name,
+            _ if named => return Err(ApiError::bad_request("order", "must be id, name, createdAt or updatedAt")),
             _ => return Err(ApiError::bad_request("order", "must be id, createdAt or updatedAt")),
         };
     }
@@ -97,7 +108,7 @@ pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
 /// though the query parameter is documented as `ASC`/`DESC`; both cases are accepted).
 pub fn pagination_json(page: &PageRequest) -> serde_json::Value {
     serde_json::json!({
-        "order": match page.order { SortOrder::Id => "id", SortOrder::CreatedAt => "createdAt", SortOrder::UpdatedAt => "updatedAt" },
+        "order": match page.order { SortOrder::Id => "id", SortOrder::CreatedAt => "createdAt", SortOrder::UpdatedAt => "updatedAt", SortOrder::Name => "name" },
         "direction": match page.direction { Direction::Asc => "asc", Direction::Desc => "desc" },
         "page": page.page,
         "start": page.offset(),

@@ -475,6 +475,8 @@ pub enum SortOrder {
     /// Same order as `Id`: ids are handed out in creation order.
     CreatedAt,
     UpdatedAt,
+    /// By name (ignoring case), then id: templates and projects; other lists order by id.
+    Name,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

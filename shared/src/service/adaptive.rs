@@ -143,6 +143,20 @@ pub async fn open_several_ios(app: &App, links: &[AdaptiveLink]) -> Result<Vec<u
     crate::pkpass::build_pkpasses(&passes, app.now() / 1000).map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
+/// Opens several links on an Android device: one save link adding each link's Google pass.
+pub async fn open_several_android(app: &App, links: &[AdaptiveLink]) -> Result<String, ServiceError> {
+    if let Some(link) = links.iter().find(|l| l.google_template_id.is_none()) {
+        return Err(ServiceError::invalid("ids", format!("adaptive link {} has no Google template", link.id)));
+    }
+    let mut passes = Vec::with_capacity(links.len());
+    for link in links {
+        let template_id = link.google_template_id.unwrap_or_default();
+        let (pass, _) = mint(app, link, template_id).await?;
+        passes.push((super::templates::get(app, template_id).await?, pass));
+    }
+    app.google.save_link_for_several(&passes).await
+}
+
 /// Opens the link on an Android device: the Google save link of the pass for its payload.
 pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
     let link = get(app, id).await?;

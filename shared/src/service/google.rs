@@ -134,6 +134,36 @@ fn upstream(e: GoogleError) -> ServiceError {
     }
 }
 
+/// A save link's payload carrying the classes and objects themselves (each class once).
+fn fat_payload(passes: &[GooglePass]) -> Value {
+    let mut payload = serde_json::Map::new();
+    for pass in passes {
+        let (classes, objects) = pass.kind.payload_keys();
+        if let Some(list) = payload.entry(classes).or_insert_with(|| json!([])).as_array_mut()
+            && !list.iter().any(|class| class["id"] == pass.class["id"])
+        {
+            list.push(pass.class.clone());
+        }
+        if let Some(list) = payload.entry(objects).or_insert_with(|| json!([])).as_array_mut() {
+            list.push(pass.object.clone());
+        }
+    }
+    Value::Object(payload)
+}
+
+/// A save link's payload naming objects Google already holds.
+fn skinny_payload(passes: &[GooglePass]) -> Value {
+    let mut payload = serde_json::Map::new();
+    for pass in passes {
+        let (_, objects) = pass.kind.payload_keys();
+        let named = json!({"id": pass.object["id"], "classId": pass.object["classId"]});
+        if let Some(list) = payload.entry(objects).or_insert_with(|| json!([])).as_array_mut() {
+            list.push(named);
+        }
+    }
+    Value::Object(payload)
+}
+
 /// A short message id for Google (ids must be unique per object): a hash of the text.
 fn message_id(message: &str) -> String {
     let digest = openssl::sha::sha256(message.as_bytes());
@@ -210,24 +240,46 @@ impl GoogleWallet {
     ) -> Result<String, ServiceError> {
         let account = self.account().await?;
         let Rendered { kind, pass, .. } = self.render(&account, template, content, serial)?;
-        let (classes, objects) = kind.payload_keys();
-        let mut fat_payload = serde_json::Map::new();
-        fat_payload.insert(classes, json!([pass.class]));
-        fat_payload.insert(objects.clone(), json!([pass.object]));
-        let fat = self.save_url(&account, Value::Object(fat_payload))?;
+        let passes = [pass];
+        let fat = self.save_url(&account, fat_payload(&passes))?;
         if fat.len() <= MAX_SAVE_URL_LEN {
             return Ok(fat);
         }
+        let [pass] = &passes;
         self.with_retry(|| async {
             self.client.upsert(&account, &kind.class_resource(), &pass.class).await?;
             self.client.insert(&account, &kind.object_resource(), &pass.object).await
         })
         .await
         .map_err(upstream)?;
-        let skinny = json!({"id": pass.object["id"], "classId": pass.object["classId"]});
-        let mut skinny_payload = serde_json::Map::new();
-        skinny_payload.insert(objects, json!([skinny]));
-        self.save_url(&account, Value::Object(skinny_payload))
+        self.save_url(&account, skinny_payload(&passes))
+    }
+
+    /// One save link that adds several passes at once (each with its template). Passes that
+    /// do not fit a fat link are written to Google first (updated if Google has them).
+    pub async fn save_link_for_several(&self, passes: &[(Template, Pass)]) -> Result<String, ServiceError> {
+        let account = self.account().await?;
+        let mut rendered = Vec::with_capacity(passes.len());
+        for (template, pass) in passes {
+            rendered.push(self.render(&account, template, &pass.content, &pass.serial_number)?.pass);
+        }
+        let fat = self.save_url(&account, fat_payload(&rendered))?;
+        if fat.len() <= MAX_SAVE_URL_LEN {
+            return Ok(fat);
+        }
+        for pass in &rendered {
+            let (classes, objects) = (pass.kind.class_resource(), pass.kind.object_resource());
+            self.with_retry(|| async {
+                if !self.client.patch(&account, &objects, &pass.object).await? {
+                    self.client.upsert(&account, &classes, &pass.class).await?;
+                    self.client.insert(&account, &objects, &pass.object).await?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(upstream)?;
+        }
+        self.save_url(&account, skinny_payload(&rendered))
     }
 
     async fn with_retry<F, Fut>(&self, mut call: F) -> Result<u32, GoogleError>

@@ -323,3 +323,55 @@ async fn adaptive_links_serve_each_device_its_wallet() {
         listed["passes"].as_array().unwrap().iter().map(|p| p["templateId"].as_u64().unwrap()).collect();
     assert!(templates.contains(&apple) && templates.contains(&google), "passes minted on both wallets: {listed}");
 }
+
+/// `GET /v1/pass/adaptive?ids=a,b` on Android: one save link adding every link's Google pass
+/// (each class once); when they do not fit a short link, every pass is written to Google
+/// first and the link only names the objects.
+#[tokio::test]
+async fn several_adaptive_links_open_as_one_save_link_on_android() {
+    let setup = setup(false).await;
+    let server = &setup.server;
+    let tiny = json!({"name": "T", "vendor": "google", "type": "generic", "organizationName": "C",
+                      "fields": {"Seat": {"fieldType": "secondary", "value": "0"}}});
+    let tiny = server.create_template(&tiny).await["id"].as_u64().unwrap();
+    let event = server.create_template(&google_event_template()).await["id"].as_u64().unwrap();
+    let mut ids = Vec::new();
+    for (template, seat) in [(tiny, "1"), (tiny, "2"), (event, "3")] {
+        let body = json!({"androidTemplateId": template, "payload": {"fields": {"Seat": {"value": seat}}}});
+        let link =
+            expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap(), 200).await;
+        ids.push(link["adaptiveLinkId"].as_str().unwrap().to_string());
+    }
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let open = |ids: String| {
+        no_redirects.get(format!("{}/v1/pass/adaptive?ids={ids}", server.base)).header("user-agent", ANDROID).send()
+    };
+
+    let response = open(format!("{},{}", ids[0], ids[1])).await.unwrap();
+    assert_eq!(response.status(), 302);
+    let (_, claims) = save_jwt(&setup, response.headers()["location"].to_str().unwrap());
+    let payload = &claims["payload"];
+    assert_eq!(payload["genericClasses"].as_array().unwrap().len(), 1, "one class for both: {payload}");
+    let seats: Vec<String> = payload["genericObjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["textModulesData"][0]["body"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(seats, ["1", "2"], "each link's own payload, in the order asked");
+    assert!(setup.google.calls().is_empty(), "a short link needs no API call");
+
+    let response = open(format!("{},{}", ids[0], ids[2])).await.unwrap();
+    assert_eq!(response.status(), 302);
+    let (_, claims) = save_jwt(&setup, response.headers()["location"].to_str().unwrap());
+    let payload = &claims["payload"];
+    assert!(payload.get("genericClasses").is_none() && payload.get("eventTicketClasses").is_none(), "{payload}");
+    for objects in ["genericObjects", "eventTicketObjects"] {
+        let named = &payload[objects][0];
+        assert_eq!(named.as_object().unwrap().len(), 2, "only the id and class: {named}");
+        let resource = format!("{}/{}", objects.trim_end_matches('s'), named["id"].as_str().unwrap());
+        assert!(setup.google.resource(&resource).is_some(), "{resource} is at Google before the link is handed out");
+    }
+    let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 4, "a link without an external id mints a pass per open");
+}

@@ -85,7 +85,7 @@ impl DynamoStore {
             passes.retain(|p| status.matches(p.installation.status));
         }
         match query.page.order {
-            SortOrder::Id | SortOrder::CreatedAt => passes.sort_by_key(|p| p.id),
+            SortOrder::Id | SortOrder::CreatedAt | SortOrder::Name => passes.sort_by_key(|p| p.id),
             SortOrder::UpdatedAt => passes.sort_by_key(|p| (p.updated_at, p.id)),
         }
         if query.page.direction == Direction::Desc {
@@ -104,6 +104,18 @@ fn status_filter(status: Option<InstallFilter>, values: &mut HashMap<String, Att
         values.insert(name.clone(), s(status.as_str()));
     }
     Some(format!("#ist IN ({})", names.join(", ")))
+}
+
+/// A page of a list sorted by name in memory: no index orders by name, and templates and
+/// projects are few.
+fn page_by_name<T>(mut all: Vec<T>, page: &PageRequest, key: impl Fn(&T) -> (String, u64)) -> Page<T> {
+    all.sort_by_cached_key(|item| key(item));
+    if page.direction == Direction::Desc {
+        all.reverse();
+    }
+    let total = all.len() as u64;
+    let items = all.into_iter().skip(page.offset() as usize).take(page.page_size as usize).collect();
+    Page { total, items }
 }
 
 fn by_updated(order: SortOrder) -> bool {
@@ -248,6 +260,10 @@ impl Store for DynamoStore {
             filter: None,
             values: values([(":t", s("PROJECT"))]),
         };
+        if page.order == SortOrder::Name {
+            let all = self.query_all(&q).await?.iter().map(project_from).collect::<Result<_, _>>()?;
+            return Ok(page_by_name(all, page, |p: &Project| (p.name.to_lowercase(), p.id)));
+        }
         let total = self.count(&q).await?;
         let items = self.query_page(&q, page).await?.iter().map(project_from).collect::<Result<_, _>>()?;
         Ok(Page { total, items })
@@ -405,6 +421,10 @@ impl Store for DynamoStore {
             filter: query.project_id.map(|_| "#proj = :proj".to_string()),
             values: vals,
         };
+        if page.order == SortOrder::Name {
+            let all = self.query_all(&q).await?.iter().map(template_from).collect::<Result<_, _>>()?;
+            return Ok(page_by_name(all, page, |t: &Template| (t.name.to_lowercase(), t.id)));
+        }
         let total = self.count(&q).await?;
         let items = self.query_page(&q, page).await?.iter().map(template_from).collect::<Result<_, _>>()?;
         Ok(Page { total, items })

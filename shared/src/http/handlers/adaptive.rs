@@ -54,31 +54,33 @@ pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiErro
 }
 
 /// A multi-pass link, `/v1/pass/adaptive?ids=a,b,c` (up to 10): on Apple devices one
-/// .pkpasses bundle holding every link's pass; elsewhere the first link's landing page, or
-/// Airship's answer for a device it cannot serve.
+/// .pkpasses bundle holding every link's pass, on Android one save link adding every link's
+/// Google pass; elsewhere the first link's landing page, or Airship's answer for a device it
+/// cannot serve.
 pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let ids = query(&request, "ids").ok_or_else(|| ApiError::bad_request("ids", "is required"))?;
     let links = adaptive::several(app, &ids).await?;
     let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let forced = query(&request, "deviceType").map(|d| d.to_ascii_lowercase());
-    let apple = match forced.as_deref() {
-        Some("ios" | "iphone" | "apple") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request("deviceType", "several passes at once go to Apple Wallet only (ios)"));
-        }
-        None => adaptive::wallet_for_user_agent(user_agent) == Some(Vendor::Apple),
+    let wallet = match query(&request, "deviceType").map(|d| d.to_ascii_lowercase()).as_deref() {
+        Some("ios" | "iphone" | "apple") => Some(Vendor::Apple),
+        Some("android" | "google") => Some(Vendor::Google),
+        Some(_) => return Err(ApiError::bad_request("deviceType", "must be ios or android")),
+        None => adaptive::wallet_for_user_agent(user_agent),
     };
-    if apple {
-        let bundle = adaptive::open_several_ios(app, &links).await?;
-        return Ok(file_response(PKPASSES_MIME, "passes.pkpasses", bundle));
-    }
-    match links.first().and_then(adaptive::landing_page) {
-        Some(landing) => Ok(redirect_response(landing)),
-        None => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "device_not_supported",
-            "several passes at once go to Apple Wallet only; open this link on an iPhone",
-        )),
+    match wallet {
+        Some(Vendor::Apple) => {
+            let bundle = adaptive::open_several_ios(app, &links).await?;
+            Ok(file_response(PKPASSES_MIME, "passes.pkpasses", bundle))
+        }
+        Some(Vendor::Google) => Ok(redirect_response(&adaptive::open_several_android(app, &links).await?)),
+        None => match links.first().and_then(adaptive::landing_page) {
+            Some(landing) => Ok(redirect_response(landing)),
+            None => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "device_not_supported",
+                "several passes at once go to a phone's wallet; open this link on an iPhone or an Android phone",
+            )),
+        },
     }
 }
 

@@ -2,7 +2,7 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 
-use crate::http::request::{id_param, json_body, page_request, pagination_json, path_param};
+use crate::http::request::{id_param, json_body, named_page_request, pagination_json, path_param};
 use crate::http::views;
 use crate::http::{ApiError, ok_json};
 use crate::service::App;
@@ -44,7 +44,7 @@ pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 }
 
 pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let page = page_request(&request)?;
+    let page = named_page_request(&request)?;
     let found = projects::list(app, &page).await?;
     let items: Vec<_> = found.items.iter().map(views::project).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "projects": items}))

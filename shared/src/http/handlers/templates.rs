@@ -2,7 +2,7 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::{Value, json};
 
-use crate::http::request::{id_param, json_body, page_request, pagination_json, path_param};
+use crate::http::request::{id_param, json_body, named_page_request, pagination_json, path_param};
 use crate::http::views;
 use crate::http::{ApiError, ok_json};
 use crate::model::template::LocationSpec;
@@ -59,7 +59,7 @@ pub async fn duplicate(app: &App, request: Request) -> Result<Response<Body>, Ap
 }
 
 pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let page = page_request(&request)?;
+    let page = named_page_request(&request)?;
     let found = templates::list(app, &page).await?;
     let items: Vec<_> = found.items.iter().map(views::template).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "templates": items}))
@@ -111,7 +111,7 @@ pub async fn delete_personalization(app: &App, request: Request) -> Result<Respo
 
 /// `GET /v1/template/headers`: Airship's list, each template as its `templateHeader`.
 pub async fn headers(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let page = page_request(&request)?;
+    let page = named_page_request(&request)?;
     let found = templates::list(app, &page).await?;
     let items: Vec<_> = found.items.iter().map(views::template_header).collect();
     ok_json(&json!({"count": found.total, "pagination": pagination_json(&page), "templateHeaders": items}))
