@@ -3,8 +3,9 @@
 # against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols); the
 # OpenAPI test fuzzes the running server with schemathesis.
 # Google classes and objects are held to Google's walletobjects discovery document (from
-# google-api-python-client). Installs moto, schemathesis and that client into .venv on first use, starts one instance on a free 127.0.0.1 port
-# (serving requests one at a time, see infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
+# google-api-python-client). Installs moto, schemathesis and that client into .venv on first
+# use, starts one moto instance on a free 127.0.0.1 port (serving requests one at a time, see
+# infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -12,8 +12,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::error::ServiceError;
-use super::render::merged;
-use super::render::{PassIdentity, render};
+use super::render::{PassIdentity, merged, render};
 use crate::google::jwt::{MAX_SAVE_URL_LEN, SAVE_URL_PREFIX, save_claims};
 use crate::google::mapping::{class_for, class_problems, object_for};
 use crate::google::modules::gather;

@@ -701,7 +701,7 @@ async fn change(
     }
     if template.vendor == Vendor::Google {
         if !new_images.is_empty() {
-            return Err(ServiceError::invalid("headers", "Google Wallet shows the template's images only"));
+            return Err(ServiceError::invalid("headers", "a Google pass's images must be public https URLs"));
         }
         // Checks the change renders; the dispatcher then writes it to Google.
         super::google::google_input(&template.name, &template.content, &content, &pass.serial_number)?;
