@@ -46,6 +46,11 @@ impl Store for CountingStore {
         self.inner.create_api_key(key).await
     }
 
+    async fn delete_api_key(&self, key_id: &str) -> Result<(), StoreError> {
+        self.count("delete_api_key");
+        self.inner.delete_api_key(key_id).await
+    }
+
     async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError> {
         self.count("get_api_key");
         self.inner.get_api_key(key_id).await

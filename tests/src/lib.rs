@@ -185,3 +185,4 @@ pub mod google_flows;
 pub mod google_schema;
 pub mod image_host;
 pub mod moto;
+pub mod token_flows;

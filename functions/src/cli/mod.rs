@@ -5,6 +5,7 @@ mod identity;
 mod keys;
 mod serve;
 mod sign;
+mod tokens;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,9 @@ enum Command {
     Keys(keys::KeysCommand),
     /// Serve the whole API locally (embedded store by default).
     Serve(serve::ServeArgs),
+    /// Manage API tokens (`Authorization: Bearer <token>`).
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
     /// Work on Tessera's AWS resources.
     #[command(subcommand)]
     Aws(aws::AwsCommand),
@@ -42,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(args, &cli.data_dir),
         Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
         Command::Aws(command) => block_on(aws::run(command)),
+        Command::Tokens(command) => block_on(tokens::run(command, &cli.data_dir)),
         Command::Serve(args) => serve_blocking(args, &cli.data_dir),
     };
     match result {

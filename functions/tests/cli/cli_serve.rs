@@ -209,3 +209,58 @@ async fn serve_runs_on_the_aws_backend_from_the_standard_environment() {
     use tessera::ports::Store;
     assert_eq!(store.get_template(created["id"].as_u64().unwrap()).await.unwrap().unwrap().name, "Coupons");
 }
+
+fn tokens(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("tokens")
+        .args(args)
+        .env("TESSERA_DATA_DIR", data_dir)
+        .env_remove("TESSERA_BACKEND")
+        .output()
+        .unwrap()
+}
+
+async fn bearer_status(base: &str, token: &str) -> u16 {
+    let response = reqwest::Client::new()
+        .get(format!("{base}/v1/template"))
+        .bearer_auth(token)
+        .header("Api-Revision", "1.2")
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
+}
+
+/// `tessera tokens create|list|revoke`: a token made before the server starts is its only
+/// credential (no first-run key then), works as a Bearer token, is listed without its secret,
+/// and stops working once revoked; the last one is kept.
+#[tokio::test]
+async fn operators_create_list_and_revoke_bearer_tokens() {
+    let data = tempfile::tempdir().unwrap();
+    let created = tokens(data.path(), &["create", "--name", "ticketing backend"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let stdout = String::from_utf8(created.stdout).unwrap();
+    let first = stdout.lines().last().unwrap().trim().to_string();
+    assert!(first.starts_with("tess_"), "{stdout}");
+    let first_id = first.rsplit_once('_').unwrap().0.to_string();
+
+    let server = Server::start(data.path(), None);
+    assert_eq!(bearer_status(&server.base, &first).await, 200);
+    assert_eq!(bearer_status(&server.base, &format!("{first_id}_{}", "0".repeat(64))).await, 401, "a wrong secret");
+
+    let listed = String::from_utf8(tokens(data.path(), &["list"]).stdout).unwrap();
+    assert!(listed.contains(&first_id) && listed.contains("ticketing backend"), "{listed}");
+    assert!(!listed.contains(&first[first_id.len() + 1..]), "the secret is never shown again");
+    let last = tokens(data.path(), &["revoke", &first_id]);
+    assert_eq!(last.status.code(), Some(1), "the last token is kept");
+    assert!(String::from_utf8_lossy(&last.stderr).contains("last API key"));
+
+    let second = String::from_utf8(tokens(data.path(), &["create", "--name", "rotation"]).stdout).unwrap();
+    let second = second.lines().last().unwrap().trim().to_string();
+    assert!(tokens(data.path(), &["revoke", &first_id]).status.success());
+    assert_eq!(bearer_status(&server.base, &first).await, 401, "revoked, also for the running server");
+    assert_eq!(bearer_status(&server.base, &second).await, 200);
+    let (_, output) = server.stop();
+    assert!(!output.contains(&second) && !output.contains(&first), "tokens never reach the logs");
+    assert!(!output.contains("Created an API key"), "a token is a credential: no first-run key: {output}");
+}

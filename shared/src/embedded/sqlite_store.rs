@@ -421,6 +421,15 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn delete_api_key(&self, key_id: &str) -> Result<(), StoreError> {
+        let key_id = key_id.to_string();
+        self.tx(move |tx| match tx.execute("DELETE FROM api_keys WHERE key_id = ?1", [key_id]).map_err(db)? {
+            0 => Err(StoreError::NotFound("API key")),
+            _ => Ok(()),
+        })
+        .await
+    }
+
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx

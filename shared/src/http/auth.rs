@@ -1,5 +1,6 @@
-//! API keys: `Authorization: Basic base64(keyId:secret)` or `Bearer keyId:secret`. Only a
-//! SHA-256 of each secret is stored; comparison is constant-time.
+//! API keys: `Authorization: Basic base64(keyId:secret)`, `Bearer keyId:secret`, or an opaque
+//! token, `Bearer tess_…`. Only a SHA-256 of each secret is stored; comparison is
+//! constant-time.
 
 use base64::Engine;
 use lambda_http::Request;
@@ -15,7 +16,11 @@ fn credentials(request: &Request) -> Option<(String, String)> {
     let pair = if scheme.eq_ignore_ascii_case("basic") {
         String::from_utf8(base64::engine::general_purpose::STANDARD.decode(value.trim()).ok()?).ok()?
     } else if scheme.eq_ignore_ascii_case("bearer") {
-        value.trim().to_string()
+        let value = value.trim();
+        if let Some((id, secret)) = api_keys::split_token(value) {
+            return Some((id.to_string(), secret.to_string()));
+        }
+        value.to_string()
     } else {
         return None;
     };

@@ -4,7 +4,7 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, devices, openapi, passes, projects, public, stats, tags, templates};
+use super::handlers::{adaptive, devices, openapi, passes, projects, public, stats, tags, templates, tokens};
 use super::{Access, Route};
 
 /// `ITEM = "name", METHOD [+HEAD] "/path", access, handler;` declares `pub static ITEM: Route`
@@ -100,6 +100,9 @@ routes! {
     /// Updates every pass with the tag in the background; answers a ticket.
     UPDATE_PASSES_BY_TAG = "update_passes_by_tag", PUT "/v1/tag/{tag}/passes", ApiKey, tags::update_passes;
     GET_TICKET = "get_ticket", GET "/v1/ticket/{ticketId}", ApiKey, tags::ticket;
+    CREATE_API_TOKEN = "create_api_token", POST "/v1/api-tokens", ApiKey, tokens::create;
+    LIST_API_TOKENS = "list_api_tokens", GET "/v1/api-tokens", ApiKey, tokens::list;
+    REVOKE_API_TOKEN = "revoke_api_token", DELETE "/v1/api-tokens/{tokenId}", ApiKey, tokens::revoke;
     LIST_PASSES_BY_TAG = "list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag;
     CREATE_ADAPTIVE_LINK = "create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create;
     LIST_ADAPTIVE_LINKS = "list_adaptive_links", GET "/v1/links/adaptive", ApiKey, adaptive::list;

@@ -26,6 +26,8 @@ pub trait Store: Send + Sync {
     async fn create_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
     async fn get_api_key(&self, key_id: &str) -> Result<Option<ApiKey>, StoreError>;
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
+    /// Revokes a key (`NotFound` if there is none with that id).
+    async fn delete_api_key(&self, key_id: &str) -> Result<(), StoreError>;
 
     /// Creates a project; its external id is unique (else `Duplicate`).
     async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError>;

@@ -1,4 +1,6 @@
-//! API keys: the first one is created on first run (or taken from TESSERA_API_KEY).
+//! API keys: the first one is created on first run (or taken from TESSERA_API_KEY); opaque
+//! API tokens (`Authorization: Bearer tess_…`, PassEntry's way) are created and revoked by the
+//! operator. Both keep only a SHA-256 of their secret.
 
 use super::error::ServiceError;
 use crate::service::App;
@@ -80,5 +82,64 @@ pub async fn authenticate(app: &App, key_id: &str, secret: &str) -> Result<ApiKe
     match stored {
         Some(key) if equal => Ok(key),
         _ => Err(ServiceError::Unauthorized),
+    }
+}
+
+/// Opaque API tokens start with this; the rest is the key id's random part and the secret.
+pub const TOKEN_PREFIX: &str = "tess_";
+
+/// A new token: the stored key (its id names it) and the token, to show once.
+pub struct NewToken {
+    pub key: ApiKey,
+    pub token: String,
+}
+
+/// Creates an opaque API token named `name` (what it is for).
+pub async fn create_token(app: &App, name: &str) -> Result<NewToken, ServiceError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ServiceError::invalid("name", "must be 1 to 100 characters"));
+    }
+    let key_id = format!("{TOKEN_PREFIX}{}", random_hex(8));
+    let secret = random_hex(32);
+    let key =
+        ApiKey { key_id: key_id.clone(), secret_hash: hash_secret(&secret), name: name.into(), created_at: app.now() };
+    app.store.create_api_key(&key).await?;
+    Ok(NewToken { key, token: format!("{key_id}_{secret}") })
+}
+
+/// An opaque token's key id and secret (`tess_<id>_<secret>`).
+pub fn split_token(token: &str) -> Option<(&str, &str)> {
+    let rest = token.strip_prefix(TOKEN_PREFIX)?;
+    let (id, secret) = rest.split_once('_')?;
+    Some((&token[..TOKEN_PREFIX.len() + id.len()], secret))
+}
+
+/// Every API key and token (their secrets are not kept, so not shown).
+pub async fn list(app: &App) -> Result<Vec<ApiKey>, ServiceError> {
+    Ok(app.store.list_api_keys().await?)
+}
+
+/// Revokes a key or token; the last one is kept, so the API never locks its operator out.
+pub async fn revoke(app: &App, key_id: &str) -> Result<(), ServiceError> {
+    let keys = app.store.list_api_keys().await?;
+    if !keys.iter().any(|k| k.key_id == key_id) {
+        return Err(ServiceError::NotFound("API token"));
+    }
+    if keys.len() == 1 {
+        return Err(ServiceError::Conflict("the last API key or token cannot be revoked: create another first".into()));
+    }
+    Ok(app.store.delete_api_key(key_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_token;
+
+    #[test]
+    fn tokens_split_into_their_key_id_and_secret() {
+        assert_eq!(split_token("tess_0123abcd_s3cr3t"), Some(("tess_0123abcd", "s3cr3t")));
+        assert_eq!(split_token("tk_1:secret"), None);
+        assert_eq!(split_token("tess_nosecret"), None);
     }
 }

@@ -37,7 +37,12 @@ pub async fn api_keys(b: &Backend) {
     assert_eq!(b.store.get_api_key("key-1").await.unwrap().unwrap().secret_hash, key.secret_hash, "unchanged");
     let second = ApiKey { key_id: "key-2".into(), created_at: T0 + 1, ..key.clone() };
     b.store.create_api_key(&second).await.unwrap();
-    assert_eq!(b.store.list_api_keys().await.unwrap(), vec![key, second]);
+    assert_eq!(b.store.list_api_keys().await.unwrap(), vec![key, second.clone()]);
+    b.store.delete_api_key("key-1").await.unwrap();
+    assert_eq!(b.store.get_api_key("key-1").await.unwrap(), None, "revoked");
+    assert_eq!(b.store.list_api_keys().await.unwrap(), vec![second]);
+    let missing = b.store.delete_api_key("key-1").await;
+    assert!(matches!(missing, Err(StoreError::NotFound("API key"))), "{missing:?}");
 }
 
 pub async fn templates_crud_and_versions(b: &Backend) {

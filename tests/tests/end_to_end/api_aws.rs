@@ -89,3 +89,8 @@ async fn bulk_update_by_tag_on_aws() {
     let server = TestServer::aws_with_job_worker(|c| c.bulk_step_passes = tessera_tests::airship_flows::STEP).await;
     tessera_tests::airship_flows::bulk_update_by_tag(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_are_made_used_and_revoked_on_aws() {
+    tessera_tests::token_flows::api_tokens(&TestServer::aws().await).await;
+}

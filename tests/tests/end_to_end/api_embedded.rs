@@ -467,3 +467,8 @@ async fn bulk_update_by_tag_on_embedded() {
     let server = TestServer::embedded_configured(|c| c.bulk_step_passes = tessera_tests::airship_flows::STEP).await;
     tessera_tests::airship_flows::bulk_update_by_tag(&server).await;
 }
+
+#[tokio::test]
+async fn api_tokens_are_made_used_and_revoked_on_embedded() {
+    tessera_tests::token_flows::api_tokens(&TestServer::embedded().await).await;
+}

@@ -163,6 +163,25 @@ impl Store for DynamoStore {
         self.query_all(&q).await?.iter().map(api_key_from).collect()
     }
 
+    async fn delete_api_key(&self, key_id: &str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(format!("APIKEY#{key_id}"), "APIKEY")))
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(names(&["#pk"]))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Err(StoreError::NotFound("API key"))
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
     async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError> {
         if let Some(ext) = &project.external_id
             && self.get(project_claim_key(ext)).await?.is_some()

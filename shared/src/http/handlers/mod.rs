@@ -9,3 +9,4 @@ pub mod public;
 pub mod stats;
 pub mod tags;
 pub mod templates;
+pub mod tokens;
