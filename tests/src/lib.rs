@@ -185,4 +185,5 @@ pub mod google_flows;
 pub mod google_schema;
 pub mod image_host;
 pub mod moto;
+pub mod passentry_flows;
 pub mod token_flows;

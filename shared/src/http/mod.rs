@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod handlers;
 pub mod pages;
+pub mod passentry_views;
 pub mod request;
 pub mod routes;
 pub mod views;
@@ -29,6 +30,8 @@ pub type Handler = for<'a> fn(&'a App, Request) -> HandlerFuture<'a>;
 pub enum Access {
     /// The management API: an API key and `Api-Revision: 1.2`.
     ApiKey,
+    /// PassEntry's API: an API key or token, no `Api-Revision` header.
+    Token,
     /// Public links and the device protocol (which authenticates itself).
     Public,
 }
@@ -62,8 +65,10 @@ pub async fn handle(app: &App, route: &Route, request: Request) -> Response<Body
                 format!("request bodies are limited to {} bytes", app.config.max_body_bytes),
             ));
         }
-        if route.access == Access::ApiKey {
+        if matches!(route.access, Access::ApiKey | Access::Token) {
             auth::authenticate(app, &request).await?;
+        }
+        if route.access == Access::ApiKey {
             let revision = request.headers().get("api-revision").and_then(|v| v.to_str().ok());
             if revision != Some(API_REVISION) {
                 return Err(ApiError {

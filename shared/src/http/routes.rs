@@ -4,7 +4,9 @@
 
 use lambda_http::http::Method;
 
-use super::handlers::{adaptive, devices, openapi, passes, projects, public, stats, tags, templates, tokens};
+use super::handlers::{
+    adaptive, devices, openapi, passentry, passes, projects, public, stats, tags, templates, tokens,
+};
 use super::{Access, Route};
 
 /// `ITEM = "name", METHOD [+HEAD] "/path", access, handler;` declares `pub static ITEM: Route`
@@ -103,6 +105,12 @@ routes! {
     CREATE_API_TOKEN = "create_api_token", POST "/v1/api-tokens", ApiKey, tokens::create;
     LIST_API_TOKENS = "list_api_tokens", GET "/v1/api-tokens", ApiKey, tokens::list;
     REVOKE_API_TOKEN = "revoke_api_token", DELETE "/v1/api-tokens/{tokenId}", ApiKey, tokens::revoke;
+    PASSENTRY_CREATE_PASS = "passentry_create_pass", POST "/api/v1/passes", Token, passentry::create;
+    PASSENTRY_LIST_PASSES = "passentry_list_passes", GET "/api/v1/passes", Token, passentry::list;
+    PASSENTRY_GET_PASS = "passentry_get_pass", GET "/api/v1/passes/{id}", Token, passentry::get;
+    PASSENTRY_PUT_PASS = "passentry_put_pass", PUT "/api/v1/passes/{id}", Token, passentry::put;
+    PASSENTRY_PATCH_PASS = "passentry_patch_pass", PATCH "/api/v1/passes/{id}", Token, passentry::patch;
+    PASSENTRY_DELETE_PASS = "passentry_delete_pass", DELETE "/api/v1/passes/{id}", Token, passentry::delete;
     LIST_PASSES_BY_TAG = "list_passes_by_tag", GET "/v1/tag/{tag}/passes", ApiKey, passes::list_by_tag;
     CREATE_ADAPTIVE_LINK = "create_adaptive_link", POST "/v1/links/adaptive", ApiKey, adaptive::create;
     LIST_ADAPTIVE_LINKS = "list_adaptive_links", GET "/v1/links/adaptive", ApiKey, adaptive::list;

@@ -30,6 +30,7 @@ pub fn template(t: &Template) -> Value {
         "fieldsModel": {"headers": headers, "fields": model_fields},
         "userlocations": with_ids(&content.locations, &content.location_ids),
         "id": t.id,
+        "uuid": crate::service::passentry::template_uuid(t.id),
         "projectId": t.project_id,
         "externalId": t.external_id,
         "name": t.name,
@@ -84,6 +85,7 @@ pub fn template_header(t: &Template) -> Value {
     };
     json!({
         "id": t.id,
+        "uuid": crate::service::passentry::template_uuid(t.id),
         "projectId": t.project_id,
         "externalId": t.external_id,
         "vendor": vendor,
@@ -293,6 +295,7 @@ pub fn pass_summary(base: &str, record: &PassRecord, now: i64) -> Value {
     let content: &PassContent = &p.content;
     let mut out = json!({
         "id": p.id,
+        "uuid": crate::service::passentry::pass_uuid(p.id),
         "templateId": p.template_id,
         "serialNumber": p.serial_number,
         "url": format!("{base}/v1/pass/{}/download", p.id),

@@ -5,6 +5,7 @@ pub mod date;
 pub mod google_modules;
 pub mod pass;
 pub mod problem;
+pub mod public_ids;
 pub mod semantics;
 pub mod template;
 

@@ -166,9 +166,15 @@ pub struct PassContent {
     pub message: Option<String>,
     /// When the pass was deactivated (voided); `None` while active.
     pub deactivated_at: Option<i64>,
-    /// PassEntry's `nfcEnabled`: the serial number becomes the NFC message.
+    /// PassEntry's `nfcEnabled`: the NFC message is `nfc_message`, else the serial number.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nfc_enabled: bool,
+    /// The NFC message of an `nfc_enabled` pass made through PassEntry's API: its UUID.
+    pub nfc_message: Option<String>,
+    /// PassEntry's template override: the pass's design (colours, strip, logo, thumbnail) is
+    /// its own; the template's no longer applies.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_design: bool,
     /// What the holder gave when personalizing the pass (Apple's requiredPersonalizationInfo).
     pub personalization_info: Option<Value>,
     /// Images this pass shows instead of its template's: header name → blob key.

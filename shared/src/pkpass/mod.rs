@@ -7,6 +7,7 @@ pub mod files;
 pub mod identity;
 mod issue;
 pub mod png;
+pub mod resize;
 pub mod sign;
 pub mod strings;
 pub mod validate;

@@ -6,6 +6,9 @@ use async_trait::async_trait;
 pub trait ImageSource: Send + Sync {
     /// The PNG at `url`, or why it cannot be used (phrased to follow the field name).
     async fn fetch_png(&self, url: &str) -> Result<Vec<u8>, String>;
+    /// The bytes at `url`, whatever image they are (the caller decodes them), under the same
+    /// guards.
+    async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, String>;
 }
 
 /// What an image source may do; the defaults are what production wants.

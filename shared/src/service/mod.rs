@@ -11,6 +11,7 @@ pub mod identities;
 pub mod images;
 pub mod links;
 pub mod pass_push;
+pub mod passentry;
 pub mod passes;
 pub mod projects;
 pub mod push;

@@ -12,7 +12,7 @@ use super::error::ServiceError;
 use super::google_fields::absorb_pass_fields;
 use super::images::{self, ImageInputs, take_image_headers};
 use super::push::Change;
-use super::render::{PassIdentity, check_pass_content, check_rendered, problems_from_issues, render};
+use super::render::{PassIdentity, check_pass_content, check_rendered, is_design_header, problems_from_issues, render};
 use super::templates;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
@@ -62,6 +62,25 @@ pub struct PassRequest {
     /// Creates only: the serial number to give the pass instead of a new UUID (dynamic links
     /// take it from their `serialNumber` parameter).
     pub serial_number: Option<String>,
+    /// Images already made Wallet's files (header → PNG), by a dialect that decodes them.
+    #[serde(skip)]
+    pub prepared_images: BTreeMap<String, Vec<u8>>,
+    /// PassEntry's template override: the pass keeps its template's design as it is now,
+    /// so later template changes no longer reach it.
+    #[serde(skip)]
+    pub own_design: bool,
+}
+
+/// Copies the template's design into the pass where the pass has none of its own, and makes
+/// the pass's design its own from now on.
+fn keep_design(content: &mut PassContent, template: &TemplateContent) {
+    content.own_design = true;
+    for (name, spec) in template.headers.iter().filter(|(name, _)| is_design_header(name)) {
+        content.headers.entry(name.clone()).or_insert_with(|| spec.clone());
+    }
+    for (name, key) in template.image_blobs.iter().filter(|(name, _)| is_design_header(name)) {
+        content.image_blobs.entry(name.clone()).or_insert_with(|| key.clone());
+    }
 }
 
 pub(crate) fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
@@ -137,6 +156,8 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         message: request.message.clone(),
         deactivated_at: None,
         nfc_enabled: request.nfc_enabled.unwrap_or(false),
+        nfc_message: None,
+        own_design: false,
         personalization_info: None,
         image_blobs: BTreeMap::new(),
         image_urls: BTreeMap::new(),
@@ -284,6 +305,9 @@ pub async fn create(
         super::check_external_id("externalId", ext)?;
     }
     let mut content = content_of(&request);
+    if request.own_design {
+        keep_design(&mut content, template_content);
+    }
     let google = template.vendor == Vendor::Google;
     content.public_link = kind.filter(|_| !google).map(|_| uuid::Uuid::new_v4().to_string());
     let mut problems = absorb_pass_fields(template_content, content.fields.iter_mut());
@@ -312,10 +336,11 @@ pub async fn create(
         content.google_save_url = Some(app.google.issue(&template, &content, &serial).await?);
         None
     } else {
-        let pass_images = images::resolve(app, image_inputs).await?.png;
+        let mut pass_images = images::resolve(app, image_inputs).await?.png;
+        pass_images.extend(std::mem::take(&mut request.prepared_images));
         let id = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: &token };
         let pkpass = sign(app, &template, &content, &pass_images, id).await?;
-        content.image_blobs = images::store(app, pass_images).await?;
+        content.image_blobs.extend(images::store(app, pass_images).await?);
         Some(pkpass)
     };
     give_locations_ids(app, &mut content).await?;
@@ -400,22 +425,27 @@ async fn pass_assets(
     content: &PassContent,
     pass_images: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Arc<PassAssets>, ServiceError> {
-    let assets = if pass_images.is_empty() {
+    let assets = if pass_images.is_empty() && !content.own_design {
         templates::assets(app, template).await?
     } else {
         let template_images = images::load(app, &template.content.image_blobs).await?;
-        Arc::new(own_assets(template, template_images, pass_images)?)
+        Arc::new(own_assets(template, template_images, pass_images, content.own_design)?)
     };
     // Once personalized, the pass no longer offers enrollment.
     Ok(if content.personalization_info.is_some() { Arc::new(assets.without_personalization()) } else { assets })
 }
 
 /// The files of a pass that shows its own images in place of some of its template's.
+/// `own_design`: the template's design images stay out (the pass has its own).
 fn own_assets(
     template: &Template,
     mut template_images: BTreeMap<String, Vec<u8>>,
     pass_images: &BTreeMap<String, Vec<u8>>,
+    own_design: bool,
 ) -> Result<PassAssets, ServiceError> {
+    if own_design {
+        template_images.retain(|header, _| !is_design_header(header));
+    }
     template_images.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
     images::assets_for(&template_images, template.content.personalization.as_ref())
 }
@@ -468,7 +498,7 @@ pub async fn check_under(
         return Ok(());
     }
     let pass_images = images::load(app, &pass.content.image_blobs).await?;
-    let assets = own_assets(template, template_images.clone(), &pass_images)?;
+    let assets = own_assets(template, template_images.clone(), &pass_images, pass.content.own_design)?;
     let assets = if pass.content.personalization_info.is_some() { assets.without_personalization() } else { assets };
     let id = Identifiers::of(pass).for_render(super::identities::DEV_TEAM_ID, &app.config.public_url);
     check_rendered(&render(&template.name, &template.content, &pass.content, &id)?, &assets)
@@ -556,6 +586,16 @@ pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, Ser
 
 /// Applies an update (without a receipt: a bulk update's passes share its ticket).
 pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<(), ServiceError> {
+    apply_update_and(app, id, request, |_, _| Ok(())).await
+}
+
+/// Applies an update, then `more` (in the same change, so both land or neither).
+pub async fn apply_update_and(
+    app: &App,
+    id: u64,
+    request: PassRequest,
+    more: impl FnOnce(&mut PassContent, &Template) -> Result<(), ServiceError>,
+) -> Result<(), ServiceError> {
     let mut request = request;
     let mut problems = Vec::new();
     let image_inputs = take_images(&mut request.headers, &mut problems);
@@ -567,11 +607,13 @@ pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<()
     let now = app.now();
     // Google fetches a Google pass's images itself: they stay URLs.
     let google = !image_inputs.is_empty() && load(app, id).await?.1.vendor == Vendor::Google;
-    let (new_images, new_urls) = if google {
+    let (mut new_images, new_urls) = if google {
         (BTreeMap::new(), image_inputs.into_google_urls()?)
     } else {
         (images::resolve(app, image_inputs).await?.png, BTreeMap::new())
     };
+    new_images.extend(std::mem::take(&mut request.prepared_images));
+    let own_design = request.own_design;
     let request_tags = tags.clone();
     change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
@@ -581,6 +623,9 @@ pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<()
             return Err(ServiceError::Invalid(problems));
         }
         content.image_urls.extend(new_urls);
+        if own_design {
+            keep_design(content, &template.content);
+        }
         let mut headers = std::mem::take(&mut request.headers);
         if let Some(expiration) = &request.expiration_date {
             let given = headers.entry("expirationDate".into()).or_insert_with(|| Some(FieldSpec::default()));
@@ -621,7 +666,7 @@ pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<()
         if request.nfc.is_some() {
             content.nfc = request.nfc;
         }
-        Ok(())
+        more(content, template)
     })
     .await?;
     if let Some(tags) = &request_tags {

@@ -109,7 +109,12 @@ pub fn render(
 ) -> Result<PassJson, ServiceError> {
     let style = style_of(template)?;
     let mut problems = check_overrides(template, pass);
-    let headers = merged(&template.headers, &pass.headers);
+    let headers = if pass.own_design {
+        let shared = template.headers.iter().filter(|(name, _)| !is_design_header(name));
+        merged(&shared.map(|(n, s)| (n.clone(), s.clone())).collect(), &pass.headers)
+    } else {
+        merged(&template.headers, &pass.headers)
+    };
     let header = |name: &str| headers.get(name).and_then(|h| h.value.as_ref()).filter(|v| !is_empty(v));
     let text = |name: &str| header(name).map(value_text);
 
@@ -235,7 +240,7 @@ pub fn render(
     }
     if pass.nfc_enabled {
         let mut nfc = out.nfc.take().unwrap_or_default();
-        nfc.message = Some(id.serial_number.to_string());
+        nfc.message = Some(pass.nfc_message.clone().unwrap_or_else(|| id.serial_number.to_string()));
         out.nfc = Some(nfc);
     }
     if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
@@ -342,6 +347,12 @@ fn field(name: &str, spec: &FieldSpec, group: FieldGroup) -> Field {
         semantics: spec.semantics.clone().and_then(|s| serde_json::from_value(s).ok()),
         ..Field::default()
     }
+}
+
+/// The headers that make a pass's design: its colours and its strip, logo and thumbnail.
+pub fn is_design_header(name: &str) -> bool {
+    matches!(name, "background_color" | "label_color" | "foreground_color")
+        || ["strip_image", "logo_image", "thumbnail_image"].iter().any(|base| name.starts_with(base))
 }
 
 /// Whether a `fieldType` names one of Wallet's field groups.

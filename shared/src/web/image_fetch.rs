@@ -90,6 +90,17 @@ impl ImageFetcher {
 #[async_trait]
 impl ImageSource for ImageFetcher {
     async fn fetch_png(&self, url: &str) -> Result<Vec<u8>, String> {
+        let bytes = self.fetch_image(url).await?;
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            return Err("is a JPEG; Apple Wallet needs PNG images".into());
+        }
+        if !bytes.starts_with(&crate::pkpass::files::PNG_SIGNATURE) {
+            return Err("is not a PNG image".into());
+        }
+        Ok(bytes)
+    }
+
+    async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, String> {
         let parsed = reqwest::Url::parse(url).map_err(|_| "is not a valid URL".to_string())?;
         check_url(&parsed, &self.policy)?;
         let mut response = self.client.get(parsed).send().await.map_err(|e| describe(&e))?;
@@ -105,12 +116,6 @@ impl ImageSource for ImageFetcher {
                 return Err(format!("is larger than {} KiB", self.policy.max_bytes / 1024));
             }
             bytes.extend_from_slice(&chunk);
-        }
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            return Err("is a JPEG; Apple Wallet needs PNG images".into());
-        }
-        if !bytes.starts_with(&crate::pkpass::files::PNG_SIGNATURE) {
-            return Err("is not a PNG image".into());
         }
         Ok(bytes)
     }

@@ -94,3 +94,8 @@ async fn bulk_update_by_tag_on_aws() {
 async fn api_tokens_are_made_used_and_revoked_on_aws() {
     tessera_tests::token_flows::api_tokens(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passentrys_pass_api_runs_on_aws() {
+    tessera_tests::passentry_flows::passentry_pass_api(&TestServer::aws().await).await;
+}

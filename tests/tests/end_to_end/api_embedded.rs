@@ -472,3 +472,18 @@ async fn bulk_update_by_tag_on_embedded() {
 async fn api_tokens_are_made_used_and_revoked_on_embedded() {
     tessera_tests::token_flows::api_tokens(&TestServer::embedded().await).await;
 }
+
+#[tokio::test]
+async fn passentrys_pass_api_runs_on_embedded() {
+    tessera_tests::passentry_flows::passentry_pass_api(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn passentry_design_overrides_resize_images_and_freeze_the_design_on_embedded() {
+    let server = TestServer::embedded_configured(|c| {
+        c.image_fetch.allow_private = true;
+        c.image_fetch.allow_http = true;
+    })
+    .await;
+    tessera_tests::passentry_flows::passentry_design_overrides(&server).await;
+}

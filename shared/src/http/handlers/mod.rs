@@ -3,6 +3,7 @@
 pub mod adaptive;
 pub mod devices;
 pub mod openapi;
+pub mod passentry;
 pub mod passes;
 pub mod projects;
 pub mod public;

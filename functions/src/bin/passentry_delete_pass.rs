@@ -1,0 +1,6 @@
+//! Lambda for `DELETE /api/v1/passes/{id}`: [`tessera::http::routes::PASSENTRY_DELETE_PASS`].
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tessera_functions::lambda::serve_route(&tessera::http::routes::PASSENTRY_DELETE_PASS).await
+}
