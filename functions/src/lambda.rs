@@ -100,6 +100,30 @@ pub async fn serve_job_worker() -> Result<(), lambda_http::Error> {
     .await
 }
 
+/// The timer worker: EventBridge Scheduler invokes it with a timer's job (a pass reaching its
+/// expiration date). It changes passes; pushes go out through the table's stream.
+pub async fn serve_timer_worker() -> Result<(), lambda_http::Error> {
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+
+    telemetry::init(LogFormat::Json);
+    let settings = Settings::from_env()?;
+    let app = Arc::new(route_app(&settings).await?);
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move { run_timer_event(&app, &event.payload).await }
+    }))
+    .await
+}
+
+/// Runs the job a schedule's input carries. A failure fails the invocation, so EventBridge
+/// Scheduler retries it.
+pub async fn run_timer_event(app: &App, event: &serde_json::Value) -> Result<(), lambda_http::Error> {
+    let job: tessera::ports::TimerJob = serde_json::from_value(event.clone())?;
+    tessera::service::timers::run(app, &job).await?;
+    tracing::info!(?job, "ran a timer's job");
+    Ok(())
+}
+
 /// Runs the steps an SQS event carries; answers how many ran. A step that fails fails the
 /// event, so SQS delivers it again (and dead-letters it after a few tries).
 pub async fn run_job_event(app: &App, event: &serde_json::Value) -> Result<usize, lambda_http::Error> {

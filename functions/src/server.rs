@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::future::Future<Output = ()>) {
     // Bulk updates queued in this process run in it.
     tessera::service::tag_updates::run_local_worker(&app);
+    // So do timers (expirations) kept in this process's data folder.
+    tessera::service::timers::run_local_ticker(&app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 pub use crate::service::context::{App, AppConfig, Ports};
 
-use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets, SqsJobQueue};
+use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SchedulerTimers, SecretsManagerSecrets, SqsJobQueue};
 use crate::cache::HotBlobs;
-use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, SqliteStore};
+use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, LocalTimers, SqliteStore};
 use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
 use crate::web::ImageFetcher;
 
@@ -42,7 +42,8 @@ impl App {
             Arc::new(FileSecrets::new(&data_dir.join("identities"))),
             config,
         );
-        Ok(app.with_jobs(Arc::new(LocalJobQueue::new())))
+        let timers = LocalTimers::open(&data_dir.join("timers.db")).map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(app.with_jobs(Arc::new(LocalJobQueue::new())).with_timers(Arc::new(timers)))
     }
 
     /// The AWS adapters on `clients`, for the resources named.
@@ -53,8 +54,15 @@ impl App {
             Arc::new(SecretsManagerSecrets::new(clients.secrets.clone(), &resources.secret_prefix)),
             config,
         );
-        match &resources.job_queue_url {
+        let app = match &resources.job_queue_url {
             Some(url) => app.with_jobs(Arc::new(SqsJobQueue::new(clients.sqs.clone(), url))),
+            None => app,
+        };
+        match &resources.timer_target {
+            Some(target) => {
+                let timers = SchedulerTimers::new(clients.scheduler.clone(), target.clone(), &resources.table);
+                app.with_timers(Arc::new(timers))
+            }
             None => app,
         }
     }

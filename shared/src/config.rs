@@ -10,6 +10,7 @@
 //! | `TESSERA_GOOGLE_API_URL`, `TESSERA_GOOGLE_TOKEN_URL` | Google's endpoints (tests) |
 //! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
 //! | `TESSERA_JOB_QUEUE_URL` | the SQS queue bulk updates run through (AWS) |
+//! | `TESSERA_TIMER_FUNCTION_ARN`, `TESSERA_TIMER_ROLE_ARN` | what EventBridge Scheduler invokes when a timer fires, and as whom (AWS) |
 //! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |
 //! | `TESSERA_APNS_PUSH_TYPE`, `TESSERA_APNS_PRIORITY` | APNs headers (unset: APNs decides) |
 //! | `TESSERA_HOT_CACHE_MB` | memory for recently served .pkpass files (default 64) |
@@ -91,6 +92,9 @@ impl Settings {
                 blob_prefix: or("TESSERA_BLOB_PREFIX", ""),
                 secret_prefix: or("TESSERA_SECRET_PREFIX", "tessera"),
                 job_queue_url: var("TESSERA_JOB_QUEUE_URL"),
+                timer_target: var("TESSERA_TIMER_FUNCTION_ARN")
+                    .zip(var("TESSERA_TIMER_ROLE_ARN"))
+                    .map(|(function_arn, role_arn)| crate::aws::TimerTarget { function_arn, role_arn }),
             },
             pusher,
             apns: ApnsOptions::parse(var("TESSERA_APNS_PUSH_TYPE").as_deref(), var("TESSERA_APNS_PRIORITY").as_deref()),

@@ -179,6 +179,7 @@ pub mod api_flows;
 pub mod conformance;
 pub mod counting;
 pub mod device_flows;
+pub mod expiration_flows;
 pub mod google_airship_flows;
 pub mod google_fake;
 pub mod google_flows;

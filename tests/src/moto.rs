@@ -94,6 +94,10 @@ pub fn unique_resources() -> AwsResources {
         blob_prefix: "blobs/".into(),
         secret_prefix: format!("tessera-{suffix}"),
         job_queue_url: None,
+        timer_target: Some(tessera::aws::TimerTarget {
+            function_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:tessera-{suffix}-timer-worker"),
+            role_arn: "arn:aws:iam::123456789012:role/tessera-scheduler".into(),
+        }),
     }
 }
 

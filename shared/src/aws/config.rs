@@ -17,6 +17,9 @@ pub struct AwsResources {
     /// The SQS queue bulk updates run through (`TESSERA_JOB_QUEUE_URL`); without it they are
     /// refused.
     pub job_queue_url: Option<String>,
+    /// What EventBridge Scheduler invokes when a timer fires (`TESSERA_TIMER_FUNCTION_ARN`,
+    /// `TESSERA_TIMER_ROLE_ARN`); without it expirations apply only when a pass is read.
+    pub timer_target: Option<crate::aws::TimerTarget>,
 }
 
 /// The clients, built once per process and shared.
@@ -26,6 +29,7 @@ pub struct AwsClients {
     pub s3: aws_sdk_s3::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     pub sqs: aws_sdk_sqs::Client,
+    pub scheduler: aws_sdk_scheduler::Client,
 }
 
 impl AwsClients {
@@ -42,6 +46,7 @@ impl AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             secrets: aws_sdk_secretsmanager::Client::new(config),
             sqs: aws_sdk_sqs::Client::new(config),
+            scheduler: aws_sdk_scheduler::Client::new(config),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The AWS adapters of the ports: DynamoDB (`Store`), S3 (`Blobs`), Secrets Manager
-//! (`Secrets`), SQS (`JobQueue`), and `bootstrap` to create the resources for emulators and
+//! (`Secrets`), SQS (`JobQueue`), EventBridge Scheduler (`Timers`), and `bootstrap` to create the resources for emulators and
 //! dev accounts.
 
 pub mod apns;
@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod dynamo;
 pub mod s3_blobs;
+pub mod scheduler_timers;
 pub mod schema;
 pub mod secrets_manager;
 pub mod sqs_jobs;
@@ -14,5 +15,6 @@ pub mod sqs_jobs;
 pub use config::{AwsClients, AwsResources};
 pub use dynamo::DynamoStore;
 pub use s3_blobs::S3Blobs;
+pub use scheduler_timers::{SchedulerTimers, TimerTarget};
 pub use secrets_manager::SecretsManagerSecrets;
 pub use sqs_jobs::SqsJobQueue;

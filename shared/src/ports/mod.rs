@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod pusher;
 pub mod secrets;
 pub mod store;
+pub mod timers;
 
 pub use blobs::{Blob, BlobError, Blobs};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -19,3 +20,4 @@ pub use jobs::{JobQueue, JobStep, QueueError};
 pub use pusher::{PushOutcome, Pusher};
 pub use secrets::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 pub use store::{Store, StoreError};
+pub use timers::{TimerError, TimerJob, Timers};

@@ -10,7 +10,7 @@ use super::google::{GoogleSettings, GoogleWallet};
 use super::identities::IdentityCache;
 use super::push::{Change, Dispatcher};
 use crate::pkpass::PassAssets;
-use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store};
+use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store, Timers};
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -84,6 +84,9 @@ pub struct App {
     pub google: Arc<GoogleWallet>,
     /// Where background work (bulk updates) is queued; `None` where none can run.
     pub jobs: Option<Arc<dyn JobQueue>>,
+    /// Where work due at a set time (expirations) is kept; `None`: expirations apply only
+    /// when a pass is read.
+    pub timers: Option<Arc<dyn Timers>>,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -114,6 +117,7 @@ impl App {
             google,
             dispatcher: None,
             jobs: None,
+            timers: None,
             assets: Mutex::new(HashMap::new()),
         }
     }
@@ -121,6 +125,12 @@ impl App {
     /// Queues background work on `queue`.
     pub fn with_jobs(mut self, queue: Arc<dyn JobQueue>) -> App {
         self.jobs = Some(queue);
+        self
+    }
+
+    /// Keeps timers (expirations) in `timers`.
+    pub fn with_timers(mut self, timers: Arc<dyn Timers>) -> App {
+        self.timers = Some(timers);
         self
     }
 

@@ -22,6 +22,7 @@ pub mod tags;
 pub mod template_parts;
 pub mod template_request;
 pub mod templates;
+pub mod timers;
 
 pub use context::{App, AppConfig};
 pub use error::{FieldProblem, ServiceError};

@@ -356,6 +356,9 @@ pub async fn create(
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
     super::tags::record(app, &pass.tags).await?;
+    if super::timers::own_expiration(&pass).is_some() {
+        super::timers::follow_expiration(app, &pass).await;
+    }
     if let Some(pkpass) = &pkpass {
         app.blobs.put(&pkpass_key(&pass, &template), pkpass.clone(), PKPASS_MIME).await?;
     }
@@ -614,6 +617,8 @@ pub async fn apply_update_and(
     };
     new_images.extend(std::mem::take(&mut request.prepared_images));
     let own_design = request.own_design;
+    let touches_expiration =
+        request.expiration_date.is_some() || request.headers.contains_key("expirationDate") || request.action.is_some();
     let request_tags = tags.clone();
     change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
@@ -669,6 +674,9 @@ pub async fn apply_update_and(
         more(content, template)
     })
     .await?;
+    if touches_expiration && let Some(pass) = app.store.get_pass(id).await? {
+        super::timers::follow_expiration(app, &pass).await;
+    }
     if let Some(tags) = &request_tags {
         super::tags::record(app, tags).await?;
     }
@@ -782,10 +790,37 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
     let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
     let template = app.store.get_template(pass.template_id).await?;
     app.store.delete_pass(id).await?;
+    if let (Some(timers), Some(_)) = (&app.timers, super::timers::own_expiration(&pass)) {
+        let job = crate::ports::TimerJob::ExpirePass { pass_id: id };
+        if let Err(e) = timers.cancel(&job).await {
+            tracing::warn!(pass = id, error = %e, "the deleted pass's expiration timer stays (it will find no pass)");
+        }
+    }
     // Only the current file is known by key; older versions stay until storage is swept.
     if let Some(template) = template {
         app.blobs.delete(&pkpass_key(&pass, &template)).await?;
     }
+    Ok(())
+}
+
+/// A pass's expiration timer fired: once its own expiration date has come, the pass is
+/// deactivated (voided), which tells its devices now. A timer that fired early is set again.
+pub async fn expire(app: &App, id: u64) -> Result<(), ServiceError> {
+    let Some(pass) = app.store.get_pass(id).await? else { return Ok(()) };
+    let Some(at) = super::timers::own_expiration(&pass) else { return Ok(()) };
+    if pass.content.deactivated_at.is_some() {
+        return Ok(());
+    }
+    if at > app.now() {
+        super::timers::follow_expiration(app, &pass).await;
+        return Ok(());
+    }
+    let now = app.now();
+    change(app, id, None, BTreeMap::new(), |content, _| {
+        content.deactivated_at.get_or_insert(now);
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 

@@ -99,3 +99,8 @@ async fn api_tokens_are_made_used_and_revoked_on_aws() {
 async fn passentrys_pass_api_runs_on_aws() {
     tessera_tests::passentry_flows::passentry_pass_api(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expirations_are_scheduled_on_aws() {
+    tessera_tests::expiration_flows::expirations_are_scheduled_on_aws(&TestServer::aws().await).await;
+}

@@ -487,3 +487,11 @@ async fn passentry_design_overrides_resize_images_and_freeze_the_design_on_embed
     .await;
     tessera_tests::passentry_flows::passentry_design_overrides(&server).await;
 }
+
+#[tokio::test]
+async fn expirations_fire_on_time_on_embedded() {
+    let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let clock = std::sync::Arc::new(tessera::ports::ManualClock::new(start));
+    let server = TestServer::embedded_with_clock(clock.clone()).await;
+    tessera_tests::expiration_flows::expirations_fire_on_time(start, clock, &server).await;
+}

@@ -131,3 +131,26 @@ fn the_push_dispatcher_reads_the_table_stream() {
     assert_eq!(dispatcher["Properties"]["CodeUri"].as_str(), Some("target/lambda/push_dispatcher/"));
     assert_eq!(dispatcher["Properties"]["Events"]["Stream"]["Type"].as_str(), Some("DynamoDB"));
 }
+
+/// Timers: the functions learn the timer worker's ARN and the scheduler's role from the
+/// environment, the role may invoke exactly that function, and the functions that change
+/// passes may set schedules and hand the role over.
+#[test]
+fn schedules_invoke_the_timer_worker_as_the_scheduler_role() {
+    let template = template();
+    let text = |v: &Value| serde_json::to_string(&serde_json::to_value(v).unwrap()).unwrap();
+    let worker = &template["Resources"]["TimerWorkerFunction"]["Properties"];
+    assert_eq!(worker["CodeUri"].as_str(), Some("target/lambda/timer_worker/"));
+    let name = text(&worker["FunctionName"]);
+    assert!(name.contains("${AWS::StackName}-timer-worker"), "{name}");
+    let env = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert!(text(&env["TESSERA_TIMER_FUNCTION_ARN"]).contains(":function:${AWS::StackName}-timer-worker"));
+    assert!(text(&env["TESSERA_TIMER_ROLE_ARN"]).contains("SchedulerRole"));
+    let role = text(&template["Resources"]["SchedulerRole"]["Properties"]);
+    assert!(role.contains("scheduler.amazonaws.com") && role.contains("lambda:InvokeFunction"), "{role}");
+    assert!(role.contains(":function:${AWS::StackName}-timer-worker"), "only the timer worker: {role}");
+    for function in ["CreatePassFunction", "UpdatePassFunction", "PassentryCreatePassFunction", "DeletePassFunction"] {
+        let policies = text(&template["Resources"][function]["Properties"]["Policies"]);
+        assert!(policies.contains("scheduler:CreateSchedule") && policies.contains("iam:PassRole"), "{function}");
+    }
+}

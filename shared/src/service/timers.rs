@@ -1,0 +1,71 @@
+//! Work due at a set time. A pass with its own expiration date gets a timer; when it fires,
+//! a pass whose date has come is deactivated (voided) and its devices are told, without
+//! waiting for a read. The timer worker function runs jobs on AWS; locally a ticker does.
+
+use std::time::Duration;
+
+use super::error::ServiceError;
+use super::passes;
+use crate::model::date::parse_wallet_date;
+use crate::model::records::Pass;
+use crate::ports::timers::TimerJob;
+use crate::service::App;
+
+/// Runs a job whose timer fired.
+pub async fn run(app: &App, job: &TimerJob) -> Result<(), ServiceError> {
+    match job {
+        TimerJob::ExpirePass { pass_id } => passes::expire(app, *pass_id).await,
+    }
+}
+
+/// When a pass's own expiration date falls (milliseconds), if it has a valid one.
+pub fn own_expiration(pass: &Pass) -> Option<i64> {
+    let header = pass.content.headers.get("expirationDate")?;
+    let text = header.value.as_ref()?.as_str()?;
+    parse_wallet_date(text).ok().map(|d| d.unix_seconds * 1000)
+}
+
+/// Sets, moves or cancels the pass's expiration timer after its content changed. A timer
+/// that cannot be set is logged: the pass still counts as deactivated when read after its
+/// date, and its change has been stored already.
+pub async fn follow_expiration(app: &App, pass: &Pass) {
+    let Some(timers) = &app.timers else { return };
+    let job = TimerJob::ExpirePass { pass_id: pass.id };
+    let result = match own_expiration(pass) {
+        Some(at) if at > app.now() && pass.content.deactivated_at.is_none() => timers.set(&job, at).await,
+        _ => timers.cancel(&job).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(pass = pass.id, error = %e, "the pass's expiration timer could not be set");
+    }
+}
+
+/// Runs every job due now; a ticker calls this.
+pub async fn run_due(app: &App) -> usize {
+    let Some(timers) = &app.timers else { return 0 };
+    let due = match timers.take_due(app.now()).await {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::error!(error = %e, "reading due timers failed");
+            return 0;
+        }
+    };
+    for job in &due {
+        if let Err(e) = run(app, job).await {
+            tracing::error!(?job, error = %e, "a timer's job failed");
+        }
+    }
+    due.len()
+}
+
+/// The local server's ticker: runs due jobs every second.
+pub fn run_local_ticker(app: &std::sync::Arc<App>) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            run_due(&app).await;
+        }
+    });
+}
