@@ -1,6 +1,7 @@
 //! PassEntry's pass API (seed 004) driven as a PassEntry integrator would: an opaque Bearer
 //! token, no Api-Revision, UUIDs, flat pass data. Shared by both backends.
 
+use base64::Engine;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 
@@ -108,14 +109,20 @@ pub async fn passentry_pass_api(server: &TestServer) {
         assert!(got["data"]["attributes"].get("locations").is_none(), "locations only when asked");
     }
 
-    register(
-        server,
-        "pe-device",
-        "pe-push-token",
-        signed["serialNumber"].as_str().unwrap(),
-        signed["authenticationToken"].as_str().unwrap(),
-    )
-    .await;
+    let source = pe.call(Method::GET, &format!("/api/v1/passes/{uuid}?passSource=apple")).send();
+    let source = expect_json(source.await.unwrap(), 200).await;
+    let pkpass = source["data"]["attributes"]["passSource"]["apple"].as_str().expect("the .pkpass while not active");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(pkpass).unwrap();
+    let inside: Value = serde_json::from_slice(&crate::pkpass_files(&bytes)["pass.json"]).unwrap();
+    assert_eq!(inside["serialNumber"], signed["serialNumber"]);
+
+    let (serial, auth) = (signed["serialNumber"].as_str().unwrap(), signed["authenticationToken"].as_str().unwrap());
+    register(server, "pe-device", "pe-push-token", serial, auth).await;
+    let installed = pe.call(Method::GET, &format!("/api/v1/passes/{uuid}?passSource=apple")).send();
+    let installed = expect_json(installed.await.unwrap(), 200).await;
+    let a = &installed["data"]["attributes"];
+    assert_eq!((a["status"].as_str(), a["deviceType"].as_str()), (Some("active"), Some("iphone")), "{a}");
+    assert!(a["addedAt"].as_str().is_some() && a.get("passSource").is_none(), "no source once active: {a}");
     patches(&pe, &uuid).await;
 
     let path = format!("/api/v1/passes/{uuid}");
