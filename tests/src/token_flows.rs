@@ -6,16 +6,20 @@ use serde_json::json;
 
 use crate::api::{KEY_ID, TestServer, expect_error, expect_json};
 
-async fn status_with(server: &TestServer, token: &str) -> u16 {
-    let response = server
-        .client
-        .get(format!("{}/v1/template", server.base))
+/// The status `GET /v1/template` answers with `Authorization: Bearer <token>`.
+pub async fn bearer_status(base: &str, token: &str) -> u16 {
+    let response = reqwest::Client::new()
+        .get(format!("{base}/v1/template"))
         .bearer_auth(token)
         .header("Api-Revision", "1.2")
         .send()
         .await
         .unwrap();
     response.status().as_u16()
+}
+
+async fn status_with(server: &TestServer, token: &str) -> u16 {
+    bearer_status(&server.base, token).await
 }
 
 pub async fn api_tokens(server: &TestServer) {

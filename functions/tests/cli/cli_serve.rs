@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Value, json};
+use tessera_tests::token_flows::bearer_status;
 
 struct Server {
     child: Child,
@@ -218,17 +219,6 @@ fn tokens(data_dir: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("TESSERA_BACKEND")
         .output()
         .unwrap()
-}
-
-async fn bearer_status(base: &str, token: &str) -> u16 {
-    let response = reqwest::Client::new()
-        .get(format!("{base}/v1/template"))
-        .bearer_auth(token)
-        .header("Api-Revision", "1.2")
-        .send()
-        .await
-        .unwrap();
-    response.status().as_u16()
 }
 
 /// `tessera tokens create|list|revoke`: a token made before the server starts is its only

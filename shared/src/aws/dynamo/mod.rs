@@ -69,6 +69,26 @@ impl DynamoStore {
         }
     }
 
+    /// Deletes an item that must exist; `NotFound(what)` when it does not.
+    async fn delete_existing(&self, key: Item, what: &'static str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(names(&["#pk"]))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Err(StoreError::NotFound(what))
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
     /// Runs a transaction; `Ok(false)` when a condition failed (the transaction was cancelled).
     async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<bool, StoreError> {
         const ATTEMPTS: u32 = 5;

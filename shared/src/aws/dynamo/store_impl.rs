@@ -164,22 +164,7 @@ impl Store for DynamoStore {
     }
 
     async fn delete_api_key(&self, key_id: &str) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .delete_item()
-            .table_name(self.table())
-            .set_key(Some(key(format!("APIKEY#{key_id}"), "APIKEY")))
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(names(&["#pk"]))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Err(StoreError::NotFound("API key"))
-            }
-            Err(e) => Err(backend(e)),
-        }
+        self.delete_existing(key(format!("APIKEY#{key_id}"), "APIKEY"), "API key").await
     }
 
     async fn create_project(&self, project: &NewProject, now: Millis) -> Result<Project, StoreError> {
@@ -1041,22 +1026,7 @@ impl Store for DynamoStore {
     }
 
     async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .delete_item()
-            .table_name(self.table())
-            .set_key(Some(key(format!("ALINK#{id}"), "ALINK")))
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(names(&["#pk"]))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Err(StoreError::NotFound("adaptive link"))
-            }
-            Err(e) => Err(backend(e)),
-        }
+        self.delete_existing(key(format!("ALINK#{id}"), "ALINK"), "adaptive link").await
     }
 }
 
