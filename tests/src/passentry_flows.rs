@@ -276,6 +276,8 @@ pub async fn passentry_design_overrides(server: &TestServer) {
     let created = expect_json(server.api(Method::POST, &path).json(&body).send().await.unwrap(), 200).await;
     let a = &created["data"]["attributes"];
     assert_eq!(a["passDesign"]["backgroundColor"], "#102030", "{a}");
+    assert_eq!(a["passDesign"]["bannerUrl"], format!("{}/banner.jpg", host.base));
+    assert_eq!(a["passDesign"]["logoUrl"], format!("{}/logo.png", host.base));
     let download = a["downloadUrl"].as_str().unwrap().to_string();
     let files = crate::pkpass_files(&server.client.get(&download).send().await.unwrap().bytes().await.unwrap());
     for (name, size) in [

@@ -180,8 +180,8 @@ pub struct PassContent {
     /// Images this pass shows instead of its template's: header name → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,
-    /// Google passes: images this pass shows instead of its template's, header name → the
-    /// public https URL Google fetches.
+    /// Where the pass's own images come from, header name → URL: on Google passes the
+    /// public https URL Google fetches; on Apple passes the source of a PassEntry override.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_urls: BTreeMap<String, String>,
 }

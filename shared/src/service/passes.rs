@@ -65,6 +65,9 @@ pub struct PassRequest {
     /// Images already made Wallet's files (header → PNG), by a dialect that decodes them.
     #[serde(skip)]
     pub prepared_images: BTreeMap<String, Vec<u8>>,
+    /// Where those images came from (header → URL), shown as the pass's design.
+    #[serde(skip)]
+    pub image_sources: BTreeMap<String, String>,
     /// PassEntry's template override: the pass keeps its template's design as it is now,
     /// so later template changes no longer reach it.
     #[serde(skip)]
@@ -305,6 +308,7 @@ pub async fn create(
         super::check_external_id("externalId", ext)?;
     }
     let mut content = content_of(&request);
+    content.image_urls.extend(std::mem::take(&mut request.image_sources));
     if request.own_design {
         keep_design(&mut content, template_content);
     }
@@ -616,6 +620,7 @@ pub async fn apply_update_and(
         (images::resolve(app, image_inputs).await?.png, BTreeMap::new())
     };
     new_images.extend(std::mem::take(&mut request.prepared_images));
+    let image_sources = std::mem::take(&mut request.image_sources);
     let own_design = request.own_design;
     let touches_expiration =
         request.expiration_date.is_some() || request.headers.contains_key("expirationDate") || request.action.is_some();
@@ -628,6 +633,7 @@ pub async fn apply_update_and(
             return Err(ServiceError::Invalid(problems));
         }
         content.image_urls.extend(new_urls);
+        content.image_urls.extend(image_sources);
         if own_design {
             keep_design(content, &template.content);
         }

@@ -160,7 +160,10 @@ async fn override_images(
             Err(reason) => Err(reason),
         };
         match files {
-            Ok(files) => request.prepared_images.extend(files),
+            Ok(files) => {
+                request.prepared_images.extend(files);
+                request.image_sources.insert(kind.header().into(), url);
+            }
             Err(reason) => problems.push(FieldProblem::new(path, reason)),
         }
     }
