@@ -85,34 +85,34 @@ pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
     .await
 }
 
-/// The job worker: fed by the job queue (SQS, one message a step), it runs bulk updates a
-/// step at a time, each step queueing the next. Pushes go out through the table's stream.
-pub async fn serve_job_worker() -> Result<(), lambda_http::Error> {
+/// A worker function that changes passes (their pushes go out through the table's stream):
+/// each invocation's event goes to `run` with the app built once.
+async fn serve_worker<F, Fut>(run: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(Arc<App>, serde_json::Value) -> Fut,
+    Fut: std::future::Future<Output = Result<(), lambda_http::Error>>,
+{
     use lambda_http::lambda_runtime::{self, LambdaEvent};
 
     telemetry::init(LogFormat::Json);
     let settings = Settings::from_env()?;
     let app = Arc::new(route_app(&settings).await?);
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
-        let app = app.clone();
-        async move { run_job_event(&app, &event.payload).await.map(|_| ()) }
+        run(app.clone(), event.payload)
     }))
     .await
 }
 
-/// The timer worker: EventBridge Scheduler invokes it with a timer's job (a pass reaching its
-/// expiration date). It changes passes; pushes go out through the table's stream.
-pub async fn serve_timer_worker() -> Result<(), lambda_http::Error> {
-    use lambda_http::lambda_runtime::{self, LambdaEvent};
+/// The job worker: fed by the job queue (SQS, one message a step), it runs bulk updates a
+/// step at a time, each step queueing the next.
+pub async fn serve_job_worker() -> Result<(), lambda_http::Error> {
+    serve_worker(|app, event| async move { run_job_event(&app, &event).await.map(|_| ()) }).await
+}
 
-    telemetry::init(LogFormat::Json);
-    let settings = Settings::from_env()?;
-    let app = Arc::new(route_app(&settings).await?);
-    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
-        let app = app.clone();
-        async move { run_timer_event(&app, &event.payload).await }
-    }))
-    .await
+/// The timer worker: EventBridge Scheduler invokes it with a timer's job (a pass reaching its
+/// expiration date).
+pub async fn serve_timer_worker() -> Result<(), lambda_http::Error> {
+    serve_worker(|app, event| async move { run_timer_event(&app, &event).await }).await
 }
 
 /// Runs the job a schedule's input carries. A failure fails the invocation, so EventBridge

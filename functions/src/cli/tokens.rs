@@ -8,7 +8,7 @@ use tessera::app::App;
 use tessera::aws::AwsClients;
 use tessera::config::Settings;
 use tessera::model::date::format_millis;
-use tessera::service::api_keys::{self, TOKEN_PREFIX};
+use tessera::service::api_keys;
 
 use super::serve::Backend;
 
@@ -71,10 +71,7 @@ pub async fn run(command: TokensCommand, data_dir: &Path) -> Result<String, Vec<
             let keys = api_keys::list(&app).await.map_err(problem)?;
             let lines: Vec<String> = keys
                 .iter()
-                .map(|k| {
-                    let kind = if k.key_id.starts_with(TOKEN_PREFIX) { "bearer" } else { "basic" };
-                    format!("{}\t{kind}\t{}\t{}", k.key_id, format_millis(k.created_at), k.name)
-                })
+                .map(|k| format!("{}\t{}\t{}\t{}", k.key_id, api_keys::kind(k), format_millis(k.created_at), k.name))
                 .collect();
             Ok(lines.join("\n"))
         }

@@ -70,6 +70,13 @@ impl Timers for LocalTimers {
 
     async fn take_due(&self, now: Millis) -> Result<Vec<TimerJob>, TimerError> {
         self.with(move |c| {
+            // Most ticks find nothing: look before taking the write lock.
+            let any: bool = c
+                .query_row("SELECT EXISTS(SELECT 1 FROM timers WHERE at <= ?1)", [now], |r| r.get(0))
+                .map_err(failed)?;
+            if !any {
+                return Ok(Vec::new());
+            }
             // Immediate: the rows are read under the write lock, so no other ticker takes them too.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
             let due: Vec<(String, String)> = {

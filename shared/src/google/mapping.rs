@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::modules::{ModuleData, localized, module_id};
+use super::modules::{ModuleData, localized, module_id, text_of};
 use crate::model::FieldProblem;
 use crate::model::date::parse_wallet_date;
 use crate::model::{Field, PassJson, PassStyle, Rgb};
@@ -95,18 +95,9 @@ fn image(uri: &str) -> Value {
     json!({"sourceUri": {"uri": uri}})
 }
 
-fn text_of(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
 /// `rgb(r, g, b)` (as rendered) → `#rrggbb`.
 fn hex_color(css: Option<&String>) -> Option<String> {
-    let Rgb(r, g, b) = Rgb::parse(css?)?;
-    Some(format!("#{r:02x}{g:02x}{b:02x}"))
+    Rgb::parse(css?).map(Rgb::to_hex)
 }
 
 fn barcode(pass: &PassJson) -> Option<Value> {

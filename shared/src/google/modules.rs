@@ -35,7 +35,8 @@ pub struct ModuleData {
     pub offer: Map<String, Value>,
 }
 
-fn text_of(value: Option<&Value>) -> String {
+/// A field's value as text (`""` when it has none).
+pub(super) fn text_of(value: Option<&Value>) -> String {
     match value {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),

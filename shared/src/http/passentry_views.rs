@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::model::Rgb;
 use crate::model::date::format_millis;
 use crate::model::records::{InstallStatus, Platform, TemplateContent};
-use crate::service::passentry::request::hex_color;
 use crate::service::passentry::{NotificationStatus, pass_uuid, template_uuid};
 use crate::service::passes::{PassRecord, is_voided, pass_status};
 use crate::service::render::merged;
@@ -35,7 +35,9 @@ fn text(value: Option<&Value>) -> Option<String> {
 fn design(record: &PassRecord, template: &TemplateContent) -> Value {
     let content = &record.pass.content;
     let headers = merged(&template.headers, &content.headers);
-    let color = |name: &str| text(headers.get(name).and_then(|h| h.value.as_ref())).and_then(|c| hex_color(&c));
+    let color = |name: &str| {
+        text(headers.get(name).and_then(|h| h.value.as_ref())).and_then(|c| Rgb::parse(&c)).map(Rgb::to_hex)
+    };
     let image = |header: &str| content.image_urls.get(header).or(template.image_urls.get(header)).cloned();
     json!({
         "backgroundColor": color("background_color"),

@@ -19,6 +19,11 @@ impl Rgb {
     pub fn to_css(self) -> String {
         format!("rgb({}, {}, {})", self.0, self.1, self.2)
     }
+
+    /// `#rrggbb`, as Google Wallet and PassEntry write colours.
+    pub fn to_hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
 }
 
 fn parse_hex(hex: &str) -> Option<Rgb> {
@@ -46,6 +51,7 @@ mod tests {
         assert_eq!(Rgb::parse("#F80"), Some(Rgb(255, 136, 0)));
         assert_eq!(Rgb::parse("rgb(1,2, 3)"), Some(Rgb(1, 2, 3)));
         assert_eq!(Rgb(1, 2, 3).to_css(), "rgb(1, 2, 3)");
+        assert_eq!(Rgb::parse("rgb(26, 43, 60)").map(Rgb::to_hex).as_deref(), Some("#1a2b3c"));
     }
 
     #[test]

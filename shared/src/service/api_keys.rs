@@ -108,6 +108,11 @@ pub async fn create_token(app: &App, name: &str) -> Result<NewToken, ServiceErro
     Ok(NewToken { key, token: format!("{key_id}_{secret}") })
 }
 
+/// How a credential is presented: `bearer` (an opaque token) or `basic` (`keyId:secret`).
+pub fn kind(key: &ApiKey) -> &'static str {
+    if key.key_id.starts_with(TOKEN_PREFIX) { "bearer" } else { "basic" }
+}
+
 /// An opaque token's key id and secret (`tess_<id>_<secret>`).
 pub fn split_token(token: &str) -> Option<(&str, &str)> {
     let rest = token.strip_prefix(TOKEN_PREFIX)?;

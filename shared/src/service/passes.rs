@@ -360,8 +360,8 @@ pub async fn create(
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
     super::tags::record(app, &pass.tags).await?;
-    if super::timers::own_expiration(&pass).is_some() {
-        super::timers::follow_expiration(app, &pass).await;
+    if super::timers::own_expiration(&pass.content).is_some() {
+        super::timers::follow_expiration(app, pass.id, &pass.content).await;
     }
     if let Some(pkpass) = &pkpass {
         app.blobs.put(&pkpass_key(&pass, &template), pkpass.clone(), PKPASS_MIME).await?;
@@ -517,7 +517,7 @@ fn pkpass_key(pass: &Pass, template: &Template) -> String {
 }
 
 /// A pass with its template (a pass whose template is gone counts as not found).
-async fn load(app: &App, id: u64) -> Result<(Pass, Template), ServiceError> {
+pub(crate) async fn load(app: &App, id: u64) -> Result<(Pass, Template), ServiceError> {
     let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
     let template = app.store.get_template(pass.template_id).await?.ok_or(ServiceError::NotFound("pass"))?;
     Ok((pass, template))
@@ -625,7 +625,7 @@ pub async fn apply_update_and(
     let touches_expiration =
         request.expiration_date.is_some() || request.headers.contains_key("expirationDate") || request.action.is_some();
     let request_tags = tags.clone();
-    change(app, id, tags, new_images, |content, template| {
+    let content = change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
         let fields = request.fields.iter_mut().filter_map(|(name, spec)| spec.as_mut().map(|s| (name, s)));
         let problems = absorb_pass_fields(&template.content, fields);
@@ -680,8 +680,8 @@ pub async fn apply_update_and(
         more(content, template)
     })
     .await?;
-    if touches_expiration && let Some(pass) = app.store.get_pass(id).await? {
-        super::timers::follow_expiration(app, &pass).await;
+    if touches_expiration {
+        super::timers::follow_expiration(app, id, &content).await;
     }
     if let Some(tags) = &request_tags {
         super::tags::record(app, tags).await?;
@@ -796,7 +796,7 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
     let pass = app.store.get_pass(id).await?.ok_or(ServiceError::NotFound("pass"))?;
     let template = app.store.get_template(pass.template_id).await?;
     app.store.delete_pass(id).await?;
-    if let (Some(timers), Some(_)) = (&app.timers, super::timers::own_expiration(&pass)) {
+    if let (Some(timers), Some(_)) = (&app.timers, super::timers::own_expiration(&pass.content)) {
         let job = crate::ports::TimerJob::ExpirePass { pass_id: id };
         if let Err(e) = timers.cancel(&job).await {
             tracing::warn!(pass = id, error = %e, "the deleted pass's expiration timer stays (it will find no pass)");
@@ -813,12 +813,12 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
 /// deactivated (voided), which tells its devices now. A timer that fired early is set again.
 pub async fn expire(app: &App, id: u64) -> Result<(), ServiceError> {
     let Some(pass) = app.store.get_pass(id).await? else { return Ok(()) };
-    let Some(at) = super::timers::own_expiration(&pass) else { return Ok(()) };
+    let Some(at) = super::timers::own_expiration(&pass.content) else { return Ok(()) };
     if pass.content.deactivated_at.is_some() {
         return Ok(());
     }
     if at > app.now() {
-        super::timers::follow_expiration(app, &pass).await;
+        super::timers::follow_expiration(app, id, &pass.content).await;
         return Ok(());
     }
     let now = app.now();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::error::ServiceError;
 use super::passes;
 use crate::model::date::parse_wallet_date;
-use crate::model::records::Pass;
+use crate::model::template::PassContent;
 use crate::ports::timers::TimerJob;
 use crate::service::App;
 
@@ -19,8 +19,8 @@ pub async fn run(app: &App, job: &TimerJob) -> Result<(), ServiceError> {
 }
 
 /// When a pass's own expiration date falls (milliseconds), if it has a valid one.
-pub fn own_expiration(pass: &Pass) -> Option<i64> {
-    let header = pass.content.headers.get("expirationDate")?;
+pub fn own_expiration(content: &PassContent) -> Option<i64> {
+    let header = content.headers.get("expirationDate")?;
     let text = header.value.as_ref()?.as_str()?;
     parse_wallet_date(text).ok().map(|d| d.unix_seconds * 1000)
 }
@@ -28,15 +28,15 @@ pub fn own_expiration(pass: &Pass) -> Option<i64> {
 /// Sets, moves or cancels the pass's expiration timer after its content changed. A timer
 /// that cannot be set is logged: the pass still counts as deactivated when read after its
 /// date, and its change has been stored already.
-pub async fn follow_expiration(app: &App, pass: &Pass) {
+pub async fn follow_expiration(app: &App, pass_id: u64, content: &PassContent) {
     let Some(timers) = &app.timers else { return };
-    let job = TimerJob::ExpirePass { pass_id: pass.id };
-    let result = match own_expiration(pass) {
-        Some(at) if at > app.now() && pass.content.deactivated_at.is_none() => timers.set(&job, at).await,
+    let job = TimerJob::ExpirePass { pass_id };
+    let result = match own_expiration(content) {
+        Some(at) if at > app.now() && content.deactivated_at.is_none() => timers.set(&job, at).await,
         _ => timers.cancel(&job).await,
     };
     if let Err(e) = result {
-        tracing::error!(pass = pass.id, error = %e, "the pass's expiration timer could not be set");
+        tracing::error!(pass = pass_id, error = %e, "the pass's expiration timer could not be set");
     }
 }
 

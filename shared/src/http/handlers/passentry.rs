@@ -22,6 +22,16 @@ fn flag(request: &Request, name: &str) -> Result<bool, ApiError> {
     }
 }
 
+/// The parts the `include…` flags ask to see.
+fn shown_parts(request: &Request) -> Result<Include, ApiError> {
+    Ok(Include {
+        design: flag(request, "includePassDesign")?,
+        locations: flag(request, "includeLocations")?,
+        beacons: flag(request, "includeBeacons")?,
+        ..Include::default()
+    })
+}
+
 /// The `include…` flags and the pass source (only while the pass is not active).
 async fn include(
     app: &App,
@@ -29,12 +39,7 @@ async fn include(
     record: &PassRecord,
     signed: Option<Vec<u8>>,
 ) -> Result<Include, ApiError> {
-    let mut include = Include {
-        design: flag(request, "includePassDesign")?,
-        locations: flag(request, "includeLocations")?,
-        beacons: flag(request, "includeBeacons")?,
-        ..Include::default()
-    };
+    let mut include = shown_parts(request)?;
     let source = query(request, "includePassSource").or_else(|| query(request, "passSource"));
     let active = passes::pass_status(record, app.now()) == PassStatus::Active;
     match source.as_deref() {
@@ -112,12 +117,7 @@ pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiErro
         None => PassFilter::All,
     };
     let found = passes::list(app, &PassQuery { filter, status: None, page }).await?;
-    let include = Include {
-        design: flag(&request, "includePassDesign")?,
-        locations: flag(&request, "includeLocations")?,
-        beacons: flag(&request, "includeBeacons")?,
-        ..Include::default()
-    };
+    let include = shown_parts(&request)?;
     let now = app.now();
     let data: Vec<Value> =
         found.items.iter().map(|r| passentry_views::pass(&app.config.public_url, r, now, &include)).collect();

@@ -10,11 +10,10 @@ use crate::http::{ApiError, ok_json};
 use crate::model::date::format_millis;
 use crate::model::records::ApiKey;
 use crate::service::App;
-use crate::service::api_keys::{self, TOKEN_PREFIX};
+use crate::service::api_keys;
 
 fn key_json(key: &ApiKey) -> Value {
-    let kind = if key.key_id.starts_with(TOKEN_PREFIX) { "bearer" } else { "basic" };
-    json!({"id": key.key_id, "name": key.name, "kind": kind, "createdAt": format_millis(key.created_at)})
+    json!({"id": key.key_id, "name": key.name, "kind": api_keys::kind(key), "createdAt": format_millis(key.created_at)})
 }
 
 #[derive(serde::Deserialize)]

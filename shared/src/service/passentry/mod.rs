@@ -213,19 +213,14 @@ pub async fn create(
         record = passes::get(app, id).await?;
         pkpass = None;
     }
-    let notification = match &body.message {
-        Some(_) => Some(notification_status(app, &record).await?),
-        None => None,
-    };
-    Ok(Answer { record, pkpass, notification })
+    answer(app, record, pkpass, &body).await
 }
 
 /// PUT (`patch` false: given beacons and locations replace the pass's) or PATCH (`patch`
 /// true: they edit the ones they match and add the others; `beaconActions` and
 /// `locationActions` act on them).
 pub async fn update(app: &App, id: u64, body: PassEntryRequest, patch: bool) -> Result<Answer, ServiceError> {
-    let (_, template) = passes::get(app, id).await.map(|r| (r.pass, r.template))?;
-    let template = template.ok_or(ServiceError::NotFound("template of this pass"))?;
+    let (_, template) = passes::load(app, id).await?;
     let mut problems = Vec::new();
     let beacon_action = parse_action(&body.beacon_actions, "beaconActions", patch, &mut problems);
     let location_action = parse_action(&body.location_actions, "locationActions", patch, &mut problems);
@@ -264,12 +259,7 @@ pub async fn update(app: &App, id: u64, body: PassEntryRequest, patch: bool) -> 
         Ok(())
     })
     .await?;
-    let record = passes::get(app, id).await?;
-    let notification = match &body.message {
-        Some(_) => Some(notification_status(app, &record).await?),
-        None => None,
-    };
-    Ok(Answer { record, pkpass: None, notification })
+    answer(app, passes::get(app, id).await?, None, &body).await
 }
 
 fn parse_action<T: serde::de::DeserializeOwned>(
@@ -333,6 +323,20 @@ fn edit_locations(
     content.locations = Some(next);
     content.location_ids = ids;
     Ok(())
+}
+
+/// The answer to a create or update; a body with a message also says whether it reaches anyone.
+async fn answer(
+    app: &App,
+    record: PassRecord,
+    pkpass: Option<Vec<u8>>,
+    body: &PassEntryRequest,
+) -> Result<Answer, ServiceError> {
+    let notification = match &body.message {
+        Some(_) => Some(notification_status(app, &record).await?),
+        None => None,
+    };
+    Ok(Answer { record, pkpass, notification })
 }
 
 /// Whether a message on this pass reaches anyone.
