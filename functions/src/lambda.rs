@@ -9,7 +9,7 @@ use lambda_http::{Request, service_fn};
 use tessera::app::App;
 use tessera::aws::AwsClients;
 use tessera::aws::apns::ApnsPusher;
-use tessera::aws::dynamo::stream::changes_from_stream;
+use tessera::aws::dynamo::stream::dispatch_stream_batch;
 use tessera::config::{PusherKind, Settings};
 use tessera::embedded::RecordingPusher;
 use tessera::http::{Route, handle};
@@ -19,9 +19,13 @@ use crate::telemetry::{self, LogFormat};
 /// The app of a Lambda: AWS adapters named by the settings; `TESSERA_PUBLIC_URL` is the API's
 /// public base (custom domain or stage URL).
 async fn app(settings: &Settings) -> Result<App, lambda_http::Error> {
+    let started = std::time::Instant::now();
     let public_url = settings.public_url.as_deref().ok_or("TESSERA_PUBLIC_URL is not set")?;
     let clients = AwsClients::from_env().await;
-    Ok(App::aws(&clients, &settings.aws, settings.app_config(public_url)))
+    clients.warm(&settings.aws.table).await;
+    let app = App::aws(&clients, &settings.aws, settings.app_config(public_url));
+    tracing::info!(init_ms = started.elapsed().as_secs_f64() * 1000.0, "ready");
+    Ok(app)
 }
 
 /// The app of an API route's function. It dispatches no changes: the table's stream feeds the
@@ -43,12 +47,26 @@ pub async fn dispatcher_app(settings: &Settings) -> Result<App, lambda_http::Err
     })
 }
 
-/// Serves `route` on the Lambda runtime until it shuts the function down.
+/// Serves `route` on the Lambda runtime until it shuts the function down. Its app has no
+/// pusher, so APNs's client is not even linked into the function.
 pub async fn serve_route(route: &'static Route) -> Result<(), lambda_http::Error> {
+    if route.sends_pushes() {
+        return Err(format!("{} pushes to devices: serve it with serve_pushing_route", route.name).into());
+    }
     telemetry::init(LogFormat::Json);
     let settings = Settings::from_env()?;
-    let app =
-        Arc::new(if route.sends_pushes() { dispatcher_app(&settings).await? } else { route_app(&settings).await? });
+    serve_app(route, route_app(&settings).await?).await
+}
+
+/// Serves a route that pushes to devices in the request (it has the dispatcher's pusher).
+pub async fn serve_pushing_route(route: &'static Route) -> Result<(), lambda_http::Error> {
+    telemetry::init(LogFormat::Json);
+    let settings = Settings::from_env()?;
+    serve_app(route, dispatcher_app(&settings).await?).await
+}
+
+async fn serve_app(route: &'static Route, app: App) -> Result<(), lambda_http::Error> {
+    let app = Arc::new(app);
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, route, request).await) }
@@ -67,22 +85,28 @@ pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
     let app = Arc::new(dispatcher_app(&settings).await?);
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let app = app.clone();
-        async move {
-            let dispatcher = app.dispatcher().ok_or("no dispatcher")?;
-            for change in changes_from_stream(&event.payload) {
-                let report = dispatcher.dispatch(change).await?;
-                tracing::info!(
-                    ?change,
-                    delivered = report.delivered,
-                    dead = report.dead_tokens_removed,
-                    failed = report.failed,
-                    "dispatched"
-                );
-            }
-            Ok::<(), lambda_http::Error>(())
-        }
+        async move { run_stream_event(&app, &event.payload).await }
     }))
     .await
+}
+
+/// Dispatches a stream batch; answers Lambda's partial batch response, so a change that fails
+/// is retried from its record on without the ones before it.
+pub async fn run_stream_event(app: &App, event: &serde_json::Value) -> Result<serde_json::Value, lambda_http::Error> {
+    let dispatcher = app.dispatcher().ok_or("no dispatcher")?;
+    let response = dispatch_stream_batch(event, |change| async move {
+        let report = dispatcher.dispatch(change).await.map_err(|e| e.to_string())?;
+        tracing::info!(
+            ?change,
+            delivered = report.delivered,
+            dead = report.dead_tokens_removed,
+            failed = report.failed,
+            "dispatched"
+        );
+        Ok(())
+    })
+    .await?;
+    Ok(response)
 }
 
 /// A worker function that changes passes (their pushes go out through the table's stream):

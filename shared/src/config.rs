@@ -9,6 +9,7 @@
 //! | `TESSERA_GOOGLE_ORIGINS` | sites allowed to show the save button (comma-separated) |
 //! | `TESSERA_GOOGLE_API_URL`, `TESSERA_GOOGLE_TOKEN_URL` | Google's endpoints (tests) |
 //! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
+//! | `TESSERA_AWS_ENDPOINT` | one endpoint for every AWS client, e.g. an emulator's (empty: AWS's own) |
 //! | `TESSERA_JOB_QUEUE_URL` | the SQS queue bulk updates run through (AWS) |
 //! | `TESSERA_TIMER_FUNCTION_ARN`, `TESSERA_TIMER_ROLE_ARN` | what EventBridge Scheduler invokes when a timer fires, and as whom (AWS) |
 //! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |

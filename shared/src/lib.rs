@@ -8,7 +8,8 @@
 //! - [`http`]: the routes table, handlers, the JSON views and HTML pages.
 //! - Adapters of the ports: [`embedded`] (SQLite, files, development PKI, a recording
 //!   pusher), [`aws`] (DynamoDB and its stream, S3, Secrets Manager, APNs, bootstrap), [`web`]
-//!   (the image fetcher), [`cache`] (hot .pkpass files); [`google`] speaks Google Wallet.
+//!   (the image fetcher), [`cache`] (hot .pkpass files); [`google`] speaks Google Wallet;
+//!   [`tls`] gives the outbound ones HTTPS clients with bundled roots.
 //! - Composition roots: [`config`] (every setting, read once) and [`app`] (one assembly per
 //!   backend, shared by `tessera serve`, the Lambdas and the test kit).
 //!
@@ -28,4 +29,5 @@ pub mod model;
 pub mod pkpass;
 pub mod ports;
 pub mod service;
+pub mod tls;
 pub mod web;

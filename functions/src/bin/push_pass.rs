@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tessera_functions::lambda::serve_route(&tessera::http::routes::PUSH_PASS).await
+    tessera_functions::lambda::serve_pushing_route(&tessera::http::routes::PUSH_PASS).await
 }

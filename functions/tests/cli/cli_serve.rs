@@ -118,6 +118,20 @@ async fn the_first_run_prints_a_key_once_and_stops_cleanly() {
     assert!(!output.contains(&secret));
 }
 
+/// Outbound HTTPS carries its own roots: a bare image (a Lambda base, a scratch container)
+/// without any CA bundle starts and serves instead of panicking at start.
+#[tokio::test]
+async fn a_host_without_a_trust_store_starts_and_serves() {
+    let data = tempfile::tempdir().unwrap();
+    let key = "ops:ops-secret-0123456789abcdef";
+    let no_roots = [("SSL_CERT_FILE", "/nonexistent/ca.pem"), ("SSL_CERT_DIR", "/nonexistent")];
+    let server = Server::start_with(data.path(), Some(key), &no_roots);
+    assert_eq!(call(&server.base, key, reqwest::Method::GET, "/v1/template", None).await.status(), 200);
+    let (status, output) = server.stop();
+    assert!(status.success(), "{output}");
+    assert!(!output.contains("panicked"), "{output}");
+}
+
 #[tokio::test]
 async fn logs_name_routes_not_tokens_or_secrets() {
     let data = tempfile::tempdir().unwrap();

@@ -1,6 +1,8 @@
 //! Where Tessera's AWS resources are (named by `config::Settings`), and the SDK clients for them.
 //! The standard AWS variables apply (AWS_REGION, credentials, AWS_ENDPOINT_URL for
-//! emulators such as moto); with an endpoint override, S3 uses path-style addressing.
+//! emulators such as moto); `TESSERA_AWS_ENDPOINT`, when not empty, overrides the endpoint too
+//! (the template's `EmulatorEndpoint` parameter sets it: SAM passes only variables the template
+//! declares). With an endpoint override, S3 uses path-style addressing.
 
 use aws_config::BehaviorVersion;
 use aws_config::SdkConfig;
@@ -33,9 +35,31 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
-    /// Clients from the standard AWS environment (region, credentials, AWS_ENDPOINT_URL).
+    /// Clients from the standard AWS environment (region, credentials, AWS_ENDPOINT_URL), or
+    /// the endpoint `TESSERA_AWS_ENDPOINT` names.
     pub async fn from_env() -> AwsClients {
-        AwsClients::new(&aws_config::defaults(BehaviorVersion::latest()).load().await)
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(endpoint) = std::env::var("TESSERA_AWS_ENDPOINT").ok().filter(|e| !e.trim().is_empty()) {
+            loader = loader.endpoint_url(endpoint.trim());
+        }
+        AwsClients::new(&loader.load().await)
+    }
+
+    /// Opens the connection to DynamoDB before the first request needs it: a cold function
+    /// otherwise pays the TLS handshake inside its first request. Bounded; a failure is only
+    /// logged, since the request that needs the table reports its own error.
+    pub async fn warm(&self, table: &str) {
+        let started = std::time::Instant::now();
+        let call = self.dynamodb.describe_table().table_name(table).send();
+        let outcome = match tokio::time::timeout(std::time::Duration::from_secs(2), call).await {
+            Ok(Ok(_)) => "ready",
+            Ok(Err(error)) => {
+                tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&error), "warming the DynamoDB connection failed");
+                "failed"
+            }
+            Err(_) => "timed out",
+        };
+        tracing::info!(outcome, ms = started.elapsed().as_millis() as u64, "DynamoDB connection warmed");
     }
 
     pub fn new(config: &SdkConfig) -> AwsClients {

@@ -35,7 +35,8 @@ struct CachedToken {
 }
 
 pub struct WalletClient {
-    http: reqwest::Client,
+    /// Or why there is none: then every call fails as unavailable with that reason.
+    http: Result<reqwest::Client, String>,
     endpoints: GoogleEndpoints,
     token: tokio::sync::Mutex<Option<CachedToken>>,
 }
@@ -54,12 +55,14 @@ fn rejected(status: u16, body: &Value) -> GoogleError {
 
 impl WalletClient {
     pub fn new(endpoints: GoogleEndpoints) -> WalletClient {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .unwrap_or_default();
+        let http = crate::tls::with_bundled_roots(
+            reqwest::Client::builder().timeout(Duration::from_secs(10)).connect_timeout(Duration::from_secs(5)),
+        );
         WalletClient { http, endpoints, token: tokio::sync::Mutex::new(None) }
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, GoogleError> {
+        self.http.as_ref().map_err(|reason| GoogleError::Unavailable(reason.clone()))
     }
 
     pub fn endpoints(&self) -> &GoogleEndpoints {
@@ -84,7 +87,7 @@ impl WalletClient {
             "exp": now + 3600,
         }))?;
         let response = self
-            .http
+            .http()?
             .post(&self.endpoints.token_url)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(format!("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={assertion}"))
@@ -124,7 +127,7 @@ impl WalletClient {
         let url = format!("{}/{path}", self.endpoints.api_base.trim_end_matches('/'));
         for attempt in 0..2 {
             let token = self.access_token(account).await?;
-            let mut request = self.http.request(method.clone(), &url).bearer_auth(token);
+            let mut request = self.http()?.request(method.clone(), &url).bearer_auth(token);
             if let Some(body) = body {
                 request = request.json(body);
             }

@@ -11,7 +11,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use crate::ports::{FetchPolicy, ImageSource};
 
 pub struct ImageFetcher {
-    client: reqwest::Client,
+    /// Or why there is none: then every fetch fails with that reason.
+    client: Result<reqwest::Client, String>,
     policy: FetchPolicy,
 }
 
@@ -66,7 +67,7 @@ impl Resolve for GuardedResolver {
 impl ImageFetcher {
     pub fn new(policy: FetchPolicy) -> ImageFetcher {
         let redirect_policy = policy.clone();
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(policy.timeout)
             .connect_timeout(policy.timeout)
             .dns_resolver(Arc::new(GuardedResolver { allow_private: policy.allow_private }))
@@ -79,11 +80,8 @@ impl ImageFetcher {
                     attempt.follow()
                 }
             }))
-            .user_agent("Tessera image fetcher")
-            .build()
-            // Building fails only without a TLS backend, which this build always has.
-            .unwrap_or_default();
-        ImageFetcher { client, policy }
+            .user_agent("Tessera image fetcher");
+        ImageFetcher { client: crate::tls::with_bundled_roots(builder), policy }
     }
 }
 
@@ -103,7 +101,8 @@ impl ImageSource for ImageFetcher {
     async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, String> {
         let parsed = reqwest::Url::parse(url).map_err(|_| "is not a valid URL".to_string())?;
         check_url(&parsed, &self.policy)?;
-        let mut response = self.client.get(parsed).send().await.map_err(|e| describe(&e))?;
+        let client = self.client.as_ref().map_err(|reason| format!("could not be fetched: {reason}"))?;
+        let mut response = client.get(parsed).send().await.map_err(|e| describe(&e))?;
         if !response.status().is_success() {
             return Err(format!("could not be fetched: the server answered {}", response.status().as_u16()));
         }

@@ -17,11 +17,13 @@ const NOT_ROUTES: [&str; 4] = ["tessera", "push_dispatcher", "job_worker", "time
 /// The whole source of a route's Lambda binary.
 fn binary_source(route: &Route) -> String {
     let methods = if route.answers_head { format!("{}/HEAD", route.method) } else { route.method.to_string() };
+    // Chosen at compile time, so a function that never pushes does not link APNs's client.
+    let serve = if route.sends_pushes() { "serve_pushing_route" } else { "serve_route" };
     format!(
         "//! Lambda for `{methods} {path}`: [`tessera::http::routes::{item}`].\n\n\
          #[tokio::main]\n\
          async fn main() -> Result<(), lambda_http::Error> {{\n    \
-         tessera_functions::lambda::serve_route(&tessera::http::routes::{item}).await\n}}\n",
+         tessera_functions::lambda::{serve}(&tessera::http::routes::{item}).await\n}}\n",
         path = route.path,
         item = route.item,
     )
