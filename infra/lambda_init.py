@@ -4,8 +4,9 @@
     infra/lambda_init.py target/release/get_pass [--runs 10]
 
 Serves a minimal Lambda runtime API on 127.0.0.1 (only GET /invocation/next, which it never
-answers), starts the binary with the environment Lambda would give it (the AWS clients are
-built, no network is used), and prints the median and worst time until that first request.
+answers), starts the binary with the environment Lambda would give it (the AWS clients are built; the
+DynamoDB connection the function opens during init goes to this same loopback server, which
+refuses the call at once), and prints the median and worst time until that first request.
 Standard library only; loopback only.
 """
 
@@ -48,6 +49,7 @@ def main():
         "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x",
         "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "TESSERA_PUBLIC_URL": "https://wallet.example.com", "TESSERA_TABLE": "t", "TESSERA_BUCKET": "b",
+        "TESSERA_AWS_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}",
         "RUST_LOG": "warn",
     })
     times = []
