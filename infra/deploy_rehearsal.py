@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""A `sam deploy` rehearsal on moto, then what was created held to the code.
+
+    infra/deploy-rehearsal.sh      (starts moto and runs this with its endpoint)
+
+moto's CloudFormation does not run the Serverless transform (a plain `sam deploy` against it
+reports success and creates no function), so the rehearsal does what the service would:
+1. `sam package` uploads each function's code folder to the artifacts bucket. Only a few
+   functions are built in CI, so the template is packaged from a copy whose code folders
+   hold a placeholder `bootstrap`: the rehearsal is about the stack, not the binaries;
+2. the official SAM translator (samtranslator, shipped with aws-sam-cli) expands the
+   packaged template offline;
+3. a change set creates the stack from it and is executed; the stack must reach
+   CREATE_COMPLETE;
+4. moto's CloudFormation skips the HTTP API, so the translated API's OpenAPI `Body`, with the
+   functions' real ARNs, is imported into moto's API Gateway v2 (ReimportApi).
+Then: every route of shared/src/http/routes.rs has its function, its API route and
+integration naming that function, and an invoke permission for the API; every environment
+variable the code reads is set on every function (or listed below with the reason it may be
+absent); the functions that push carry TESSERA_PUSHER; the table's stream feeds the push
+dispatcher with partial batch responses; every function has a role.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+ROOT = Path(__file__).resolve().parent.parent
+STACK = "tessera-rehearsal"
+PARAMETERS = {"PublicUrl": "https://wallet.example.com", "Architecture": "x86_64"}
+# Variables the code reads that a deployed function may go without, and why.
+OPTIONAL = {
+    "TESSERA_GOOGLE_API_URL": "tests point Google's API at a fake",
+    "TESSERA_GOOGLE_TOKEN_URL": "tests point Google's token endpoint at a fake",
+    "TESSERA_BLOB_PREFIX": "defaults to the bucket's root",
+    "TESSERA_APNS_PUSH_TYPE": "unset lets APNs decide",
+    "TESSERA_APNS_PRIORITY": "unset lets APNs decide",
+    "TESSERA_PUSHER": "only the functions that push need it (checked separately)",
+}
+FAILURES = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        FAILURES.append(what)
+    return condition
+
+
+def routes():
+    """(name, method, path, item) of every entry of the routes table."""
+    source = (ROOT / "shared/src/http/routes.rs").read_text()
+    pattern = r'^\s*(\w+) = "(\w+)", (\w+)(?: \+HEAD)? "([^"]+)", \w+, [\w:]+;'
+    return [(name, method, path, item) for item, name, method, path in re.findall(pattern, source, re.M)]
+
+
+def logical_id(name):
+    return "".join(part.capitalize() for part in name.split("_")) + "Function"
+
+
+def variables_read():
+    """The TESSERA_ variables the settings and the AWS clients read."""
+    found = set()
+    for file in ["shared/src/config.rs", "shared/src/aws/config.rs"]:
+        code = "\n".join(l for l in (ROOT / file).read_text().splitlines() if not l.lstrip().startswith("//"))
+        found |= set(re.findall(r'"(TESSERA_[A-Z0-9_]+)"', code))
+    return found
+
+
+def package(endpoint, sam, work):
+    """`sam package` of a copy of the template whose code folders hold placeholders."""
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    for resource in template["Resources"].values():
+        uri = resource.get("Properties", {}).get("CodeUri")
+        if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
+            folder = work / uri
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "bootstrap").write_text("#!/bin/sh\n# placeholder: the rehearsal checks the stack, not the code\n")
+    shutil.copy(ROOT / "template.yaml", work / "template.yaml")
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    s3.create_bucket(Bucket="rehearsal-artifacts")
+    env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, SAM_CLI_TELEMETRY="0")
+    done = subprocess.run([sam, "package", "--template-file", "template.yaml", "--s3-bucket", "rehearsal-artifacts",
+                           "--output-template-file", "packaged.yaml", "--region", "us-east-1"],
+                          cwd=work, env=env, capture_output=True, text=True)
+    if not check(done.returncode == 0, f"sam package ({done.stderr.strip()[-300:]})"):
+        sys.exit(1)
+    return yaml_parse((work / "packaged.yaml").read_text())
+
+
+class NoManagedPolicies:
+    """The translator asks IAM for AWS managed policies named by name; the template names none."""
+
+    def load(self):
+        return {}
+
+
+def deploy(endpoint, translated):
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    body = json.dumps(translated)
+    s3.put_object(Bucket="rehearsal-artifacts", Key="translated.json", Body=body.encode())
+    cloudformation = boto3.client("cloudformation", endpoint_url=endpoint)
+    created = cloudformation.create_change_set(
+        StackName=STACK, ChangeSetName="rehearsal", ChangeSetType="CREATE",
+        TemplateURL=f"{endpoint}/rehearsal-artifacts/translated.json",
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in PARAMETERS.items()],
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])
+    for _ in range(120):
+        change_set = cloudformation.describe_change_set(ChangeSetName=created["Id"])
+        if change_set["Status"] in ("CREATE_COMPLETE", "FAILED"):
+            break
+        time.sleep(0.5)
+    check(change_set["Status"] == "CREATE_COMPLETE", f"the change set is ready ({change_set.get('StatusReason', '')})")
+    cloudformation.execute_change_set(ChangeSetName=created["Id"])
+    for _ in range(240):
+        stack = cloudformation.describe_stacks(StackName=STACK)["Stacks"][0]
+        if not stack["StackStatus"].endswith("IN_PROGRESS"):
+            break
+        time.sleep(0.5)
+    check(stack["StackStatus"] == "CREATE_COMPLETE", f"the stack is created ({stack['StackStatus']})")
+    paginator = cloudformation.get_paginator("list_stack_resources")
+    return {r["LogicalResourceId"]: r for page in paginator.paginate(StackName=STACK)
+            for r in page["StackResourceSummaries"]}
+
+
+def resolve(value, arns):
+    """The translated API body's intrinsic functions, with the created functions' ARNs."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::Sub"}:
+            text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+            return re.sub(r"\$\{(\w+)\.Arn\}", lambda m: arns.get(m.group(1), m.group(0)),
+                          text.replace("${AWS::Region}", "us-east-1").replace("${AWS::Partition}", "aws"))
+        return {k: resolve(v, arns) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, arns) for v in value]
+    return value
+
+
+def hold_to_code(endpoint, translated, resources):
+    lambdas = boto3.client("lambda", endpoint_url=endpoint)
+    functions = {logical: r["PhysicalResourceId"] for logical, r in resources.items()
+                 if r["ResourceType"] == "AWS::Lambda::Function"}
+    arns = {logical: lambdas.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+            for logical, name in functions.items()}
+    table = routes()
+    check(len(table) > 80, f"the routes table parses ({len(table)} routes)")
+
+    missing = [name for name, *_ in table if logical_id(name) not in functions]
+    check(not missing, f"every route has its function ({missing or len(table)})")
+    permissions = {r["Properties"]["FunctionName"]["Ref"] for r in translated["Resources"].values()
+                   if r["Type"] == "AWS::Lambda::Permission" and r["Properties"].get("Principal") == "apigateway.amazonaws.com"}
+    created_permissions = {l for l, r in resources.items() if r["ResourceType"] == "AWS::Lambda::Permission"}
+    unpermitted = [name for name, *_ in table if logical_id(name) not in permissions]
+    check(not unpermitted and len(created_permissions) >= len(table),
+          f"API Gateway may invoke every route's function ({unpermitted or len(created_permissions)} permissions)")
+
+    api = translated["Resources"]["HttpApi"]["Properties"]["Body"]
+    gateway = boto3.client("apigatewayv2", endpoint_url=endpoint)
+    # moto answers ReimportApi (not ImportApi): the body goes onto an API made for it.
+    imported = gateway.create_api(Name="rehearsal", ProtocolType="HTTP")
+    gateway.reimport_api(ApiId=imported["ApiId"], Body=json.dumps(resolve(api, arns)))
+    api_routes = {r["RouteKey"]: r for r in gateway.get_routes(ApiId=imported["ApiId"])["Items"]}
+    integrations = {i["IntegrationId"]: i for i in gateway.get_integrations(ApiId=imported["ApiId"])["Items"]}
+    wrong = []
+    for name, method, path, _ in table:
+        route = api_routes.get(f"{method} {path}")
+        target = integrations.get((route or {}).get("Target", "").removeprefix("integrations/"), {})
+        if not route or arns[logical_id(name)] not in target.get("IntegrationUri", ""):
+            wrong.append(f"{method} {path}")
+    check(not wrong, f"every route is on the API, integrated with its own function ({wrong or len(table)})")
+
+    configurations = {logical: lambdas.get_function_configuration(FunctionName=name) for logical, name in functions.items()}
+    needed = variables_read() - set(OPTIONAL)
+    unset = {logical: sorted(needed - set(c.get("Environment", {}).get("Variables", {})))
+             for logical, c in configurations.items()}
+    unset = {k: v for k, v in unset.items() if v}
+    check(not unset, f"every function has every variable the code reads ({unset or sorted(needed)})")
+    pushing = [logical_id(name) for name, *_ in table if name == "push_pass"] + ["PushDispatcherFunction"]
+    without = [l for l in pushing if "TESSERA_PUSHER" not in configurations[l].get("Environment", {}).get("Variables", {})]
+    check(not without, f"the functions that push name their pusher ({without or pushing})")
+    roles = [l for l, c in configurations.items() if not c.get("Role")]
+    check(not roles, f"every function has a role ({roles or len(configurations)})")
+
+    mappings = lambdas.list_event_source_mappings(FunctionName=functions["PushDispatcherFunction"])["EventSourceMappings"]
+    stream = [m for m in mappings if ":dynamodb:" in m.get("EventSourceArn", "")]
+    check(len(stream) == 1, f"the table's stream feeds the push dispatcher ({len(stream)} mappings)")
+    translated_mapping = [r["Properties"] for r in translated["Resources"].values()
+                          if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                          and r["Properties"]["FunctionName"] == {"Ref": "PushDispatcherFunction"}]
+    check(any("ReportBatchItemFailures" in m.get("FunctionResponseTypes", []) for m in translated_mapping),
+          "with partial batch responses (ReportBatchItemFailures)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint", required=True, help="moto, as http://localhost:<port>")
+    parser.add_argument("--sam", required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as folder:
+        packaged = package(args.endpoint, args.sam, Path(folder))
+    translated = transform(packaged, dict(PARAMETERS), NoManagedPolicies())
+    check(len(translated["Resources"]) > 100, f"the SAM translator expands the template ({len(translated['Resources'])} resources)")
+    resources = deploy(args.endpoint, translated)
+    hold_to_code(args.endpoint, translated, resources)
+    print(f"\n{len(FAILURES)} failure(s) in {time.monotonic() - started:.0f} s")
+    sys.exit(1 if FAILURES else 0)
+
+
+if __name__ == "__main__":
+    main()
