@@ -18,7 +18,8 @@ Then: every route of shared/src/http/routes.rs has its function, its API route a
 integration naming that function, and an invoke permission for the API; every environment
 variable the code reads is set on every function (or listed below with the reason it may be
 absent); the functions that push carry TESSERA_PUSHER; the table's stream feeds the push
-dispatcher with partial batch responses; every function has a role.
+dispatcher with partial batch responses; every function has a role, which allows the
+DescribeTable every function calls at init.
 """
 
 import argparse
@@ -147,6 +148,18 @@ def resolve(value, arns):
     return value
 
 
+def role_actions(translated, function):
+    """Every IAM action the translated role of `function` allows."""
+    role = translated["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    actions = set()
+    for policy in translated["Resources"][role]["Properties"].get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if statement.get("Effect") == "Allow":
+                listed = statement.get("Action", [])
+                actions |= {listed} if isinstance(listed, str) else set(listed)
+    return actions
+
+
 def hold_to_code(endpoint, translated, resources):
     lambdas = boto3.client("lambda", endpoint_url=endpoint)
     functions = {logical: r["PhysicalResourceId"] for logical, r in resources.items()
@@ -191,6 +204,9 @@ def hold_to_code(endpoint, translated, resources):
     check(not without, f"the functions that push name their pusher ({without or pushing})")
     roles = [l for l, c in configurations.items() if not c.get("Role")]
     check(not roles, f"every function has a role ({roles or len(configurations)})")
+    # Every function opens its DynamoDB connection at init with DescribeTable (AwsClients::warm).
+    unwarmable = [l for l in functions if "dynamodb:DescribeTable" not in role_actions(translated, l)]
+    check(not unwarmable, f"every function may describe the table it warms up on ({unwarmable or len(functions)})")
 
     mappings = lambdas.list_event_source_mappings(FunctionName=functions["PushDispatcherFunction"])["EventSourceMappings"]
     stream = [m for m in mappings if ":dynamodb:" in m.get("EventSourceArn", "")]
