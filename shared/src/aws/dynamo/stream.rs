@@ -8,14 +8,9 @@ use serde_json::{Value, json};
 use crate::model::records::Change;
 
 /// The changes a stream event (Lambda's DynamoDB event JSON) asks to dispatch, de-duplicated,
-/// in order of appearance.
-pub fn changes_from_stream(event: &Value) -> Vec<Change> {
-    stream_changes(event).into_iter().map(|(change, _)| change).collect()
-}
-
-/// The changes of a stream event, each with the sequence number of the first record that
-/// asked for it (a later record of the same pass is covered by the same dispatch, which reads
-/// the pass as it is now).
+/// in order of appearance, each with the sequence number of the first record that asked for
+/// it (a later record of the same pass is covered by the same dispatch, which reads the pass
+/// as it is now).
 pub fn stream_changes(event: &Value) -> Vec<(Change, Option<String>)> {
     let mut changes: Vec<(Change, Option<String>)> = Vec::new();
     for record in event["Records"].as_array().into_iter().flatten() {
@@ -70,8 +65,12 @@ fn number(attribute: &Value) -> Option<u64> {
 mod tests {
     use serde_json::json;
 
-    use super::{changes_from_stream, dispatch_stream_batch};
+    use super::{dispatch_stream_batch, stream_changes};
     use crate::model::records::Change;
+
+    fn changes_from_stream(event: &serde_json::Value) -> Vec<Change> {
+        stream_changes(event).into_iter().map(|(change, _)| change).collect()
+    }
 
     fn record(name: &str, pk: &str, old: Option<(&str, &str)>, new: (&str, &str)) -> serde_json::Value {
         let image = |(ver, ndev): (&str, &str)| json!({"pk": {"S": pk}, "sk": {"S": "X"}, "ver": {"N": ver}, "ndev": {"N": ndev}});
