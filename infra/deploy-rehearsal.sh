@@ -11,16 +11,14 @@ if [ ! -x "$venv/bin/sam" ] || [ ! -x "$venv/bin/moto_server" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check aws-sam-cli 'moto[server]'
 fi
 venv_bin="$(cd "$venv/bin" && pwd)"
+source infra/ports.sh
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 log="$(mktemp)"
 "$venv_bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
-  sleep 0.2
-done
+wait_for_port 127.0.0.1 "$port" "$moto_pid" 20 "$log"
 # `localhost`, not 127.0.0.1: moto takes a TemplateURL (and sam package's uploads) on
 # 127.0.0.1 for a bucket-in-host address.
 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \

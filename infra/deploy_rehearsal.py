@@ -37,6 +37,8 @@ import boto3
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
+from checklist import check, finish
+
 ROOT = Path(__file__).resolve().parent.parent
 STACK = "tessera-rehearsal"
 PARAMETERS = {"PublicUrl": "https://wallet.example.com", "Architecture": "x86_64"}
@@ -49,14 +51,6 @@ OPTIONAL = {
     "TESSERA_APNS_PRIORITY": "unset lets APNs decide",
     "TESSERA_PUSHER": "only the functions that push need it (checked separately)",
 }
-FAILURES = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
-    return condition
 
 
 def routes():
@@ -223,15 +217,13 @@ def main():
     parser.add_argument("--endpoint", required=True, help="moto, as http://localhost:<port>")
     parser.add_argument("--sam", required=True)
     args = parser.parse_args()
-    started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
         packaged = package(args.endpoint, args.sam, Path(folder))
     translated = transform(packaged, dict(PARAMETERS), NoManagedPolicies())
     check(len(translated["Resources"]) > 100, f"the SAM translator expands the template ({len(translated['Resources'])} resources)")
     resources = deploy(args.endpoint, translated)
     hold_to_code(args.endpoint, translated, resources)
-    print(f"\n{len(FAILURES)} failure(s) in {time.monotonic() - started:.0f} s")
-    sys.exit(1 if FAILURES else 0)
+    finish()
 
 
 if __name__ == "__main__":

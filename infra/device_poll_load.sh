@@ -9,7 +9,8 @@ duration="${DURATION:-8s}"
 bin=target/release/tessera
 cargo build --release --quiet -p tessera-functions --bin tessera
 data="$(mktemp -d)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+source infra/ports.sh
+port="$(free_port)"
 RUST_LOG=warn TESSERA_DATA_DIR="$data" TESSERA_API_KEY=load:load-secret-0123456789 PORT="$port" "$bin" serve >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -21,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
+source infra/ports.sh
 
 venv="${TESSERA_VENV:-.venv}"
 functions=(openapi create_template create_pass update_pass list_passes download_pass
@@ -94,14 +95,11 @@ fi
 echo "== network and moto" >&2
 docker network create "$network" >/dev/null
 gateway="$(docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' "$network")"
-moto_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+moto_port="$(free_port)"
 "$venv_bin/python3" infra/moto_serial.py "$gateway" "$moto_port" >"$work/moto.log" 2>&1 &
 pids+=($!)
 endpoint="http://$gateway:$moto_port"
-for _ in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('$gateway', $moto_port), 1)" 2>/dev/null && break
-  sleep 0.2
-done
+wait_for_port "$gateway" "$moto_port" "${pids[-1]}" 20 "$work/moto.log"
 
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=$region AWS_DEFAULT_REGION=$region
 export SAM_CLI_TELEMETRY=0 TESSERA_TABLE=tessera TESSERA_BUCKET=tessera-blobs TESSERA_SECRET_PREFIX=tessera
@@ -131,16 +129,12 @@ JSON
 overrides="PublicUrl=$public_url EmulatorEndpoint=$endpoint TeamIdentifier=$team_id Architecture=x86_64"
 
 echo "== sam local start-api" >&2
-api_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+api_port="$(free_port)"
 "$venv_bin/sam" local start-api --host 127.0.0.1 --port "$api_port" --region "$region" \
   --skip-pull-image --warm-containers LAZY --docker-network "$network" \
   --env-vars "$work/env.json" --parameter-overrides "$overrides" >"$work/sam.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 300); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $api_port), 1)" 2>/dev/null && break
-  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/sam.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_port 127.0.0.1 "$api_port" "${pids[-1]}" 60 "$work/sam.log"
 
 echo "== suite" >&2
 status=0

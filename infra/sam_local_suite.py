@@ -21,25 +21,18 @@ import base64
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
 
+from checklist import check, finish
+
 ARGS = None
-FAILURES = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
-    return condition
 
 
 def call(method, path, body=None, headers=None, auth=True):
@@ -105,7 +98,10 @@ def sam_invoke(function, event, overrides, network):
     command = [ARGS.sam, "local", "invoke", function, "--event", file.name, "--skip-pull-image",
                "--docker-network", network, "--env-vars", ARGS.env_vars, "--region", "us-east-1",
                "--parameter-overrides", overrides]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(file.name)
     answer = None
     for line in reversed(done.stdout.strip().splitlines()):
         try:
@@ -250,7 +246,6 @@ def main():
                    "--network", "--env-vars", "--overrides", "--icon"]:
         parser.add_argument(option, required=True)
     ARGS = parser.parse_args()
-    started = time.monotonic()
     check(call("GET", "/openapi.json", auth=False)[0] == 200, "GET /openapi.json through API Gateway's emulation")
     pass_id, serial, token = management_flow(Path(ARGS.icon).read_bytes())
     if token:
@@ -259,8 +254,7 @@ def main():
         check(False, "the signed pass has an authenticationToken")
     without_trust_store_or_network()
     cold_starts()
-    print(f"\n{len(FAILURES)} failure(s) in {time.monotonic() - started:.0f} s")
-    sys.exit(1 if FAILURES else 0)
+    finish()
 
 
 if __name__ == "__main__":

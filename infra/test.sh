@@ -24,16 +24,13 @@ if [ -z "$discovery" ]; then
 fi
 export TESSERA_WALLETOBJECTS_DISCOVERY="$(cd "$(dirname "$discovery")" && pwd)/$(basename "$discovery")"
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+source infra/ports.sh
+port="$(free_port)"
 log="$(mktemp)"
 "$venv/bin/python" infra/moto_serial.py 127.0.0.1 "$port" >"$log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 100); do
-  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; then break; fi
-  if ! kill -0 "$moto_pid" 2>/dev/null; then cat "$log" >&2; echo "moto_server exited" >&2; exit 1; fi
-  sleep 0.2
-done
+wait_for_port 127.0.0.1 "$port" "$moto_pid" 20 "$log"
 export TESSERA_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
 
 cargo test --workspace --locked "$@"
