@@ -19,10 +19,13 @@ integration naming that function, and an invoke permission for the API; every en
 variable the code reads is set on every function (or listed below with the reason it may be
 absent); the functions that push carry TESSERA_PUSHER; the table's stream feeds the push
 dispatcher with partial batch responses; every function has a role, which allows the
-DescribeTable every function calls at init.
+DescribeTable every function calls at init, and every AWS action the function's route or
+worker made when the tests ran it on moto (infra/test.sh notes them in
+target/aws-operations.jsonl: run it first).
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -154,7 +157,74 @@ def role_actions(translated, function):
     return actions
 
 
-def hold_to_code(endpoint, translated, resources):
+# The IAM action prefix of each service, as the SDK names the service.
+IAM_PREFIX = {"DynamoDB": "dynamodb", "S3": "s3", "Secrets Manager": "secretsmanager", "SQS": "sqs",
+              "Scheduler": "scheduler"}
+# Operations IAM authorizes under other actions (the Service Authorization Reference); every
+# other operation is authorized by its own name.
+AUTHORIZED_AS = {
+    "S3:HeadObject": ["s3:GetObject"],
+    "S3:ListObjectsV2": ["s3:ListBucket"],
+    "S3:DeleteObjects": ["s3:DeleteObject"],
+    "S3:CopyObject": ["s3:GetObject", "s3:PutObject"],
+    "Scheduler:CreateSchedule": ["scheduler:CreateSchedule", "iam:PassRole"],
+    "Scheduler:UpdateSchedule": ["scheduler:UpdateSchedule", "iam:PassRole"],
+}
+
+# Routes whose work calls no AWS service, and what they do instead.
+NO_AWS_OPERATIONS = {
+    "openapi": "serves the OpenAPI document built into the binary",
+    "device_log": "writes Wallet's messages to the function's log",
+}
+
+
+def operations_made(log):
+    """{unit: {IAM action}} from the tests' log of the AWS operations each route and
+    worker made on moto (tests/src/aws_operations.rs)."""
+    made = {}
+    for line in Path(log).read_text().splitlines() if Path(log).is_file() else []:
+        entry = json.loads(line)
+        made.setdefault(entry["unit"], set()).update(actions_needed(entry))
+    return made
+
+
+def actions_needed(entry):
+    """The IAM actions that authorize one noted operation. IAM has no action for a DynamoDB
+    transaction: it authorizes each item by the item's own action."""
+    service, name = entry["service"], entry["operation"]
+    if (service, name) == ("DynamoDB", "TransactWriteItems"):
+        return [f"dynamodb:{kind}Item" for kind in entry["items"]]
+    if (service, name) == ("DynamoDB", "TransactGetItems"):
+        return ["dynamodb:GetItem"]
+    return AUTHORIZED_AS.get(f"{service}:{name}", [f"{IAM_PREFIX.get(service, service.lower())}:{name}"])
+
+
+def allowed(action, granted):
+    """IAM actions match case-insensitively, with `*` wildcards."""
+    return any(fnmatch.fnmatchcase(action.lower(), g.lower()) for g in granted)
+
+
+def hold_roles_to_operations(translated, functions, table, log):
+    made = operations_made(log)
+    check(bool(made), f"the tests noted the AWS operations of each function ({log}; run infra/test.sh first)")
+    units = [name for name, *_ in table] + ["push_dispatcher", "job_worker", "timer_worker"]
+    unknown = sorted(set(made) - set(units))
+    check(not unknown, f"every unit the tests noted is a function ({unknown or len(made)})")
+    denied = {}
+    for unit in units:
+        logical = logical_id(unit)
+        granted = role_actions(translated, logical) if logical in functions else set()
+        for action in sorted(made.get(unit, ())):
+            if not allowed(action, granted):
+                denied.setdefault(logical, []).append(action)
+    noted = sum(len(v) for v in made.values())
+    check(not denied, f"each function's role allows every AWS action its work made in the tests "
+                      f"({denied or f'{noted} actions of {len(made)} functions'})")
+    unseen = [unit for unit in units if unit not in made and unit not in NO_AWS_OPERATIONS]
+    check(not unseen, f"the tests ran every function's work on AWS ({unseen or 'all but ' + ', '.join(NO_AWS_OPERATIONS)})")
+
+
+def hold_to_code(endpoint, translated, resources, operations_log):
     lambdas = boto3.client("lambda", endpoint_url=endpoint)
     functions = {logical: r["PhysicalResourceId"] for logical, r in resources.items()
                  if r["ResourceType"] == "AWS::Lambda::Function"}
@@ -202,6 +272,8 @@ def hold_to_code(endpoint, translated, resources):
     unwarmable = [l for l in functions if "dynamodb:DescribeTable" not in role_actions(translated, l)]
     check(not unwarmable, f"every function may describe the table it warms up on ({unwarmable or len(functions)})")
 
+    hold_roles_to_operations(translated, functions, table, operations_log)
+
     mappings = lambdas.list_event_source_mappings(FunctionName=functions["PushDispatcherFunction"])["EventSourceMappings"]
     stream = [m for m in mappings if ":dynamodb:" in m.get("EventSourceArn", "")]
     check(len(stream) == 1, f"the table's stream feeds the push dispatcher ({len(stream)} mappings)")
@@ -216,13 +288,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True, help="moto, as http://localhost:<port>")
     parser.add_argument("--sam", required=True)
+    parser.add_argument("--operations", default=str(ROOT / "target/aws-operations.jsonl"),
+                        help="the AWS operations the tests noted (infra/test.sh writes it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         packaged = package(args.endpoint, args.sam, Path(folder))
     translated = transform(packaged, dict(PARAMETERS), NoManagedPolicies())
     check(len(translated["Resources"]) > 100, f"the SAM translator expands the template ({len(translated['Resources'])} resources)")
     resources = deploy(args.endpoint, translated)
-    hold_to_code(args.endpoint, translated, resources)
+    hold_to_code(args.endpoint, translated, resources, args.operations)
     finish()
 
 

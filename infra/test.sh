@@ -5,7 +5,8 @@
 # Google classes and objects are held to Google's walletobjects discovery document (from
 # google-api-python-client). Installs moto, schemathesis and that client into .venv on first
 # use, starts one moto instance on a free 127.0.0.1 port (serving requests one at a time, see
-# infra/moto_serial.py), stops it afterwards. Extra arguments go to `cargo test`.
+# infra/moto_serial.py), stops it afterwards; notes the AWS operations each route made in
+# target/aws-operations.jsonl. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,5 +33,11 @@ moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; rm -f "$log"' EXIT
 wait_for_port 127.0.0.1 "$port" "$moto_pid" 20 "$log"
 export TESSERA_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
+
+# The AWS operations each route and worker made on moto, which the deploy rehearsal holds
+# each function's IAM role to (tests/src/aws_operations.rs).
+export TESSERA_AWS_OPERATIONS_LOG="$PWD/target/aws-operations.jsonl"
+mkdir -p target
+: > "$TESSERA_AWS_OPERATIONS_LOG"
 
 cargo test --workspace --locked "$@"

@@ -13,6 +13,7 @@ use tessera::aws::dynamo::stream::dispatch_stream_batch;
 use tessera::config::{PusherKind, Settings};
 use tessera::embedded::RecordingPusher;
 use tessera::http::{Route, handle};
+use tessera::work_unit;
 
 use crate::telemetry::{self, LogFormat};
 
@@ -93,6 +94,10 @@ pub async fn serve_push_dispatcher() -> Result<(), lambda_http::Error> {
 /// Dispatches a stream batch; answers Lambda's partial batch response, so a change that fails
 /// is retried from its record on without the ones before it.
 pub async fn run_stream_event(app: &App, event: &serde_json::Value) -> Result<serde_json::Value, lambda_http::Error> {
+    work_unit::run(work_unit::PUSH_DISPATCHER, dispatch_stream_event(app, event)).await
+}
+
+async fn dispatch_stream_event(app: &App, event: &serde_json::Value) -> Result<serde_json::Value, lambda_http::Error> {
     let dispatcher = app.dispatcher().ok_or("no dispatcher")?;
     let response = dispatch_stream_batch(event, |change| async move {
         let report = dispatcher.dispatch(change).await.map_err(|e| e.to_string())?;
@@ -142,6 +147,10 @@ pub async fn serve_timer_worker() -> Result<(), lambda_http::Error> {
 /// Runs the job a schedule's input carries. A failure fails the invocation, so EventBridge
 /// Scheduler retries it.
 pub async fn run_timer_event(app: &App, event: &serde_json::Value) -> Result<(), lambda_http::Error> {
+    work_unit::run(work_unit::TIMER_WORKER, run_timer_job(app, event)).await
+}
+
+async fn run_timer_job(app: &App, event: &serde_json::Value) -> Result<(), lambda_http::Error> {
     let job: tessera::ports::TimerJob = serde_json::from_value(event.clone())?;
     tessera::service::timers::run(app, &job).await?;
     tracing::info!(?job, "ran a timer's job");
@@ -151,6 +160,10 @@ pub async fn run_timer_event(app: &App, event: &serde_json::Value) -> Result<(),
 /// Runs the steps an SQS event carries; answers how many ran. A step that fails fails the
 /// event, so SQS delivers it again (and dead-letters it after a few tries).
 pub async fn run_job_event(app: &App, event: &serde_json::Value) -> Result<usize, lambda_http::Error> {
+    work_unit::run(work_unit::JOB_WORKER, run_job_steps(app, event)).await
+}
+
+async fn run_job_steps(app: &App, event: &serde_json::Value) -> Result<usize, lambda_http::Error> {
     let mut ran = 0;
     for record in event["Records"].as_array().into_iter().flatten() {
         let body = record["body"].as_str().ok_or("an SQS record without a body")?;

@@ -2,17 +2,19 @@
 //! `model` / `pkpass`; the adapters (`aws`, `embedded`, `web`, `cache`, `google`) → `ports` /
 //! `model` / `pkpass`. The service layer also speaks Google's protocol through `google`
 //! (its JWTs and class/object mapping). The outbound adapters (`web`, `google`) build their
-//! HTTPS clients with `tls`, a leaf. Only the composition roots (`app`, `config`) see
+//! HTTPS clients with `tls`, a leaf; `work_unit`, another leaf, names the route or worker a
+//! task serves. Only the composition roots (`app`, `config`) see
 //! everything.
 
 /// Which top-level modules each module may name (`crate::<module>`), besides itself.
 pub const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("tls", &[]),
+    ("work_unit", &[]),
     ("pkpass", &["model"]),
     ("ports", &["model", "pkpass"]),
-    ("service", &["ports", "model", "pkpass", "google"]),
-    ("http", &["service", "model", "pkpass"]),
+    ("service", &["ports", "model", "pkpass", "google", "work_unit"]),
+    ("http", &["service", "model", "pkpass", "work_unit"]),
     ("aws", &["ports", "model", "pkpass"]),
     ("embedded", &["ports", "model", "pkpass"]),
     ("web", &["ports", "model", "pkpass", "tls"]),

@@ -10,6 +10,7 @@
 //!   pusher), [`aws`] (DynamoDB and its stream, S3, Secrets Manager, APNs, bootstrap), [`web`]
 //!   (the image fetcher), [`cache`] (hot .pkpass files); [`google`] speaks Google Wallet;
 //!   [`tls`] gives the outbound ones HTTPS clients with bundled roots.
+//! - [`work_unit`]: which route or worker the running task serves.
 //! - Composition roots: [`config`] (every setting, read once) and [`app`] (one assembly per
 //!   backend, shared by `tessera serve`, the Lambdas and the test kit).
 //!
@@ -31,3 +32,4 @@ pub mod ports;
 pub mod service;
 pub mod tls;
 pub mod web;
+pub mod work_unit;

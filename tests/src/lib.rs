@@ -176,6 +176,7 @@ pub fn export_p12(identity_dir: &Path, password: &str, legacy: bool) -> PathBuf 
 pub mod airship_flows;
 pub mod api;
 pub mod api_flows;
+pub mod aws_operations;
 pub mod conformance;
 pub mod counting;
 pub mod device_flows;

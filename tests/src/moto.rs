@@ -15,6 +15,7 @@ use aws_config::{BehaviorVersion, Region};
 use tessera::aws::bootstrap::bootstrap;
 use tessera::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SecretsManagerSecrets};
 
+use crate::aws_operations::OperationLog;
 use crate::conformance::Backend;
 
 pub fn endpoint() -> &'static str {
@@ -74,7 +75,8 @@ fn start_moto() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// Clients for the emulator, as the SDK builds them from the standard AWS environment.
+/// Clients for the emulator, as the SDK builds them from the standard AWS environment, noting
+/// the operations each route or worker makes ([`crate::aws_operations`]).
 pub async fn clients() -> AwsClients {
     let config = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(endpoint())
@@ -82,7 +84,23 @@ pub async fn clients() -> AwsClients {
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
         .load()
         .await;
-    AwsClients::new(&config)
+    // Built as AwsClients::new builds them, each noting its operations.
+    let s3 = aws_sdk_s3::config::Builder::from(&config).force_path_style(true).interceptor(OperationLog);
+    AwsClients {
+        dynamodb: aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&config).interceptor(OperationLog).build(),
+        ),
+        s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        secrets: aws_sdk_secretsmanager::Client::from_conf(
+            aws_sdk_secretsmanager::config::Builder::from(&config).interceptor(OperationLog).build(),
+        ),
+        sqs: aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&config).interceptor(OperationLog).build(),
+        ),
+        scheduler: aws_sdk_scheduler::Client::from_conf(
+            aws_sdk_scheduler::config::Builder::from(&config).interceptor(OperationLog).build(),
+        ),
+    }
 }
 
 /// Resource names no other test uses (tests share one emulator and run in parallel).

@@ -55,7 +55,11 @@ pub const API_REVISION: &str = "1.2";
 
 /// Runs one route: the checks every route shares, then its handler; every failure becomes a
 /// JSON error response here, once (a Lambda returning `Err` would lose the body).
-pub async fn handle(app: &App, route: &Route, request: Request) -> Response<Body> {
+pub async fn handle(app: &App, route: &'static Route, request: Request) -> Response<Body> {
+    crate::work_unit::run(route.name, handle_route(app, route, request)).await
+}
+
+async fn handle_route(app: &App, route: &Route, request: Request) -> Response<Body> {
     let head = request.method() == Method::HEAD && route.answers_head;
     let result = async {
         if request::body_bytes(&request).len() > app.config.max_body_bytes {

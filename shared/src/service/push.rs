@@ -64,11 +64,11 @@ impl Dispatcher {
     /// Runs a dispatch in the background; failures are logged.
     pub fn spawn(&self, change: Change) {
         let dispatcher = self.clone();
-        tokio::spawn(async move {
+        tokio::spawn(crate::work_unit::run(crate::work_unit::PUSH_DISPATCHER, async move {
             if let Err(e) = dispatcher.dispatch(change).await {
                 tracing::error!(?change, error = %e, "push dispatch failed");
             }
-        });
+        }));
     }
 
     pub async fn dispatch(&self, change: Change) -> Result<DispatchReport, crate::ports::StoreError> {

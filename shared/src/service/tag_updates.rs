@@ -111,12 +111,12 @@ async fn enqueue(app: &App, step: JobStep) -> Result<(), ServiceError> {
 pub fn run_local_worker(app: &Arc<App>) {
     let Some(mut steps) = app.jobs.as_ref().and_then(|q| q.take_local_steps()) else { return };
     let app: Weak<App> = Arc::downgrade(app);
-    tokio::spawn(async move {
+    tokio::spawn(crate::work_unit::run(crate::work_unit::JOB_WORKER, async move {
         while let Some(step) = steps.recv().await {
             let Some(app) = app.upgrade() else { return };
             if let Err(e) = run_step(&app, step).await {
                 tracing::error!(ticket = step.ticket_id, error = %e, "bulk update step failed");
             }
         }
-    });
+    }));
 }

@@ -61,11 +61,11 @@ pub async fn run_due(app: &App) -> usize {
 /// The local server's ticker: runs due jobs every second.
 pub fn run_local_ticker(app: &std::sync::Arc<App>) {
     let app = app.clone();
-    tokio::spawn(async move {
+    tokio::spawn(crate::work_unit::run(crate::work_unit::TIMER_WORKER, async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
             run_due(&app).await;
         }
-    });
+    }));
 }

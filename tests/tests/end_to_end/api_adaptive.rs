@@ -8,7 +8,16 @@ use tessera_tests::api::{TestServer, event_template, expect_error, expect_json};
 
 #[tokio::test]
 async fn adaptive_links_mint_passes_and_list_them() {
-    let server = Arc::new(TestServer::embedded().await);
+    adaptive_links_mint_passes_and_list_them_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn adaptive_links_mint_passes_and_list_them_on_aws() {
+    adaptive_links_mint_passes_and_list_them_on(TestServer::aws().await).await;
+}
+
+async fn adaptive_links_mint_passes_and_list_them_on(server: TestServer) {
+    let server = Arc::new(server);
     let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let body = json!({"iosTemplateId": apple, "landingPageUrl": "https://example.com/tickets",
         "payload": {"fields": {"Seat": {"value": "21"}}}});
@@ -115,7 +124,15 @@ async fn invalid_adaptive_links_are_refused() {
 /// and its passes stay. A desktop visitor goes to the link's landing page when it has one.
 #[tokio::test]
 async fn adaptive_links_are_read_listed_and_deleted() {
-    let server = TestServer::embedded().await;
+    adaptive_links_are_read_listed_and_deleted_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn adaptive_links_are_read_listed_and_deleted_on_aws() {
+    adaptive_links_are_read_listed_and_deleted_on(TestServer::aws().await).await;
+}
+
+async fn adaptive_links_are_read_listed_and_deleted_on(server: TestServer) {
     let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let mut links = Vec::new();
     for body in [
@@ -174,7 +191,15 @@ async fn adaptive_links_are_read_listed_and_deleted() {
 /// `device_not_supported`; malformed id lists are refused.
 #[tokio::test]
 async fn several_adaptive_links_open_as_one_bundle() {
-    let server = TestServer::embedded().await;
+    several_adaptive_links_open_as_one_bundle_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn several_adaptive_links_open_as_one_bundle_on_aws() {
+    several_adaptive_links_open_as_one_bundle_on(TestServer::aws().await).await;
+}
+
+async fn several_adaptive_links_open_as_one_bundle_on(server: TestServer) {
     let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let mut ids = Vec::new();
     for (seat, landing) in [("1", None), ("2", Some("https://example.com/group"))] {

@@ -1,5 +1,5 @@
-//! The management API through HTTP on the embedded backend: every endpoint's happy path and
-//! its errors. Failed requests must change nothing.
+//! The management API through HTTP, mostly on the embedded backend: every endpoint's happy path
+//! and its errors. Failed requests must change nothing. (`_on_aws` twins run on moto.)
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -259,7 +259,15 @@ async fn invalid_templates_name_the_field_and_create_nothing() {
 
 #[tokio::test]
 async fn passes_with_external_ids_and_bad_input() {
-    let server = TestServer::embedded().await;
+    passes_with_external_ids_and_bad_input_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn passes_with_external_ids_and_bad_input_on_aws() {
+    passes_with_external_ids_and_bad_input_on(TestServer::aws().await).await;
+}
+
+async fn passes_with_external_ids_and_bad_input_on(server: TestServer) {
     let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let path = format!("/v1/pass/template/{template_id}/id/member%2042");
     let created = expect_json(
@@ -419,7 +427,15 @@ async fn pass_entries_carry_airships_defaults() {
 /// `viewJSONPass` shows the very pass.json the .pkpass carries (read back with `unzip`).
 #[tokio::test]
 async fn view_json_pass_is_the_files_pass_json() {
-    let server = TestServer::embedded().await;
+    view_json_pass_is_the_files_pass_json_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn view_json_pass_is_the_files_pass_json_on_aws() {
+    view_json_pass_is_the_files_pass_json_on(TestServer::aws().await).await;
+}
+
+async fn view_json_pass_is_the_files_pass_json_on(server: TestServer) {
     let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let id =
         server.create_pass(template_id, &json!({"fields": {"Seat": {"value": "14"}}})).await["id"].as_u64().unwrap();

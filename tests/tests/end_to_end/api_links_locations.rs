@@ -10,7 +10,15 @@ use tessera_tests::api_flows::download;
 
 #[tokio::test]
 async fn locations_are_added_with_ids_and_deleted_by_id() {
-    let server = TestServer::embedded().await;
+    locations_are_added_with_ids_and_deleted_by_id_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn locations_are_added_with_ids_and_deleted_by_id_on_aws() {
+    locations_are_added_with_ids_and_deleted_by_id_on(TestServer::aws().await).await;
+}
+
+async fn locations_are_added_with_ids_and_deleted_by_id_on(server: TestServer) {
     let mut template = event_template();
     template["locations"] = json!([{"latitude": 52.37, "longitude": 4.89, "relevantText": "Box office"}]);
     let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
@@ -87,7 +95,16 @@ async fn locations_are_added_with_ids_and_deleted_by_id() {
 
 #[tokio::test]
 async fn a_dynamic_link_mints_its_pass_once() {
-    let server = Arc::new(TestServer::embedded().await);
+    a_dynamic_link_mints_its_pass_once_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn a_dynamic_link_mints_its_pass_once_on_aws() {
+    a_dynamic_link_mints_its_pass_once_on(TestServer::aws().await).await;
+}
+
+async fn a_dynamic_link_mints_its_pass_once_on(server: TestServer) {
+    let server = Arc::new(server);
     let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let body = json!({"fields": {"Seat": {"value": "7"}}, "externalId": "dyn-1"});
     let created = expect_json(

@@ -25,7 +25,15 @@ fn bundle_files(bytes: &[u8]) -> Vec<String> {
 
 #[tokio::test]
 async fn enrollment_signs_the_token_and_personalizes_the_pass() {
-    let server = TestServer::embedded().await;
+    enrollment_signs_the_token_and_personalizes_the_pass_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn enrollment_signs_the_token_and_personalizes_the_pass_on_aws() {
+    enrollment_signs_the_token_and_personalizes_the_pass_on(TestServer::aws().await).await;
+}
+
+async fn enrollment_signs_the_token_and_personalizes_the_pass_on(server: TestServer) {
     let settings = json!({"requiredPersonalizationFields": ["PKPassPersonalizationFieldName", "PKPassPersonalizationFieldEmailAddress"],
         "description": "Join and get a free coffee", "termsAndConditions": "Leave any time."});
     let template = server.create_template(&card_template(settings.clone())).await;
@@ -127,7 +135,15 @@ async fn only_personalizable_templates_take_enrollment() {
 /// when wrong (nothing changes), and deleted; the passes' bundles follow.
 #[tokio::test]
 async fn the_personalization_routes_set_read_and_remove_enrollment() {
-    let server = TestServer::embedded().await;
+    the_personalization_routes_set_read_and_remove_enrollment_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn the_personalization_routes_set_read_and_remove_enrollment_on_aws() {
+    the_personalization_routes_set_read_and_remove_enrollment_on(TestServer::aws().await).await;
+}
+
+async fn the_personalization_routes_set_read_and_remove_enrollment_on(server: TestServer) {
     let mut body = card_template(json!(null));
     body.as_object_mut().unwrap().remove("personalization");
     let template = server.create_template(&body).await;

@@ -168,7 +168,15 @@ async fn a_template_update_reaches_the_devices_of_all_its_passes() {
 
 #[tokio::test]
 async fn wallet_logs_are_accepted() {
-    let server = TestServer::embedded().await;
+    wallet_logs_are_accepted_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn wallet_logs_are_accepted_on_aws() {
+    wallet_logs_are_accepted_on(TestServer::aws().await).await;
+}
+
+async fn wallet_logs_are_accepted_on(server: TestServer) {
     let ok = server
         .anonymous(Method::POST, "/v1/log")
         .json(&json!({"logs": ["[2026-11-24] Web service error for pass.x: 500"]}))
@@ -216,7 +224,15 @@ async fn a_device_poll_reads_the_pass_and_its_template_once() {
 /// reached, one dead token dropped; a pass with no devices reaches none; no pass, 404.
 #[tokio::test]
 async fn a_push_request_reaches_every_device_and_says_so() {
-    let server = TestServer::embedded().await;
+    a_push_request_reaches_every_device_and_says_so_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn a_push_request_reaches_every_device_and_says_so_on_aws() {
+    a_push_request_reaches_every_device_and_says_so_on(TestServer::aws().await).await;
+}
+
+async fn a_push_request_reaches_every_device_and_says_so_on(server: TestServer) {
     let (template_id, id, serial, token) = one_pass(&server).await;
     for (device, push) in [("dev-live", "push-live"), ("dev-gone", "push-gone")] {
         register(&server, device, push, &serial, &token).await;
@@ -243,7 +259,15 @@ async fn a_push_request_reaches_every_device_and_says_so() {
 /// Install counts: per external id across templates, and per template.
 #[tokio::test]
 async fn stats_count_installed_and_uninstalled_passes() {
-    let server = TestServer::embedded().await;
+    stats_count_installed_and_uninstalled_passes_on(TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn stats_count_installed_and_uninstalled_passes_on_aws() {
+    stats_count_installed_and_uninstalled_passes_on(TestServer::aws().await).await;
+}
+
+async fn stats_count_installed_and_uninstalled_passes_on(server: TestServer) {
     let ptid = "pass.dev.tessera.example";
     let first = server.create_template(&event_template()).await["id"].as_u64().unwrap();
     let second = server.create_template(&event_template()).await["id"].as_u64().unwrap();
