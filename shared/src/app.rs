@@ -11,21 +11,20 @@ use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SchedulerTimers
 use crate::cache::HotBlobs;
 use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, LocalTimers, SqliteStore};
 use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
+use crate::service::identities::IdentityCache;
 use crate::web::ImageFetcher;
 
 /// The ports every backend shares around its own store, blobs and secrets: the hot .pkpass
-/// cache, the image fetcher, and the development PKI when the configuration names one.
-/// Both composition roots below end here (tests use it to put probes around a backend).
+/// cache and the image fetcher. Both composition roots below end here (tests use it to put
+/// probes around a backend).
 pub fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn Secrets>, config: AppConfig) -> App {
-    let dev_identities =
-        config.dev_pki_dir.as_deref().map(|dir| Arc::new(DevPkiIssuer::new(dir)) as Arc<dyn DevIdentities>);
     let ports = Ports {
         store,
         blobs: Arc::new(HotBlobs::new(blobs, "passes/", config.hot_pkpass_bytes)),
         secrets,
         clock: Arc::new(SystemClock),
         images: Arc::new(ImageFetcher::new(config.image_fetch.clone())),
-        dev_identities,
+        dev_identities: None,
     };
     App::new(ports, config)
 }
@@ -41,12 +40,14 @@ impl App {
             Arc::new(FileBlobs::new(&data_dir.join("blobs"))),
             Arc::new(FileSecrets::new(&data_dir.join("identities"))),
             config,
-        );
+        )
+        .with_dev_pki();
         let timers = LocalTimers::open(&data_dir.join("timers.db")).map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(app.with_jobs(Arc::new(LocalJobQueue::new())).with_timers(Arc::new(timers)))
     }
 
-    /// The AWS adapters on `clients`, for the resources named.
+    /// The AWS adapters on `clients`, for the resources named. It signs with imported
+    /// identities only: no development PKI, so no Lambda links its certificate-making code.
     pub fn aws(clients: &AwsClients, resources: &AwsResources, config: AppConfig) -> App {
         let app = assemble(
             Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table)),
@@ -65,5 +66,15 @@ impl App {
             }
             None => app,
         }
+    }
+
+    /// Issues development identities from the PKI in the configuration's `dev_pki_dir` for
+    /// pass types without an imported identity (the embedded backend; tests on AWS).
+    pub fn with_dev_pki(mut self) -> App {
+        if let Some(dir) = self.config.dev_pki_dir.as_deref() {
+            let dev: Arc<dyn DevIdentities> = Arc::new(DevPkiIssuer::new(dir));
+            self.identities = IdentityCache::new(self.secrets.clone(), Some(dev), self.config.team_id.clone());
+        }
+        self
     }
 }

@@ -48,7 +48,7 @@ impl TestServer {
         let secrets = tessera::embedded::FileSecrets::new(&dir.path().join("identities"));
         let mut config = AppConfig::new(&base);
         config.dev_pki_dir = Some(dir.path().join("pki"));
-        let app = tessera::app::assemble(Arc::new(store), Arc::new(blobs), Arc::new(secrets), config);
+        let app = tessera::app::assemble(Arc::new(store), Arc::new(blobs), Arc::new(secrets), config).with_dev_pki();
         (TestServer::start(listener, base, app, Some(dir)).await, store_calls, blob_calls)
     }
 

@@ -127,7 +127,7 @@ pub async fn aws_app(config: tessera::app::AppConfig) -> (tessera::app::App, Aws
     bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
     let queue = clients.sqs.create_queue().queue_name(&resources.table).send().await.expect("a queue on the emulator");
     resources.job_queue_url = queue.queue_url;
-    (tessera::app::App::aws(&clients, &resources, config), resources)
+    (tessera::app::App::aws(&clients, &resources, config).with_dev_pki(), resources)
 }
 
 /// A fresh, bootstrapped AWS backend on the emulator.

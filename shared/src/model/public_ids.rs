@@ -27,9 +27,9 @@ const MAX_ID: u64 = (1 << 62) - 1;
 fn tag(kind: IdKind, id: u64) -> [u8; 8] {
     let mut input = kind.label().to_vec();
     input.extend_from_slice(&id.to_be_bytes());
-    let digest = openssl::sha::sha256(&input);
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &input);
     let mut out = [0u8; 8];
-    out.copy_from_slice(&digest[..8]);
+    out.copy_from_slice(&digest.as_ref()[..8]);
     out
 }
 

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use openssl::sha::sha1;
-
 use super::files::{AssetKind, ImageName, check_content, classify};
 use super::issue::{Issue, Issues};
 use super::zip::{DosTime, Storage, ZipPrefix, ZipWriter};
@@ -38,7 +36,8 @@ impl PassAssets {
             match classify(&path) {
                 Ok(kind) => {
                     check_content(&path, &kind, &bytes, &mut issues);
-                    let sha1_hex = hex(&sha1(&bytes));
+                    let sha1_hex =
+                        hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &bytes).as_ref());
                     assets.push(Asset { path, kind, bytes, sha1_hex });
                 }
                 Err(reason) => issues.fail(path, reason),

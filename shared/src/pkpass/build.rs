@@ -1,8 +1,6 @@
 //! Building signed bundles: one .pkpass from a pass and its template's prepared assets, and
 //! .pkpasses bundles of several passes.
 
-use openssl::sha::sha1;
-
 use super::assets::{PassAssets, hex};
 use super::identity::SigningIdentity;
 use super::issue::Issue;
@@ -52,7 +50,8 @@ pub fn build_pkpass(
     let mut manifest = String::with_capacity(assets.manifest_prefix().len() + 60);
     manifest.push_str(assets.manifest_prefix());
     manifest.push_str("\"pass.json\":\"");
-    manifest.push_str(&hex(&sha1(&pass_json)));
+    manifest
+        .push_str(&hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &pass_json).as_ref()));
     manifest.push_str("\"}");
     let signature = sign_detached(identity, manifest.as_bytes())?;
 

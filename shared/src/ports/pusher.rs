@@ -21,6 +21,6 @@ pub trait Pusher: Send + Sync {
 
 /// A short, stable stand-in for a push token in logs (the token itself is a secret).
 pub fn token_fingerprint(push_token: &str) -> String {
-    let digest = openssl::sha::sha256(push_token.as_bytes());
-    crate::pkpass::assets::hex(&digest[..4])
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, push_token.as_bytes());
+    crate::pkpass::assets::hex(&digest.as_ref()[..4])
 }

@@ -26,7 +26,7 @@ pub struct AdaptiveLinkRequest {
 fn new_id() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut bytes = [0u8; 11];
-    let _ = openssl::rand::rand_bytes(&mut bytes);
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
     bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
 }
 

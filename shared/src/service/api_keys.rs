@@ -4,7 +4,6 @@
 
 use super::error::ServiceError;
 use crate::service::App;
-use openssl::sha::sha256;
 
 use crate::model::records::ApiKey;
 use crate::pkpass::assets::hex;
@@ -62,14 +61,14 @@ pub async fn ensure_initial_key(app: &App, configured: Option<&str>) -> Result<O
 
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    // OpenSSL's CSPRNG; it only fails if the OS has no entropy source at all.
-    openssl::rand::rand_bytes(&mut buf).unwrap_or_else(|_| buf.iter_mut().for_each(|b| *b = rand::random()));
+    // AWS-LC's CSPRNG; it only fails if the OS has no entropy source at all.
+    aws_lc_rs::rand::fill(&mut buf).unwrap_or_else(|_| buf.iter_mut().for_each(|b| *b = rand::random()));
     crate::pkpass::assets::hex(&buf)
 }
 
 /// How a secret is kept: hex SHA-256 (secrets are 256-bit random, so no slow hash is needed).
 pub fn hash_secret(secret: &str) -> String {
-    hex(&sha256(secret.as_bytes()))
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, secret.as_bytes()).as_ref())
 }
 
 /// The API key with this id and secret, or `Unauthorized`. The comparison takes the same time
@@ -78,7 +77,7 @@ pub async fn authenticate(app: &App, key_id: &str, secret: &str) -> Result<ApiKe
     let presented = hash_secret(secret);
     let stored = app.store.get_api_key(key_id).await?;
     let expected = stored.as_ref().map(|k| k.secret_hash.clone()).unwrap_or_else(|| "0".repeat(presented.len()));
-    let equal = expected.len() == presented.len() && openssl::memcmp::eq(expected.as_bytes(), presented.as_bytes());
+    let equal = aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), presented.as_bytes()).is_ok();
     match stored {
         Some(key) if equal => Ok(key),
         _ => Err(ServiceError::Unauthorized),

@@ -35,7 +35,7 @@ async fn authorized(
     let Some(pass) = pass else { return Err(ServiceError::Unauthorized) };
     let expected = pass.authentication_token.as_bytes();
     let presented = credentials.token.as_bytes();
-    let equal = expected.len() == presented.len() && openssl::memcmp::eq(expected, presented);
+    let equal = aws_lc_rs::constant_time::verify_slices_are_equal(expected, presented).is_ok();
     if equal { Ok(pass) } else { Err(ServiceError::Unauthorized) }
 }
 

@@ -165,8 +165,8 @@ fn skinny_payload(passes: &[GooglePass]) -> Value {
 
 /// A short message id for Google (ids must be unique per object): a hash of the text.
 fn message_id(message: &str) -> String {
-    let digest = openssl::sha::sha256(message.as_bytes());
-    format!("tessera-{}", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>())
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, message.as_bytes());
+    format!("tessera-{}", digest.as_ref()[..8].iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 impl GoogleWallet {
