@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Holds built Lambda functions (target/lambda/<name>/bootstrap) to what provided.al2023 runs
 # as built, and prints a size table. Fails when a function
-#   - needs a shared library beyond glibc's own and libgcc_s (OpenSSL must be static),
+#   - needs a shared library beyond glibc's own and libgcc_s,
 #   - asks for a glibc symbol version of 2.34 or newer (AL2023 has 2.34: no margin left),
 #   - has an RPATH/RUNPATH, or another interpreter than glibc's loader,
+#   - carries OpenSSL (its default provider's name): functions sign and hash with AWS-LC,
+#     which the SDK's TLS links anyway; OpenSSL is for the CLI's imports and development PKI,
 #   - is larger than --max-mib (when given).
 #
 #   infra/check-lambda-artifacts.sh [--max-mib N] [function ...]   (none named: all built)
@@ -48,6 +50,7 @@ for name in "${names[@]}"; do
   if [ -n "$newest" ] && [ "$(printf '%s\nGLIBC_2.34\n' "$newest" | sort -V | tail -n 1)" = "$newest" ]; then
     fail "$name" "needs $newest (provided.al2023 has GLIBC_2.34)"
   fi
+  if grep -q -a 'OpenSSL Default Provider' "$file"; then fail "$name" "links OpenSSL"; fi
   bytes="$(stat -c %s "$file")"
   mib="$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }')"
   if [ -n "$max_mib" ] && awk -v m="$mib" -v max="$max_mib" 'BEGIN { exit !(m >= max) }'; then

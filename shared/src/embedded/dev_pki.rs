@@ -145,7 +145,10 @@ pub fn load_identity_dir(dir: &Path, key_password: Option<&[u8]>) -> Result<Sign
     let certificate = read(&dir.join("certificate.pem"))?;
     let key = read(&dir.join("private-key.pem"))?;
     let wwdr = read(&dir.join("wwdr.pem"))?;
-    Ok(SigningIdentity::from_pem(&certificate, &key, key_password, &wwdr)?)
+    Ok(match key_password {
+        Some(password) => SigningIdentity::from_encrypted_pem(&certificate, &key, password, &wwdr)?,
+        None => SigningIdentity::from_pem(&certificate, &key, &wwdr)?,
+    })
 }
 
 fn rsa_key() -> Result<PKey<Private>, ErrorStack> {

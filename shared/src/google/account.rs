@@ -1,6 +1,6 @@
 //! The issuer's service account: its email, its RSA key, and the issuer id it acts for.
 
-use openssl::pkey::{PKey, Private};
+use crate::pkpass::key::SigningKey;
 use serde_json::Value;
 
 use super::GoogleError;
@@ -11,7 +11,7 @@ pub struct GoogleAccount {
     pub issuer_id: String,
     pub client_email: String,
     key_id: Option<String>,
-    key: PKey<Private>,
+    key: SigningKey,
 }
 
 impl std::fmt::Debug for GoogleAccount {
@@ -43,9 +43,9 @@ impl GoogleAccount {
             .filter(|e| e.contains('@'))
             .ok_or_else(|| invalid("the key file has no client_email"))?;
         let pem = key_json["private_key"].as_str().ok_or_else(|| invalid("the key file has no private_key"))?;
-        let key = PKey::private_key_from_pem(pem.as_bytes())
-            .ok()
-            .filter(|k| k.rsa().is_ok())
+        let key = SigningKey::from_pem(pem.as_bytes())
+            .map(|(key, _)| key)
+            .filter(|k| matches!(k, SigningKey::Rsa(_)))
             .ok_or_else(|| invalid("the key file's private_key is not an RSA private key in PEM"))?;
         Ok(GoogleAccount {
             issuer_id: issuer_id.to_string(),
@@ -57,7 +57,8 @@ impl GoogleAccount {
 
     /// A JWT of these claims, signed with the account's key (RS256, `kid` = the key id).
     pub fn sign(&self, claims: &Value) -> Result<String, GoogleError> {
-        sign_rs256(&self.key, self.key_id.as_deref(), claims).map_err(|e| GoogleError::InvalidAccount(e.to_string()))
+        sign_rs256(&self.key, self.key_id.as_deref(), claims)
+            .map_err(|_| GoogleError::InvalidAccount("the key refused to sign".into()))
     }
 
     /// A Google id for this issuer: `<issuerId>.<suffix>`.

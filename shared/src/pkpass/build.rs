@@ -4,7 +4,7 @@
 use super::assets::{PassAssets, hex};
 use super::identity::SigningIdentity;
 use super::issue::Issue;
-use super::sign::sign_detached;
+use super::sign::{SignError, sign_detached};
 use super::validate::validate_pass;
 use super::zip::{DosTime, Storage, ZipError, ZipWriter};
 use crate::model::{PassJson, Rgb};
@@ -19,7 +19,7 @@ pub enum BuildError {
     #[error("the pass is invalid: {}", list(.0))]
     Invalid(Vec<Issue>),
     #[error("signing failed: {0}")]
-    Signing(#[from] openssl::error::ErrorStack),
+    Signing(#[from] SignError),
     #[error(transparent)]
     Zip(#[from] ZipError),
     #[error("a .pkpasses bundle holds 1 to {MAX_PASSES_PER_BUNDLE} passes, got {0}")]
@@ -53,7 +53,7 @@ pub fn build_pkpass(
     manifest
         .push_str(&hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &pass_json).as_ref()));
     manifest.push_str("\"}");
-    let signature = sign_detached(identity, manifest.as_bytes())?;
+    let signature = sign_detached(identity, manifest.as_bytes(), now)?;
 
     let modified = DosTime::from_unix(now);
     let extra = pass_json.len() + manifest.len() + signature.len() + 3 * 120;

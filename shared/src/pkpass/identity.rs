@@ -1,22 +1,24 @@
 //! A signing identity: the Pass Type ID certificate and its key, the Apple WWDR intermediate
-//! that issued it, and the pass type and team the certificate names. Loaded from PEM or a
-//! .p12; checked once at load so signing itself cannot fail on a mismatched pair.
+//! that issued it, and the pass type and team the certificate names. Loaded from PEM (what
+//! a secret store keeps; parsed without OpenSSL, so functions that only sign link none) or a
+//! .p12 (OpenSSL, at import); checked once at load so signing itself cannot fail on a
+//! mismatched pair.
 
-use openssl::asn1::{Asn1Time, Asn1TimeRef};
-use openssl::nid::Nid;
 use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
-use openssl::stack::Stack;
-use openssl::x509::{X509, X509NameRef, X509VerifyResult};
+use openssl::x509::{X509, X509VerifyResult};
 
+use super::der;
 use super::issue::Issue;
+use super::key::SigningKey;
+use super::x509::{Certificate, ORGANIZATIONAL_UNIT, USER_ID};
 use crate::model::PassJson;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IdentityError {
     #[error("{0} is not a readable PEM certificate")]
     BadCertificate(&'static str),
-    #[error("the private key could not be read (wrong password, or not a PEM private key)")]
+    #[error("the private key could not be read (wrong password, or not an RSA or P-256 PEM private key)")]
     BadPrivateKey,
     #[error("the .p12 could not be opened (wrong password, or not a PKCS#12 file)")]
     BadP12,
@@ -33,15 +35,13 @@ pub enum IdentityError {
 }
 
 pub struct SigningIdentity {
-    certificate: X509,
-    key: PKey<Private>,
-    wwdr: X509,
-    chain: Stack<X509>,
+    certificate: Certificate,
+    key: SigningKey,
+    /// The key's PKCS#8 encoding, to store the identity again.
+    key_pkcs8: Vec<u8>,
+    wwdr: Certificate,
     pass_type_id: String,
     team_id: String,
-    not_before: i64,
-    not_after: i64,
-    wwdr_not_after: i64,
 }
 
 impl std::fmt::Debug for SigningIdentity {
@@ -54,21 +54,26 @@ impl std::fmt::Debug for SigningIdentity {
 }
 
 impl SigningIdentity {
-    pub fn from_pem(
+    /// From PEM texts, the key unencrypted (PKCS#8, PKCS#1 or SEC 1).
+    pub fn from_pem(certificate_pem: &[u8], key_pem: &[u8], wwdr_pem: &[u8]) -> Result<Self, IdentityError> {
+        let certificate = Certificate::from_pem(certificate_pem)
+            .map_err(|_| IdentityError::BadCertificate("the pass certificate"))?;
+        let (key, key_pkcs8) = SigningKey::from_pem(key_pem).ok_or(IdentityError::BadPrivateKey)?;
+        let wwdr =
+            Certificate::from_pem(wwdr_pem).map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?;
+        Self::assemble(certificate, key, key_pkcs8, wwdr)
+    }
+
+    /// From PEM texts with the key encrypted under `password` (OpenSSL decrypts it).
+    pub fn from_encrypted_pem(
         certificate_pem: &[u8],
         key_pem: &[u8],
-        key_password: Option<&[u8]>,
+        password: &[u8],
         wwdr_pem: &[u8],
     ) -> Result<Self, IdentityError> {
-        let certificate =
-            X509::from_pem(certificate_pem).map_err(|_| IdentityError::BadCertificate("the pass certificate"))?;
-        let key = match key_password {
-            Some(password) => PKey::private_key_from_pem_passphrase(key_pem, password),
-            None => PKey::private_key_from_pem(key_pem),
-        }
-        .map_err(|_| IdentityError::BadPrivateKey)?;
-        let wwdr = X509::from_pem(wwdr_pem).map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?;
-        Self::new(certificate, key, wwdr)
+        let key = PKey::private_key_from_pem_passphrase(key_pem, password).map_err(|_| IdentityError::BadPrivateKey)?;
+        let pkcs8 = key.private_key_to_pkcs8().map_err(|_| IdentityError::BadPrivateKey)?;
+        Self::from_pem(certificate_pem, der::pem("PRIVATE KEY", &pkcs8).as_bytes(), wwdr_pem)
     }
 
     /// Loads a .p12 as exported by Keychain Access (legacy RC2/3DES encryption included). The
@@ -88,33 +93,37 @@ impl SigningIdentity {
         Self::new(certificate, key, wwdr)
     }
 
+    /// From OpenSSL's types (the development PKI, .p12 files).
     pub fn new(certificate: X509, key: PKey<Private>, wwdr: X509) -> Result<Self, IdentityError> {
-        let public = certificate.public_key().map_err(|_| IdentityError::BadCertificate("the pass certificate"))?;
-        if !public.public_eq(&key) {
+        let der_of = |c: &X509, what| c.to_der().map_err(|_| IdentityError::BadCertificate(what));
+        let certificate = Certificate::from_der(&der_of(&certificate, "the pass certificate")?)
+            .map_err(|_| IdentityError::BadCertificate("the pass certificate"))?;
+        let wwdr = Certificate::from_der(&der_of(&wwdr, "the WWDR intermediate")?)
+            .map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?;
+        let key_pkcs8 = key.private_key_to_pkcs8().map_err(|_| IdentityError::BadPrivateKey)?;
+        let key = SigningKey::from_pkcs8(&key_pkcs8).ok_or(IdentityError::BadPrivateKey)?;
+        Self::assemble(certificate, key, key_pkcs8, wwdr)
+    }
+
+    fn assemble(
+        certificate: Certificate,
+        key: SigningKey,
+        key_pkcs8: Vec<u8>,
+        wwdr: Certificate,
+    ) -> Result<Self, IdentityError> {
+        if certificate.public_key() != key.public_key() {
             return Err(IdentityError::KeyMismatch);
         }
-        let signed_by_wwdr = wwdr.public_key().ok().and_then(|k| certificate.verify(&k).ok()).unwrap_or(false);
-        if wwdr.issued(&certificate) != X509VerifyResult::OK || !signed_by_wwdr {
+        if !certificate.is_issued_by(&wwdr) {
             return Err(IdentityError::NotIssuedByWwdr);
         }
-        let subject = certificate.subject_name();
-        let pass_type_id =
-            name_entry(subject, Nid::USERID).ok_or(IdentityError::MissingSubjectPart("UID (pass type identifier)"))?;
-        let team_id = name_entry(subject, Nid::ORGANIZATIONALUNITNAME)
+        let pass_type_id = certificate
+            .subject_attribute(USER_ID)
+            .ok_or(IdentityError::MissingSubjectPart("UID (pass type identifier)"))?;
+        let team_id = certificate
+            .subject_attribute(ORGANIZATIONAL_UNIT)
             .ok_or(IdentityError::MissingSubjectPart("OU (team identifier)"))?;
-        let mut chain = Stack::new().map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?;
-        chain.push(wwdr.clone()).map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?;
-        Ok(SigningIdentity {
-            not_before: unix_time(certificate.not_before()),
-            not_after: unix_time(certificate.not_after()),
-            wwdr_not_after: unix_time(wwdr.not_after()),
-            certificate,
-            key,
-            wwdr,
-            chain,
-            pass_type_id,
-            team_id,
-        })
+        Ok(SigningIdentity { certificate, key, key_pkcs8, wwdr, pass_type_id, team_id })
     }
 
     pub fn pass_type_id(&self) -> &str {
@@ -125,37 +134,26 @@ impl SigningIdentity {
         &self.team_id
     }
 
-    pub fn certificate(&self) -> &X509 {
+    pub fn certificate(&self) -> &Certificate {
         &self.certificate
     }
 
-    pub fn wwdr(&self) -> &X509 {
+    pub fn wwdr(&self) -> &Certificate {
         &self.wwdr
     }
 
-    pub(crate) fn key(&self) -> &PKey<Private> {
+    pub(crate) fn key(&self) -> &SigningKey {
         &self.key
     }
 
-    pub(crate) fn chain(&self) -> &Stack<X509> {
-        &self.chain
-    }
-
     /// The identity as three PEM documents (certificate, private key, WWDR), for a secret store.
-    pub fn to_pem(&self) -> Result<[String; 3], IdentityError> {
-        let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>, what| {
-            r.ok().and_then(|b| String::from_utf8(b).ok()).ok_or(IdentityError::BadCertificate(what))
-        };
-        Ok([
-            pem(self.certificate.to_pem(), "the pass certificate")?,
-            pem(self.key.private_key_to_pem_pkcs8(), "the private key")?,
-            pem(self.wwdr.to_pem(), "the WWDR intermediate")?,
-        ])
+    pub fn to_pem(&self) -> [String; 3] {
+        [self.certificate.to_pem(), der::pem("PRIVATE KEY", &self.key_pkcs8), self.wwdr.to_pem()]
     }
 
     /// When the pass certificate stops being valid (Unix seconds).
     pub fn expires_at(&self) -> i64 {
-        self.not_after
+        self.certificate.not_after
     }
 
     /// Why this identity cannot sign `pass` at `now`: Wallet rejects a pass whose
@@ -174,10 +172,10 @@ impl SigningIdentity {
                 format!("`{team}` does not match the signing certificate's team identifier `{}`", self.team_id),
             ));
         }
-        if now < self.not_before || now > self.not_after {
+        if now < self.certificate.not_before || now > self.certificate.not_after {
             issues.push(Issue::new("signature", "the pass certificate is expired or not yet valid; renew it"));
         }
-        if now > self.wwdr_not_after {
+        if now > self.wwdr.not_after {
             issues.push(Issue::new(
                 "signature",
                 "the WWDR intermediate has expired (G1 expired in 2023); use Apple's WWDR G4",
@@ -197,7 +195,6 @@ fn parse_p12(der: &[u8], password: &str) -> Result<openssl::pkcs12::ParsedPkcs12
     load_legacy_provider();
     p12.parse2(password).map_err(|_| IdentityError::BadP12)
 }
-
 fn load_legacy_provider() {
     use std::sync::OnceLock;
     static PROVIDERS: OnceLock<Vec<openssl::provider::Provider>> = OnceLock::new();
@@ -207,17 +204,4 @@ fn load_legacy_provider() {
             .filter_map(|name| openssl::provider::Provider::try_load(None, name, true).ok())
             .collect()
     });
-}
-
-fn name_entry(name: &X509NameRef, nid: Nid) -> Option<String> {
-    let entry = name.entries_by_nid(nid).next()?;
-    entry.data().to_string().ok().filter(|s| !s.is_empty())
-}
-
-fn unix_time(time: &Asn1TimeRef) -> i64 {
-    let Ok(epoch) = Asn1Time::from_unix(0) else { return 0 };
-    match epoch.diff(time) {
-        Ok(diff) => i64::from(diff.days) * 86_400 + i64::from(diff.secs),
-        Err(_) => 0,
-    }
 }

@@ -1,21 +1,24 @@
-//! Apple Wallet bundles: validation, manifest, PKCS#7 signature and ZIP. Pure: no network,
+//! Apple Wallet bundles: validation, manifest, CMS signature (AWS-LC keys, our own DER) and ZIP. Pure: no network,
 //! no storage; callers hand in bytes and get bytes back.
 
 pub mod assets;
 pub mod build;
+pub mod der;
 pub mod files;
 pub mod identity;
 mod issue;
+pub mod key;
 pub mod png;
 pub mod resize;
 pub mod sign;
 pub mod strings;
 pub mod validate;
+pub mod x509;
 pub mod zip;
 
 pub use assets::{Asset, PassAssets};
 pub use build::{BuildError, PKPASS_MIME, PKPASSES_MIME, build_pkpass, build_pkpasses, render_pass_json};
 pub use identity::{IdentityError, SigningIdentity};
 pub use issue::Issue;
-pub use sign::sign_detached;
+pub use sign::{SignError, sign_detached};
 pub use validate::validate_pass;

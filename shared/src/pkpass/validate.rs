@@ -547,6 +547,5 @@ fn is_uuid(text: &str) -> bool {
 fn is_p256_public_key(base64_der: &str) -> bool {
     use base64::Engine;
     let Ok(der) = base64::engine::general_purpose::STANDARD.decode(base64_der.trim()) else { return false };
-    let Ok(key) = openssl::pkey::PKey::public_key_from_der(&der) else { return false };
-    key.ec_key().ok().and_then(|ec| ec.group().curve_name()) == Some(openssl::nid::Nid::X9_62_PRIME256V1)
+    super::x509::p256_point(&der).is_some()
 }

@@ -19,7 +19,7 @@ impl std::fmt::Debug for StoredIdentity {
 
 impl StoredIdentity {
     pub fn from_identity(identity: &SigningIdentity) -> Result<StoredIdentity, IdentityError> {
-        let [certificate_pem, private_key_pem, wwdr_pem] = identity.to_pem()?;
+        let [certificate_pem, private_key_pem, wwdr_pem] = identity.to_pem();
         Ok(StoredIdentity { certificate_pem, private_key_pem, wwdr_pem })
     }
 
@@ -27,7 +27,6 @@ impl StoredIdentity {
         SigningIdentity::from_pem(
             self.certificate_pem.as_bytes(),
             self.private_key_pem.as_bytes(),
-            None,
             self.wwdr_pem.as_bytes(),
         )
     }

@@ -150,8 +150,9 @@ pub async fn personalize(
     if let Some((key, _)) = info.iter().find(|(_, v)| !v.is_string()) {
         return Err(ServiceError::invalid(format!("requiredPersonalizationInfo.{key}"), "must be a string"));
     }
-    let identity = app.identities.get(&pass.pass_type_id, app.now() / 1000).await?;
-    let signature = crate::pkpass::sign_detached(&identity, personalization_token.as_bytes())
+    let now_seconds = app.now() / 1000;
+    let identity = app.identities.get(&pass.pass_type_id, now_seconds).await?;
+    let signature = crate::pkpass::sign_detached(&identity, personalization_token.as_bytes(), now_seconds)
         .map_err(|e| ServiceError::Internal(format!("signing the personalization token: {e}")))?;
     passes::personalize(app, pass.id, Value::Object(info)).await?;
     Ok(signature)

@@ -277,11 +277,11 @@ fn identities_are_checked_when_loaded_and_when_used() {
     );
     let pem = |c: &openssl::x509::X509| c.to_pem().unwrap();
     assert_eq!(
-        SigningIdentity::from_pem(b"junk", b"junk", None, &pem(&wwdr)).unwrap_err(),
+        SigningIdentity::from_pem(b"junk", b"junk", &pem(&wwdr)).unwrap_err(),
         IdentityError::BadCertificate("the pass certificate")
     );
     assert_eq!(
-        SigningIdentity::from_pem(&pem(&signer.certificate), b"junk", None, &pem(&wwdr)).unwrap_err(),
+        SigningIdentity::from_pem(&pem(&signer.certificate), b"junk", &pem(&wwdr)).unwrap_err(),
         IdentityError::BadPrivateKey
     );
     assert_eq!(SigningIdentity::from_p12(b"not a p12", "pw", None).unwrap_err(), IdentityError::BadP12);
@@ -301,7 +301,7 @@ fn identities_are_checked_when_loaded_and_when_used() {
 fn detached_signatures_cover_arbitrary_bytes() {
     let identity = identity();
     let token = b"personalization-token-0123456789";
-    let signature = sign_detached(&identity, token).unwrap();
+    let signature = sign_detached(&identity, token, 1_700_000_000).unwrap();
     verify(&signature, token);
     let pkcs7 = Pkcs7::from_der(&signature).unwrap();
     let mut store = X509StoreBuilder::new().unwrap();

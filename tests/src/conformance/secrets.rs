@@ -19,7 +19,7 @@ pub async fn signing_identities_round_trip(b: &Backend) {
     assert_eq!(loaded, first);
     let usable = loaded.load().unwrap();
     assert_eq!((usable.pass_type_id(), usable.team_id()), (ptid, "TESSERA001"));
-    sign_detached(&usable, b"manifest").unwrap();
+    sign_detached(&usable, b"manifest", 1_700_000_000).unwrap();
 
     let renewed = StoredIdentity::from_identity(&identity("TESSERA002")).unwrap();
     b.secrets.put_signing_identity(ptid, &renewed).await.unwrap();
