@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds Lambda functions the way they are deployed: cargo lambda with its zig linker for
 # x86_64 Linux against glibc 2.17 (provided.al2023 has 2.34; the margin keeps any glibc
-# symbol newer than that out), OpenSSL compiled in statically (vendored-openssl), one output
-# folder per function: target/lambda/<name>/bootstrap, which template.yaml's CodeUri names.
+# symbol newer than that out), one output folder per function: target/lambda/<name>/bootstrap,
+# which template.yaml's CodeUri names. Functions link no OpenSSL (they sign with AWS-LC, and
+# infra/check-lambda-artifacts.sh fails one that does), but the shared crate still depends on
+# the openssl crate for the CLI, whose build needs OpenSSL for the target: `vendored-openssl`
+# compiles it from source (zig cannot use the host's headers).
 #
 #   infra/lambda-build.sh [--profile lambda|sam-local] [--arm64] [function ...]
 #

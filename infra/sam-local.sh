@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Tessera's Lambdas the way SAM runs them and drives them end to end:
-#   1. builds the suite's functions once (infra/lambda-build.sh: zig, glibc 2.17, static
+#   1. builds the suite's functions once (infra/lambda-build.sh: zig, glibc 2.17, no
 #      OpenSSL) with the quick `sam-local` profile, and those TESSERA_SAM_DEPLOYED names
 #      (default: get_pass push_dispatcher) exactly as deployed; holds them all to what
 #      provided.al2023 runs (infra/check-lambda-artifacts.sh);

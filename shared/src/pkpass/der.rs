@@ -1,6 +1,8 @@
 //! Just enough DER (X.690) for certificates and CMS signatures: reading TLVs out of a buffer
 //! and writing them. Only definite lengths (DER has no other kind).
 
+use crate::model::date::{civil_from_unix, days_from_civil};
+
 /// Tags this crate reads or writes.
 pub const INTEGER: u8 = 0x02;
 pub const BIT_STRING: u8 = 0x03;
@@ -152,7 +154,7 @@ pub fn small_integer(value: u8) -> Vec<u8> {
 
 /// A UTCTime (years 1950–2049) or, outside those, a GeneralizedTime, as RFC 5280 asks.
 pub fn time(unix_seconds: i64) -> Vec<u8> {
-    let (year, month, day, hour, minute, second) = civil(unix_seconds);
+    let (year, month, day, hour, minute, second) = civil_from_unix(unix_seconds);
     if (1950..2050).contains(&year) {
         let text = format!("{:02}{month:02}{day:02}{hour:02}{minute:02}{second:02}Z", year % 100);
         tlv(UTC_TIME, text.as_bytes())
@@ -184,33 +186,6 @@ pub fn read_time(tlv: &Tlv<'_>) -> Result<i64, Malformed> {
         return Err(Malformed);
     }
     Ok(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day, hour, minute, second) of Unix seconds.
-fn civil(unix_seconds: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// PEM blocks of `label` in `text`, decoded (headers such as `Proc-Type` make a block
