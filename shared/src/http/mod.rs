@@ -53,8 +53,9 @@ pub struct Route {
 
 pub const API_REVISION: &str = "1.2";
 
-/// Runs one route: the checks every route shares, then its handler; every failure becomes a
-/// JSON error response here, once (a Lambda returning `Err` would lose the body).
+/// Runs one route, as the route's unit of work ([`crate::work_unit`]): the checks every route
+/// shares, then its handler; every failure becomes a JSON error response here, once (a Lambda
+/// returning `Err` would lose the body).
 pub async fn handle(app: &App, route: &'static Route, request: Request) -> Response<Body> {
     crate::work_unit::run(route.name, handle_route(app, route, request)).await
 }
