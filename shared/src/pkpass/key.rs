@@ -24,8 +24,7 @@ impl SigningKey {
             return SigningKey::from_pkcs8(&pkcs8).map(|key| (key, pkcs8));
         }
         if let Some(pkcs1) = first("RSA PRIVATE KEY") {
-            let algorithm = constructed(SEQUENCE, &[&oid(RSA_ENCRYPTION), &tlv(NULL, &[])]);
-            let pkcs8 = constructed(SEQUENCE, &[&small_integer(0), &algorithm, &tlv(OCTET_STRING, &pkcs1)]);
+            let pkcs8 = constructed(SEQUENCE, &[&small_integer(0), &rsa_encryption(), &tlv(OCTET_STRING, &pkcs1)]);
             return SigningKey::from_pkcs8(&pkcs8).map(|key| (key, pkcs8));
         }
         let sec1 = first("EC PRIVATE KEY")?;
@@ -63,8 +62,13 @@ impl SigningKey {
     /// The AlgorithmIdentifier a CMS SignerInfo names for this key's signatures.
     pub fn signature_algorithm(&self) -> Vec<u8> {
         match self {
-            SigningKey::Rsa(_) => constructed(SEQUENCE, &[&oid(RSA_ENCRYPTION), &tlv(NULL, &[])]),
+            SigningKey::Rsa(_) => rsa_encryption(),
             SigningKey::Ec(_) => constructed(SEQUENCE, &[&oid(ECDSA_WITH_SHA256)]),
         }
     }
+}
+
+/// The rsaEncryption AlgorithmIdentifier, which PKCS#8 and CMS both name RSA keys by.
+fn rsa_encryption() -> Vec<u8> {
+    constructed(SEQUENCE, &[&oid(RSA_ENCRYPTION), &tlv(NULL, &[])])
 }

@@ -21,9 +21,7 @@ pub struct Certificate {
     serial: std::ops::Range<usize>,
     issuer: std::ops::Range<usize>,
     subject: std::ops::Range<usize>,
-    spki: std::ops::Range<usize>,
     public_key: std::ops::Range<usize>,
-    key_algorithm: Vec<u8>,
     key_curve: Option<Vec<u8>>,
     signature_algorithm: Vec<u8>,
     signature: std::ops::Range<usize>,
@@ -53,7 +51,7 @@ impl Certificate {
         let subject = fields.expect(der::SEQUENCE)?;
         let spki = fields.expect(der::SEQUENCE)?;
         let mut key_info = Reader::new(spki.value);
-        let (key_algorithm, key_parameters) = algorithm(key_info.expect(der::SEQUENCE)?.value)?;
+        let (_, key_parameters) = algorithm(key_info.expect(der::SEQUENCE)?.value)?;
         let public_key = bit_string(key_info.expect(der::BIT_STRING)?.value)?;
         let key_curve = match key_parameters {
             Some(p) if p.tag == der::OID => Some(p.value.to_vec()),
@@ -64,9 +62,7 @@ impl Certificate {
             serial: at(serial.raw),
             issuer: at(issuer.raw),
             subject: at(subject.raw),
-            spki: at(spki.raw),
             public_key: at(public_key),
-            key_algorithm: key_algorithm.to_vec(),
             key_curve,
             signature_algorithm: signature_algorithm.to_vec(),
             signature: at(signature),
@@ -104,18 +100,9 @@ impl Certificate {
         &self.der[self.subject.clone()]
     }
 
-    /// The SubjectPublicKeyInfo's whole encoding.
-    pub fn spki(&self) -> &[u8] {
-        &self.der[self.spki.clone()]
-    }
-
     /// The subject public key: an RSAPublicKey (PKCS#1) or an EC point.
     pub fn public_key(&self) -> &[u8] {
         &self.der[self.public_key.clone()]
-    }
-
-    pub fn key_is(&self, algorithm: &str) -> bool {
-        self.key_algorithm == oid_value(algorithm)
     }
 
     /// The first value of the subject attribute `oid` (dotted), as text.

@@ -11,7 +11,7 @@ use openssl::symm::Cipher;
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509, X509NameBuilder};
 use tessera::embedded::dev_pki::{Issued, generate_root_and_wwdr, issue_pass_certificate};
-use tessera::pkpass::{IdentityError, SigningIdentity, sign_detached};
+use tessera::pkpass::{IdentityError, SigningIdentity, der, sign_detached};
 
 const SIGNED_AT: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
@@ -82,7 +82,7 @@ fn a_p256_key_in_sec1_pem_signs_with_ecdsa() {
     let key = p256_key();
     let certificate = certificate_for(&key, &pki().1, MessageDigest::sha256());
     let sec1 = key.ec_key().unwrap().private_key_to_pem().unwrap();
-    assert!(String::from_utf8_lossy(&sec1).contains("BEGIN EC PRIVATE KEY"));
+    assert_eq!(der::pem_blocks(&sec1, "EC PRIVATE KEY").len(), 1, "SEC 1");
     let identity = SigningIdentity::from_pem(&pem(&certificate), &sec1, &pem(&pki().1.certificate)).unwrap();
     assert_eq!((identity.pass_type_id(), identity.team_id()), ("pass.example.keys", "KEYS000001"));
     let signature = sign_detached(&identity, b"manifest bytes", SIGNED_AT).unwrap();
@@ -93,10 +93,11 @@ fn a_p256_key_in_sec1_pem_signs_with_ecdsa() {
 fn an_rsa_key_in_pkcs1_pem_signs_and_is_stored_as_pkcs8() {
     let signer = issue_pass_certificate(&pki().1, "pass.example.pkcs1", "PKCS100001").unwrap();
     let pkcs1 = signer.key.rsa().unwrap().private_key_to_pem().unwrap();
-    assert!(String::from_utf8_lossy(&pkcs1).contains("BEGIN RSA PRIVATE KEY"));
+    assert_eq!(der::pem_blocks(&pkcs1, "RSA PRIVATE KEY").len(), 1, "PKCS#1");
     let identity = SigningIdentity::from_pem(&pem(&signer.certificate), &pkcs1, &pem(&pki().1.certificate)).unwrap();
     let [certificate, key, wwdr] = identity.to_pem();
-    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"), "stored as PKCS#8");
+    let blocks = der::pem_blocks(key.as_bytes(), "PRIVATE KEY");
+    assert!(blocks.len() == 1 && blocks[0].is_ok() && key.starts_with("-----BEGIN "), "stored as one PKCS#8 block");
     let again = SigningIdentity::from_pem(certificate.as_bytes(), key.as_bytes(), wwdr.as_bytes()).unwrap();
     assert_eq!(again.certificate().der(), signer.certificate.to_der().unwrap().as_slice());
     assert_verifies(&sign_detached(&again, b"token", SIGNED_AT).unwrap(), b"token");
