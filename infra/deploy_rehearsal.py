@@ -52,6 +52,7 @@ OPTIONAL = {
     "TESSERA_BLOB_PREFIX": "defaults to the bucket's root",
     "TESSERA_APNS_PUSH_TYPE": "unset lets APNs decide",
     "TESSERA_APNS_PRIORITY": "unset lets APNs decide",
+    "TESSERA_APNS_ENDPOINT": "unset is Apple's production host, the one Wallet uses",
     "TESSERA_PUSHER": "only the functions that push need it (checked separately)",
 }
 

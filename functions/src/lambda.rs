@@ -22,7 +22,7 @@ use crate::telemetry::{self, LogFormat};
 async fn app(settings: &Settings) -> Result<App, lambda_http::Error> {
     let started = std::time::Instant::now();
     let public_url = settings.public_url.as_deref().ok_or("TESSERA_PUBLIC_URL is not set")?;
-    let clients = AwsClients::from_env().await;
+    let clients = AwsClients::from_function_env();
     clients.warm(&settings.aws.table).await;
     let app = App::aws(&clients, &settings.aws, settings.app_config(public_url));
     tracing::info!(init_ms = started.elapsed().as_secs_f64() * 1000.0, "ready");

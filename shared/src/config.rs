@@ -14,6 +14,7 @@
 //! | `TESSERA_TIMER_FUNCTION_ARN`, `TESSERA_TIMER_ROLE_ARN` | what EventBridge Scheduler invokes when a timer fires, and as whom (AWS) |
 //! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |
 //! | `TESSERA_APNS_PUSH_TYPE`, `TESSERA_APNS_PRIORITY` | APNs headers (unset: APNs decides) |
+//! | `TESSERA_APNS_ENDPOINT` | `https://host[:port]` of APNs (unset: Apple's production host) |
 //! | `TESSERA_HOT_CACHE_MB` | memory for recently served .pkpass files (default 64) |
 //!
 //! Empty values count as unset.
@@ -21,6 +22,7 @@
 use crate::app::AppConfig;
 use crate::aws::AwsResources;
 use crate::aws::apns::ApnsOptions;
+use crate::aws::apns_connection::ApnsEndpoint;
 
 /// How change notifications leave the process that dispatches them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +100,13 @@ impl Settings {
                     .map(|(function_arn, role_arn)| crate::aws::TimerTarget { function_arn, role_arn }),
             },
             pusher,
-            apns: ApnsOptions::parse(var("TESSERA_APNS_PUSH_TYPE").as_deref(), var("TESSERA_APNS_PRIORITY").as_deref()),
+            apns: ApnsOptions {
+                endpoint: match var("TESSERA_APNS_ENDPOINT") {
+                    Some(url) => ApnsEndpoint::parse(&url)?,
+                    None => ApnsEndpoint::default(),
+                },
+                ..ApnsOptions::parse(var("TESSERA_APNS_PUSH_TYPE").as_deref(), var("TESSERA_APNS_PRIORITY").as_deref())
+            },
             hot_cache_bytes,
         })
     }
@@ -160,5 +168,9 @@ mod tests {
         assert_eq!(config.hot_pkpass_bytes, 16 * 1024 * 1024);
         assert!(settings(&[("TESSERA_PUSHER", "carrier-pigeon")]).is_err());
         assert!(settings(&[("TESSERA_HOT_CACHE_MB", "lots")]).is_err());
+        assert_eq!(s.apns.endpoint.host, "api.push.apple.com", "Wallet's pushes come from production");
+        let local = settings(&[("TESSERA_APNS_ENDPOINT", "https://localhost:8443")]).unwrap();
+        assert_eq!((local.apns.endpoint.host.as_str(), local.apns.endpoint.port), ("localhost", 8443));
+        assert!(settings(&[("TESSERA_APNS_ENDPOINT", "apns.example")]).is_err());
     }
 }

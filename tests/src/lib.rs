@@ -156,7 +156,16 @@ pub fn make_openssl_identity(dir: &Path, pass_type_id: &str, team: &str) -> Path
     );
     let subject = format!("/UID={pass_type_id}/CN=Pass Type ID: {pass_type_id}/OU={team}/O=Test");
     openssl("req -newkey rsa:2048 -nodes -keyout private-key.pem -out pass.csr", Some(&subject));
-    openssl("x509 -req -in pass.csr -CA wwdr.pem -CAkey wwdr.key -CAcreateserial -out certificate.pem -days 30", None);
+    // Version 3 with Apple's usages, as Pass Type ID certificates are (TLS stacks refuse v1).
+    fs::write(
+        dir.join("pass.ext"),
+        "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    openssl(
+        "x509 -req -in pass.csr -CA wwdr.pem -CAkey wwdr.key -CAcreateserial -out certificate.pem -days 30 -extfile pass.ext",
+        None,
+    );
     dir.to_path_buf()
 }
 
@@ -176,6 +185,7 @@ pub fn export_p12(identity_dir: &Path, password: &str, legacy: bool) -> PathBuf 
 pub mod airship_flows;
 pub mod api;
 pub mod api_flows;
+pub mod apns_fake;
 pub mod aws_operations;
 pub mod conformance;
 pub mod counting;

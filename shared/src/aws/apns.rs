@@ -1,29 +1,44 @@
 //! The production `Pusher`: APNs over HTTP/2 with the Pass Type ID certificate as the TLS
-//! client certificate (a2), topic = pass type identifier, an empty payload, production
-//! endpoint (Wallet always uses it). One client per pass type, built on first use from the
-//! identity in the Secrets port and reused. a2 hard-codes Apple's hosts, so this adapter stays
-//! thin: the dispatcher and the outcome mapping are what the tests exercise.
+//! client certificate, topic = pass type identifier, an empty JSON payload, Apple's production
+//! host (Wallet always uses it) unless `TESSERA_APNS_ENDPOINT` names another. One connection
+//! per pass type, opened on first use from the identity in the Secrets port, reused while APNs
+//! keeps it open.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use a2::{
-    Client, ClientConfig, DefaultNotificationBuilder, Endpoint, ErrorReason, NotificationBuilder, NotificationOptions,
-    Priority, PushType,
-};
 use async_trait::async_trait;
 use tokio::sync::Mutex;
 
+use super::apns_connection::{ApnsConnection, ApnsEndpoint, ConnectionError, PushAnswer, PushRequest, client_tls};
 use crate::ports::Secrets;
 use crate::ports::pusher::{PushOutcome, Pusher};
 
-/// Headers peers disagree on; by default neither is sent and APNs decides.
+/// `apns-push-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushType {
+    Background,
+    Alert,
+}
+
+/// `apns-priority`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// 5
+    Normal,
+    /// 10
+    High,
+}
+
+/// Headers peers disagree on (by default neither is sent and APNs decides), and where APNs is.
 #[derive(Debug, Clone, Default)]
 pub struct ApnsOptions {
     /// `background` or `alert` (TESSERA_APNS_PUSH_TYPE).
     pub push_type: Option<PushType>,
     /// 5 or 10 (TESSERA_APNS_PRIORITY).
     pub priority: Option<Priority>,
+    /// TESSERA_APNS_ENDPOINT; Apple's production host by default.
+    pub endpoint: ApnsEndpoint,
 }
 
 impl ApnsOptions {
@@ -39,111 +54,115 @@ impl ApnsOptions {
             Some("10") => Some(Priority::High),
             _ => None,
         };
-        ApnsOptions { push_type, priority }
+        ApnsOptions { push_type, priority, endpoint: ApnsEndpoint::default() }
+    }
+
+    fn headers(&self) -> (Option<&'static str>, Option<&'static str>) {
+        let push_type = self.push_type.map(|t| match t {
+            PushType::Background => "background",
+            PushType::Alert => "alert",
+        });
+        let priority = self.priority.map(|p| match p {
+            Priority::Normal => "5",
+            Priority::High => "10",
+        });
+        (push_type, priority)
     }
 }
 
 pub struct ApnsPusher {
     secrets: Arc<dyn Secrets>,
     options: ApnsOptions,
-    clients: Mutex<HashMap<String, Arc<Client>>>,
+    connections: Mutex<HashMap<String, ApnsConnection>>,
 }
 
 impl ApnsPusher {
     pub fn new(secrets: Arc<dyn Secrets>, options: ApnsOptions) -> ApnsPusher {
-        ApnsPusher { secrets, options, clients: Mutex::new(HashMap::new()) }
+        ApnsPusher { secrets, options, connections: Mutex::new(HashMap::new()) }
     }
 
-    async fn client(&self, pass_type_id: &str) -> Result<Arc<Client>, String> {
-        let mut clients = self.clients.lock().await;
-        if let Some(client) = clients.get(pass_type_id) {
-            return Ok(client.clone());
+    /// The open connection for a pass type, or a new one. The lock is held while connecting,
+    /// so a burst of pushes to one pass type opens one connection.
+    async fn connection(&self, pass_type_id: &str) -> Result<ApnsConnection, Failure> {
+        let mut connections = self.connections.lock().await;
+        if let Some(connection) = connections.get(pass_type_id).filter(|c| c.is_open()) {
+            return Ok(connection.clone());
         }
-        let identity = self
-            .secrets
-            .signing_identity(pass_type_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no signing identity for {pass_type_id}, so no APNs certificate"))?;
-        let config = ClientConfig::new(Endpoint::Production);
-        let client =
-            Client::certificate_parts(identity.certificate_pem.as_bytes(), identity.private_key_pem.as_bytes(), config)
-                .map_err(|e| format!("APNs client for {pass_type_id}: {e}"))?;
-        let client = Arc::new(client);
-        clients.insert(pass_type_id.to_string(), client.clone());
-        Ok(client)
+        let identity =
+            self.secrets.signing_identity(pass_type_id).await.map_err(|e| Failure::Setup(e.to_string()))?.ok_or_else(
+                || Failure::Setup(format!("no signing identity for {pass_type_id}, so no APNs certificate")),
+            )?;
+        let tls = client_tls(&identity, &self.options.endpoint)
+            .map_err(|e| Failure::Setup(format!("APNs client for {pass_type_id}: {e}")))?;
+        let connection = ApnsConnection::open(&self.options.endpoint, tls).await.map_err(Failure::Connection)?;
+        connections.insert(pass_type_id.to_string(), connection.clone());
+        Ok(connection)
     }
+}
+
+/// Why a push was not answered.
+enum Failure {
+    /// No usable identity for the topic: retrying will not help until an operator acts.
+    Setup(String),
+    Connection(ConnectionError),
 }
 
 #[async_trait]
 impl Pusher for ApnsPusher {
     async fn push(&self, push_token: &str, topic: &str) -> PushOutcome {
-        let client = match self.client(topic).await {
-            Ok(client) => client,
-            Err(reason) => return PushOutcome::Failed(reason),
+        // A token is what a device registered: never let it shape the request path.
+        if push_token.is_empty() || !push_token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return PushOutcome::DeadToken;
+        }
+        let (push_type, priority) = self.options.headers();
+        let push = PushRequest { device_token: push_token, topic, push_type, priority };
+        let answer = match self.connection(topic).await {
+            Ok(connection) => connection.send(&push).await.map_err(Failure::Connection),
+            Err(failure) => Err(failure),
         };
-        let options = NotificationOptions {
-            apns_topic: Some(topic),
-            apns_push_type: self.options.push_type,
-            apns_priority: self.options.priority.clone(),
-            ..Default::default()
-        };
-        let payload = DefaultNotificationBuilder::new().build(push_token, options);
-        classify(client.send(payload).await)
+        match answer {
+            Ok(answer) => classify(&answer),
+            Err(Failure::Setup(reason)) => PushOutcome::Failed(reason),
+            Err(Failure::Connection(error)) => {
+                tracing::warn!(topic, error = error.0, "APNs push not answered");
+                PushOutcome::RetryLater
+            }
+        }
     }
 }
 
 /// What an APNs answer means for the dispatcher.
-pub fn classify(result: Result<a2::Response, a2::Error>) -> PushOutcome {
-    match result {
-        Ok(_) => PushOutcome::Delivered,
-        Err(a2::Error::ResponseError(response)) => {
-            let reason = response.error.as_ref().map(|e| &e.reason);
-            let dead_reason = matches!(
-                reason,
-                Some(ErrorReason::BadDeviceToken | ErrorReason::DeviceTokenNotForTopic | ErrorReason::Unregistered)
-            );
-            match response.code {
-                410 => PushOutcome::DeadToken,
-                400 if dead_reason => PushOutcome::DeadToken,
-                429 | 500..=599 => PushOutcome::RetryLater,
-                code => PushOutcome::Failed(format!(
-                    "APNs answered {code} ({})",
-                    reason.map(|r| r.to_string()).unwrap_or_else(|| "no reason".into())
-                )),
-            }
-        }
-        Err(a2::Error::ConnectionError(_) | a2::Error::ClientError(_) | a2::Error::RequestTimeout(_)) => {
-            PushOutcome::RetryLater
-        }
-        Err(other) => PushOutcome::Failed(other.to_string()),
+pub fn classify(answer: &PushAnswer) -> PushOutcome {
+    let reason = answer.reason.as_deref();
+    let dead_reason = matches!(reason, Some("BadDeviceToken" | "DeviceTokenNotForTopic" | "Unregistered"));
+    match answer.status {
+        200 => PushOutcome::Delivered,
+        410 => PushOutcome::DeadToken,
+        400 if dead_reason => PushOutcome::DeadToken,
+        429 | 500..=599 => PushOutcome::RetryLater,
+        code => PushOutcome::Failed(format!("APNs answered {code} ({})", reason.unwrap_or("no reason"))),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use a2::{ErrorBody, ErrorReason, Response};
-
     use super::classify;
+    use crate::aws::apns_connection::PushAnswer;
     use crate::ports::PushOutcome;
 
-    fn answer(code: u16, reason: Option<ErrorReason>) -> Result<Response, a2::Error> {
-        let error = reason.map(|reason| ErrorBody { reason, timestamp: None });
-        Err(a2::Error::ResponseError(Response { error, apns_id: None, code }))
+    fn answer(status: u16, reason: Option<&str>) -> PushOutcome {
+        classify(&PushAnswer { status, reason: reason.map(str::to_string) })
     }
 
     #[test]
     fn apns_answers_map_to_outcomes() {
-        assert_eq!(classify(Ok(Response { error: None, apns_id: None, code: 200 })), PushOutcome::Delivered);
-        assert_eq!(classify(answer(410, Some(ErrorReason::Unregistered))), PushOutcome::DeadToken);
-        assert_eq!(classify(answer(400, Some(ErrorReason::BadDeviceToken))), PushOutcome::DeadToken);
-        assert_eq!(classify(answer(400, Some(ErrorReason::DeviceTokenNotForTopic))), PushOutcome::DeadToken);
-        assert_eq!(classify(answer(429, Some(ErrorReason::TooManyRequests))), PushOutcome::RetryLater);
-        assert_eq!(classify(answer(503, Some(ErrorReason::ServiceUnavailable))), PushOutcome::RetryLater);
-        assert!(
-            matches!(classify(answer(403, Some(ErrorReason::BadCertificate))), PushOutcome::Failed(m) if m.contains("403"))
-        );
-        assert!(matches!(classify(answer(400, Some(ErrorReason::BadTopic))), PushOutcome::Failed(_)));
-        assert_eq!(classify(Err(a2::Error::RequestTimeout(20))), PushOutcome::RetryLater);
+        assert_eq!(answer(200, None), PushOutcome::Delivered);
+        assert_eq!(answer(410, Some("Unregistered")), PushOutcome::DeadToken);
+        assert_eq!(answer(400, Some("BadDeviceToken")), PushOutcome::DeadToken);
+        assert_eq!(answer(400, Some("DeviceTokenNotForTopic")), PushOutcome::DeadToken);
+        assert_eq!(answer(429, Some("TooManyRequests")), PushOutcome::RetryLater);
+        assert_eq!(answer(503, Some("ServiceUnavailable")), PushOutcome::RetryLater);
+        assert!(matches!(answer(403, Some("BadCertificate")), PushOutcome::Failed(m) if m.contains("403")));
+        assert!(matches!(answer(400, Some("BadTopic")), PushOutcome::Failed(m) if m.contains("BadTopic")));
     }
 }

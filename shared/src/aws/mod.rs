@@ -3,6 +3,7 @@
 //! dev accounts.
 
 pub mod apns;
+pub mod apns_connection;
 pub mod bootstrap;
 pub mod config;
 pub mod dynamo;

@@ -9,6 +9,7 @@ mod api_google;
 mod api_images;
 mod api_links_locations;
 mod api_passentry;
+mod apns_pusher;
 mod conformance_aws;
 mod conformance_embedded;
 mod device_personalization;
