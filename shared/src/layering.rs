@@ -15,7 +15,7 @@ pub const ALLOWED: &[(&str, &[&str])] = &[
     ("ports", &["model", "pkpass"]),
     ("service", &["ports", "model", "pkpass", "google", "work_unit"]),
     ("http", &["service", "model", "pkpass", "work_unit"]),
-    ("aws", &["ports", "model", "pkpass"]),
+    ("aws", &["ports", "model", "pkpass", "tls"]),
     ("embedded", &["ports", "model", "pkpass"]),
     ("web", &["ports", "model", "pkpass", "tls"]),
     ("cache", &["ports", "model", "pkpass"]),

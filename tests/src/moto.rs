@@ -79,6 +79,7 @@ fn start_moto() -> String {
 /// the operations each route or worker makes ([`crate::aws_operations`]).
 pub async fn clients() -> AwsClients {
     let config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(tessera::aws::http_client::sdk_http_client())
         .endpoint_url(endpoint())
         .region(Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))

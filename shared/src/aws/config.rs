@@ -8,6 +8,8 @@ use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::SharedCredentialsProvider;
 
+use super::http_client::sdk_http_client;
+
 /// Names of Tessera's AWS resources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsResources {
@@ -41,7 +43,7 @@ impl AwsClients {
     /// (profiles, SSO, web identity, ...): for the CLI and `tessera serve` on an operator's
     /// machine.
     pub async fn from_env() -> AwsClients {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(sdk_http_client());
         if let Some(endpoint) = endpoint_override() {
             loader = loader.endpoint_url(endpoint);
         }
@@ -58,6 +60,7 @@ impl AwsClients {
         let credentials = SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new());
         let mut config = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(sdk_http_client())
             .region(region)
             .credentials_provider(credentials);
         if let Some(endpoint) = endpoint_override().or_else(|| env_value("AWS_ENDPOINT_URL")) {

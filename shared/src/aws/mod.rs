@@ -7,6 +7,7 @@ pub mod apns_connection;
 pub mod bootstrap;
 pub mod config;
 pub mod dynamo;
+pub mod http_client;
 pub mod s3_blobs;
 pub mod scheduler_timers;
 pub mod schema;
