@@ -222,9 +222,11 @@ async fn refusals(setup: &GoogleSetup, pass_id: u64) {
     let bad = json!({"fields": {"offerModule": {"redemptionChannel": "fax"}}});
     let response = server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&bad).send().await.unwrap();
     expect_error(response, 400, "invalid_request", Some("fields.offerModule.redemptionChannel")).await;
-    let inline = json!({"headers": {"logo_image": {"value": "data:image/png;base64,iVBORw0KGgo="}}});
+    let png = std::fs::read(crate::pass_fixture("coupon").join("logo.png")).unwrap();
+    let inline = json!({"headers": {"logo_image": {"value": crate::api::png_data_url(&png)}}});
     let response = server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&inline).send().await.unwrap();
-    expect_error(response, 400, "invalid_request", Some("headers.logo_image.value")).await;
+    let error = expect_error(response, 400, "invalid_request", Some("headers.logo_image.value")).await;
+    assert!(error.to_string().contains("public https URL"), "inline images are refused on Google passes: {error}");
     let pass_after =
         expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
     assert_eq!(pass_after["fields"], pass_before["fields"], "a refused update changes nothing");

@@ -79,13 +79,17 @@ fn invalid_pass_exits_nonzero_prints_every_problem_and_writes_nothing() {
     pass["eventTicket"]["secondaryFields"][0]["key"] = "event".into();
     fs::write(source.join("pass.json"), serde_json::to_vec(&pass).unwrap()).unwrap();
     fs::write(source.join("strip.png"), b"GIF89a not a png").unwrap();
+    let logo = fs::read(source.join("logo.png")).unwrap();
+    fs::write(source.join("logo.png"), &logo[..logo.len() - 20]).unwrap();
 
     let out = work.path().join("bad.pkpass");
     let result = sign(&work.path().join("data"), &[source], &out, &[]);
     assert_eq!(result.status.code(), Some(1));
     let err = stderr(&result);
     assert!(err.contains("strip.png: is not a PNG image"), "{err}");
+    assert!(err.contains("logo.png: is truncated"), "{err}");
     assert!(!out.exists(), "no output file on failure");
+    fs::write(work.path().join("event-ticket/logo.png"), logo).unwrap();
 
     fs::write(work.path().join("event-ticket/strip.png"), fs::read(pass_fixture("coupon").join("strip.png")).unwrap())
         .unwrap();

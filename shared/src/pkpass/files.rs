@@ -106,11 +106,9 @@ fn is_language_tag(tag: &str) -> bool {
 pub(crate) fn check_content(path: &str, kind: &AssetKind, bytes: &[u8], v: &mut Issues) {
     match kind {
         AssetKind::Image { .. } => {
-            v.check(
-                bytes.starts_with(&PNG_SIGNATURE),
-                || path.to_string(),
-                "is not a PNG image (wrong file signature)",
-            );
+            if let Err(reason) = super::png_inspect::inspect_png(bytes) {
+                v.fail(path, reason);
+            }
         }
         AssetKind::Strings { .. } => {
             if let Err(e) = parse_strings(bytes) {

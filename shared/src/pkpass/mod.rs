@@ -9,6 +9,7 @@ pub mod identity;
 mod issue;
 pub mod key;
 pub mod png;
+pub mod png_inspect;
 pub mod resize;
 pub mod sign;
 pub mod strings;

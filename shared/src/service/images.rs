@@ -11,7 +11,6 @@ use super::error::{FieldProblem, ServiceError};
 use super::render::image_file;
 use crate::model::template::FieldSpec;
 use crate::pkpass::PassAssets;
-use crate::pkpass::files::PNG_SIGNATURE;
 use crate::pkpass::png::solid_png;
 use crate::service::App;
 
@@ -165,8 +164,6 @@ fn decode_image(value: &str) -> Result<Vec<u8>, String> {
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(format!("is larger than {} KiB", MAX_IMAGE_BYTES / 1024));
     }
-    if !bytes.starts_with(&PNG_SIGNATURE) {
-        return Err("is not a PNG image".into());
-    }
+    crate::pkpass::png_inspect::inspect_png(&bytes)?;
     Ok(bytes)
 }

@@ -257,7 +257,8 @@ async fn google_templates_and_passes_refuse_what_google_cannot_take() {
     assert!(error.to_string().contains("semantics.airlineCode"), "{error}");
 
     let template = server.create_template(&google_event_template()).await;
-    let with_image = json!({"headers": {"strip_image": {"value": "data:image/png;base64,iVBORw0KGgo="}}});
+    let png = std::fs::read(tessera_tests::pass_fixture("coupon").join("strip.png")).unwrap();
+    let with_image = json!({"headers": {"strip_image": {"value": tessera_tests::api::png_data_url(&png)}}});
     let response =
         server.api(Method::POST, &format!("/v1/pass/{}", template["id"])).json(&with_image).send().await.unwrap();
     let error = expect_error(response, 400, "invalid_request", Some("headers.strip_image.value")).await;

@@ -135,5 +135,11 @@ async fn a_pass_can_show_its_own_images() {
     let bad = json!({"headers": {"logo_image": {"value": "data:image/png;base64,R0lGODlh"}}});
     let refused = server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&bad).send().await.unwrap();
     expect_error(refused, 400, "invalid_request", Some("headers.logo_image.value")).await;
+    // A PNG cut short passes the signature check; its chunks give it away.
+    let truncated = &newer_logo[..newer_logo.len() / 2];
+    let bad = json!({"headers": {"logo_image": {"value": tessera_tests::api::png_data_url(truncated)}}});
+    let refused = server.api(Method::POST, &format!("/v1/pass/{template_id}")).json(&bad).send().await.unwrap();
+    let error = expect_error(refused, 400, "invalid_request", Some("headers.logo_image.value")).await;
+    assert!(error["error"]["message"].as_str().is_some_and(|m| m.contains("truncated")), "{error}");
     assert_eq!(expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"], 2);
 }
