@@ -1,4 +1,4 @@
-//! Minimal PNG writing, for the icon a template gets when it brings none.
+//! Minimal PNG writing, for the icon a template gets when it brings none (and tests).
 
 use std::io::Write;
 
@@ -18,13 +18,18 @@ pub fn solid_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     ihdr.extend_from_slice(&width.to_be_bytes());
     ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png_from_chunks(&[(b"IHDR", &ihdr), (b"IDAT", &idat), (b"IEND", &[])])
+}
+
+/// A PNG file of these chunks (type and data), each with its length and CRC.
+pub fn png_from_chunks(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     let mut png = super::files::PNG_SIGNATURE.to_vec();
-    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &idat[..]), (b"IEND", &[][..])] {
+    for (kind, data) in chunks {
         png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        png.extend_from_slice(kind);
+        png.extend_from_slice(&kind[..]);
         png.extend_from_slice(data);
         let mut crc = crc32fast::Hasher::new();
-        crc.update(kind);
+        crc.update(&kind[..]);
         crc.update(data);
         png.extend_from_slice(&crc.finalize().to_be_bytes());
     }

@@ -150,12 +150,10 @@ fn passes(header: &Header) -> Vec<(u64, u64)> {
 /// Inflates the image data as it streams, never holding it, and checks each row's filter
 /// byte and that the rows end exactly where the header says.
 fn check_image_data(compressed: &[u8], header: &Header) -> Result<(), String> {
-    let mut rows = passes(header).into_iter().flat_map(|(columns, rows)| {
-        let row_bytes = 1 + (columns * header.bits_per_pixel).div_ceil(8);
-        std::iter::repeat_n(row_bytes, rows as usize)
-    });
-    let expected: u64 =
-        passes(header).iter().map(|&(columns, rows)| rows * (1 + (columns * header.bits_per_pixel).div_ceil(8))).sum();
+    let row_bytes = |columns: u64| 1 + (columns * header.bits_per_pixel).div_ceil(8);
+    let passes = passes(header);
+    let expected: u64 = passes.iter().map(|&(columns, rows)| rows * row_bytes(columns)).sum();
+    let mut rows = passes.iter().flat_map(|&(columns, rows)| std::iter::repeat_n(row_bytes(columns), rows as usize));
     let mut inflater = ZlibDecoder::new(compressed).take(expected + 1);
     let mut buffer = vec![0u8; 64 * 1024];
     let (mut position, mut next_row_start) = (0u64, 0u64);
@@ -193,7 +191,7 @@ mod tests {
     use flate2::write::ZlibEncoder;
 
     use super::*;
-    use crate::pkpass::png::solid_png;
+    use crate::pkpass::png::{png_from_chunks, solid_png};
 
     /// A PNG from its IHDR fields and raw (filtered) image data, every CRC right.
     fn png(width: u32, height: u32, depth: u8, colour: u8, interlace: u8, raw: &[u8]) -> Vec<u8> {
@@ -203,21 +201,7 @@ mod tests {
         ihdr.extend_from_slice(&[depth, colour, 0, 0, interlace]);
         let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
         z.write_all(raw).unwrap();
-        chunked(&[(b"IHDR", &ihdr), (b"IDAT", &z.finish().unwrap()), (b"IEND", &[])])
-    }
-
-    fn chunked(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
-        let mut out = PNG_SIGNATURE.to_vec();
-        for (kind, data) in chunks {
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            out.extend_from_slice(&kind[..]);
-            out.extend_from_slice(data);
-            let mut crc = crc32fast::Hasher::new();
-            crc.update(&kind[..]);
-            crc.update(data);
-            out.extend_from_slice(&crc.finalize().to_be_bytes());
-        }
-        out
+        png_from_chunks(&[(b"IHDR", &ihdr), (b"IDAT", &z.finish().unwrap()), (b"IEND", &[])])
     }
 
     #[test]
@@ -277,11 +261,12 @@ mod tests {
         let mut ihdr = 1u32.to_be_bytes().to_vec();
         ihdr.extend_from_slice(&1u32.to_be_bytes());
         ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-        let no_data = chunked(&[(b"IHDR", &ihdr), (b"IEND", &[])]);
+        let no_data = png_from_chunks(&[(b"IHDR", &ihdr), (b"IEND", &[])]);
         assert!(inspect_png(&no_data).unwrap_err().contains("no image data"));
-        let not_zlib = chunked(&[(b"IHDR", &ihdr), (b"IDAT", b"not zlib"), (b"IEND", &[])]);
+        let not_zlib = png_from_chunks(&[(b"IHDR", &ihdr), (b"IDAT", b"not zlib"), (b"IEND", &[])]);
         assert!(inspect_png(&not_zlib).unwrap_err().contains("does not inflate"));
-        let split = chunked(&[(b"IHDR", &ihdr), (b"IDAT", &[]), (b"tEXt", b"a\0b"), (b"IDAT", &[]), (b"IEND", &[])]);
+        let split =
+            png_from_chunks(&[(b"IHDR", &ihdr), (b"IDAT", &[]), (b"tEXt", b"a\0b"), (b"IDAT", &[]), (b"IEND", &[])]);
         assert!(inspect_png(&split).unwrap_err().contains("not consecutive"));
     }
 }
