@@ -17,7 +17,8 @@
 #      infra/sam_local_suite.py against it, which also runs `sam local invoke` for the push
 #      dispatcher and for a function on a network-less container;
 #   6. tears everything down, whatever happened.
-# Needs a running Docker daemon. Python tools (aws-sam-cli, moto, cargo-lambda, ziglang) go
+# Needs a running Docker daemon. TESSERA_CLI names a `tessera` binary to bootstrap with
+# instead of building one. Python tools (aws-sam-cli, moto, cargo-lambda, ziglang) go
 # into $TESSERA_VENV (.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +64,12 @@ infra/lambda-build.sh --profile sam-local "${functions[@]}"
 [ ${#deployed[@]} -eq 0 ] || infra/lambda-build.sh --profile lambda "${deployed[@]}"
 infra/check-lambda-artifacts.sh "${functions[@]}"
 [ ${#deployed[@]} -eq 0 ] || infra/check-lambda-artifacts.sh --max-mib 8 "${deployed[@]}"
-cargo build --locked --quiet --bin tessera
+# The CLI that bootstraps moto: $TESSERA_CLI when given (CI frees the test build first).
+cli="${TESSERA_CLI:-}"
+if [ -z "$cli" ]; then
+  cargo build --locked --quiet --bin tessera
+  cli="$root/target/debug/tessera"
+fi
 
 echo "== base image" >&2
 standin_base() {
@@ -115,7 +121,7 @@ openssl req -newkey rsa:2048 -nodes -keyout "$pki/private-key.pem" -out "$pki/re
   -subj "/UID=$pass_type_id/CN=Pass Type ID: $pass_type_id/OU=$team_id/O=Tessera sam local/C=US"
 openssl x509 -req -in "$pki/request.csr" -CA "$pki/wwdr.pem" -CAkey "$pki/wwdr-key.pem" -CAcreateserial \
   -days 2 -out "$pki/certificate.pem" 2>/dev/null
-tessera=("$root/target/debug/tessera" --data-dir "$work/cli")
+tessera=("$cli" --data-dir "$work/cli")
 AWS_ENDPOINT_URL="$endpoint" "${tessera[@]}" aws bootstrap
 AWS_ENDPOINT_URL="$endpoint" "${tessera[@]}" keys import --backend aws --pass-type-id "$pass_type_id" "$pki"
 token="$(AWS_ENDPOINT_URL="$endpoint" "${tessera[@]}" tokens create --backend aws --name sam-local |
