@@ -176,8 +176,12 @@ pub fn png_data_url(png: &[u8]) -> String {
 }
 
 /// An event ticket template in Airship's shape.
+/// The public key of an NFC reader (base64 SubjectPublicKeyInfo, P-256), for templates whose
+/// passes enable NFC. Only public: no test ever needs its private half.
+pub const NFC_READER_PUBLIC_KEY: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEWza9d+SyN/2HMUZVxRZSX9ztN7I5xcDD917vobjZwe7EmkZAv8E30wYDorvhPige54vzb2pSYNg1ZdwHUE/GmA==";
+
 pub fn event_template() -> Value {
-    let icon = std::fs::read(crate::pass_fixture("event-ticket").join("icon.png")).unwrap();
+    let icon = |file: &str| png_data_url(&std::fs::read(crate::pass_fixture("event-ticket").join(file)).unwrap());
     json!({
         "name": "Concerts",
         "description": "Concert tickets",
@@ -191,8 +195,11 @@ pub fn event_template() -> Value {
             "foreground_color": {"value": "rgb(255,255,255)"},
             "barcode_type": {"value": "PKBarcodeFormatQR"},
             "barcode_value": {"value": "TICKET-1"},
-            "icon_image": {"value": png_data_url(&icon)}
+            "icon_image": {"value": icon("icon.png")},
+            "icon_image_2x": {"value": icon("icon@2x.png")},
+            "icon_image_3x": {"value": icon("icon@3x.png")}
         },
+        "nfc": {"encryptionPublicKey": NFC_READER_PUBLIC_KEY},
         "fields": {
             "Event": {"fieldType": "primary", "label": "EVENT", "value": "The Tour", "order": 1},
             "Seat": {"fieldType": "auxiliary", "label": "SEAT", "value": "12", "order": 2, "changeMessage": "Your seat is now %@"},

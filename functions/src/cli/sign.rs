@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tessera::embedded::{DevPki, read_pass_folder};
-use tessera::pkpass::{PassAssets, SigningIdentity, build_pkpass, build_pkpasses};
+use tessera::pkpass::{PassAssets, SigningIdentity, build_pkpass_with_warnings, build_pkpasses};
 
 use super::identity::load_identity;
 
@@ -77,8 +77,14 @@ pub fn run(args: SignArgs, data_dir: &Path) -> Result<String, Vec<String>> {
                 &dev_identity
             }
         };
-        match build_pkpass(&folder.pass, &assets, identity, now) {
-            Ok(bytes) => built.push((folder.pass.serial_number.clone().unwrap_or_default(), bytes)),
+        match build_pkpass_with_warnings(&folder.pass, &assets, identity, now) {
+            Ok((bytes, warnings)) => {
+                // Warnings do not stop the signing: they go to stderr as they are found.
+                for warning in warnings {
+                    eprintln!("{}: warning: {warning}", dir.display());
+                }
+                built.push((folder.pass.serial_number.clone().unwrap_or_default(), bytes))
+            }
             Err(tessera::pkpass::BuildError::Invalid(issues)) => {
                 problems.extend(issues.iter().map(|i| format!("{}: pass.json: {i}", dir.display())));
             }

@@ -31,6 +31,7 @@ fn every_style_round_trips_through_openssl_with_the_dev_pki() {
         let out = work.path().join(format!("{style}.pkpass"));
         let result = sign(&data_dir, &[pass_fixture(style)], &out, &[]);
         assert!(result.status.success(), "{style}: {}", stderr(&result));
+        assert!(!stderr(&result).contains("warning"), "the fixtures are clean: {}", stderr(&result));
 
         let extracted = unzip(&out, &work.path().join(style));
         assert_manifest_matches(&extracted);
@@ -68,6 +69,19 @@ fn colors_are_written_as_rgb_and_unknown_keys_are_kept() {
     assert_eq!(signed["labelColor"], "rgb(200, 215, 255)");
     assert_eq!(signed["futureAppleKey"], serde_json::json!({"enabled": true}));
     assert_eq!(signed["boardingPass"]["primaryFields"][0]["futureFieldKey"], "kept");
+}
+
+#[test]
+fn warnings_are_printed_and_the_pass_is_still_signed() {
+    let work = tempfile::tempdir().unwrap();
+    let source = copy_fixture("coupon", work.path());
+    fs::remove_file(source.join("icon@3x.png")).unwrap();
+    let out = work.path().join("coupon.pkpass");
+    let result = sign(&work.path().join("data"), std::slice::from_ref(&source), &out, &[]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let expected = format!("{}: warning: icon@3x.png: is recommended", source.display());
+    assert!(stderr(&result).contains(&expected), "{}", stderr(&result));
+    assert!(out.exists(), "a warning never stops the signing");
 }
 
 #[test]

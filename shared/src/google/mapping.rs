@@ -173,7 +173,7 @@ pub fn class_problems(kind: GoogleKind, input: &GoogleInput) -> Vec<FieldProblem
                 ("airlineCode", s.airline_code.is_some()),
                 ("flightNumber", s.flight_number.is_some()),
                 ("departureAirportCode", s.departure_airport_code.is_some()),
-                ("arrivalAirportCode", s.arrival_airport_code.is_some()),
+                ("destinationAirportCode", s.destination_airport_code.is_some()),
                 (
                     "originalDepartureDate",
                     s.original_departure_date
@@ -272,7 +272,7 @@ pub fn class_for(kind: GoogleKind, input: &GoogleInput, class_id: &str) -> Value
                 }),
             );
             class.insert("origin".into(), json!({"airportIataCode": semantics.departure_airport_code}));
-            class.insert("destination".into(), json!({"airportIataCode": semantics.arrival_airport_code}));
+            class.insert("destination".into(), json!({"airportIataCode": semantics.destination_airport_code}));
             if let Some(local) = departure.and_then(local_date_time) {
                 class.insert("localScheduledDepartureDateTime".into(), json!(local));
             }

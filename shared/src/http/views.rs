@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::model::FieldProblem;
 use crate::model::date::format_millis;
 use crate::model::google_modules::{Module, with_module_keys};
 use crate::model::records::{
@@ -16,6 +17,18 @@ use crate::service::render::merged;
 
 /// A template as Airship answers for it (`templateHeader`, `fieldsModel`, `beacons`,
 /// `userlocations`), with Tessera's flat keys beside them (`id`, `headers`, `fields`, …).
+/// A response body with the warnings its pass or template was accepted with, when any:
+/// `"warnings": [{"field", "message"}]`, the same shape as a refusal's problems.
+pub fn with_warnings(mut body: Value, warnings: &[FieldProblem]) -> Value {
+    if !warnings.is_empty()
+        && let Some(object) = body.as_object_mut()
+    {
+        let list = warnings.iter().map(|w| json!({"field": w.field, "message": w.message})).collect();
+        object.insert("warnings".into(), Value::Array(list));
+    }
+    body
+}
+
 pub fn template(t: &Template) -> Value {
     let content = &t.content;
     let mut headers = Map::new();

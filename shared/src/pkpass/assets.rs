@@ -16,6 +16,8 @@ pub struct Asset {
     pub kind: AssetKind,
     pub bytes: Vec<u8>,
     pub sha1_hex: String,
+    /// An image's width and height in pixels.
+    pub pixels: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,10 +37,10 @@ impl PassAssets {
         for (path, bytes) in sorted {
             match classify(&path) {
                 Ok(kind) => {
-                    check_content(&path, &kind, &bytes, &mut issues);
+                    let pixels = check_content(&path, &kind, &bytes, &mut issues);
                     let sha1_hex =
                         hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &bytes).as_ref());
-                    assets.push(Asset { path, kind, bytes, sha1_hex });
+                    assets.push(Asset { path, kind, bytes, sha1_hex, pixels });
                 }
                 Err(reason) => issues.fail(path, reason),
             }
@@ -93,27 +95,53 @@ impl PassAssets {
         Self::from_checked(kept).unwrap_or_else(|_| self.clone())
     }
 
-    /// The rules that tie the files to a pass: images the style shows, the required icon,
-    /// strip vs background, and what personalization needs.
+    /// The rules that tie the files to a pass: images the style shows and their sizes, the
+    /// required icon and its scales, strip vs background, a poster's artwork, and what
+    /// personalization needs.
     pub fn check_for(&self, pass: &PassJson) -> Vec<Issue> {
         let mut v = Issues::default();
         let Some(style) = pass.style() else { return v.0 };
-        let mut has_icon = false;
+        let mut icon_scales = [false; 3];
         let mut has_strip = false;
         let mut has_background_or_thumbnail = false;
+        let mut has_poster_art = false;
         let mut has_personalization_logo = false;
         for asset in &self.assets {
-            let AssetKind::Image { name, .. } = asset.kind else { continue };
-            v.check(name.allowed_for(style), || asset.path.clone(), format!("is not shown on a {} pass", style.key()));
+            let AssetKind::Image { name, scale, .. } = asset.kind else { continue };
+            if !name.allowed_for(style) {
+                v.fail(asset.path.clone(), format!("is not shown on a {} pass", style.key()));
+                continue;
+            }
+            if let Some(reason) = asset.pixels.and_then(|(w, h)| name.expected_size(style).mismatch(w, h, scale)) {
+                v.warn(asset.path.clone(), reason);
+            }
             match name {
-                ImageName::Icon => has_icon = true,
+                ImageName::Icon => icon_scales[scale as usize - 1] = true,
                 ImageName::Strip => has_strip = true,
                 ImageName::Background | ImageName::Thumbnail => has_background_or_thumbnail = true,
                 ImageName::PersonalizationLogo => has_personalization_logo = true,
                 _ => {}
             }
+            has_poster_art |= matches!(name, ImageName::Artwork | ImageName::Background);
         }
-        v.check(has_icon, || "icon.png".into(), "is required (icon.png, icon@2x.png or icon@3x.png)");
+        if icon_scales.contains(&true) {
+            for (scale, present) in [(2, icon_scales[1]), (3, icon_scales[2])] {
+                v.check_warn(
+                    present,
+                    || format!("icon@{scale}x.png"),
+                    "is recommended: without it Wallet scales another icon up for this screen",
+                );
+            }
+        } else {
+            v.fail("icon.png", "is required (icon.png, icon@2x.png or icon@3x.png)");
+        }
+        if style == PassStyle::EventTicket && super::semantic_styles::is_semantic_driven(pass) {
+            v.check(
+                has_poster_art,
+                || "artwork.png".into(),
+                "a poster event ticket needs an artwork or a background image",
+            );
+        }
         if style == PassStyle::EventTicket && has_strip && has_background_or_thumbnail {
             v.fail("strip.png", "an event ticket has either a strip image or background/thumbnail images, not both");
         }

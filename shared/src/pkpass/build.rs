@@ -3,7 +3,7 @@
 
 use super::assets::{PassAssets, hex};
 use super::identity::SigningIdentity;
-use super::issue::Issue;
+use super::issue::{Issue, split_issues};
 use super::sign::{SignError, sign_detached};
 use super::validate::validate_pass;
 use super::zip::{DosTime, Storage, ZipError, ZipWriter};
@@ -34,17 +34,29 @@ fn list(issues: &[Issue]) -> String {
 
 /// Validates `pass` against the rules, its assets and the identity, then renders, signs and
 /// zips it. `now` (Unix seconds) is the certificate-validity instant and the entries' time.
+/// Errors refuse the pass; warnings are dropped (see `build_pkpass_with_warnings`).
 pub fn build_pkpass(
     pass: &PassJson,
     assets: &PassAssets,
     identity: &SigningIdentity,
     now: i64,
 ) -> Result<Vec<u8>, BuildError> {
+    build_pkpass_with_warnings(pass, assets, identity, now).map(|(bytes, _)| bytes)
+}
+
+/// `build_pkpass`, also answering the warnings the pass was signed with.
+pub fn build_pkpass_with_warnings(
+    pass: &PassJson,
+    assets: &PassAssets,
+    identity: &SigningIdentity,
+    now: i64,
+) -> Result<(Vec<u8>, Vec<Issue>), BuildError> {
     let mut issues = validate_pass(pass);
     issues.extend(assets.check_for(pass));
     issues.extend(identity.check_for(pass, now));
-    if !issues.is_empty() {
-        return Err(BuildError::Invalid(issues));
+    let (errors, warnings) = split_issues(issues);
+    if !errors.is_empty() {
+        return Err(BuildError::Invalid(errors));
     }
     let pass_json = render_pass_json(pass);
     let mut manifest = String::with_capacity(assets.manifest_prefix().len() + 60);
@@ -61,7 +73,7 @@ pub fn build_pkpass(
     zip.add("pass.json", &pass_json, Storage::Stored, modified)?;
     zip.add("manifest.json", manifest.as_bytes(), Storage::Stored, modified)?;
     zip.add("signature", &signature, Storage::Stored, modified)?;
-    Ok(zip.finish()?)
+    Ok((zip.finish()?, warnings))
 }
 
 /// pass.json as Wallet receives it: colors normalized to `rgb(r, g, b)`.

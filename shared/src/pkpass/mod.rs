@@ -11,15 +11,19 @@ pub mod key;
 pub mod png;
 pub mod png_inspect;
 pub mod resize;
+mod semantic_styles;
 pub mod sign;
 pub mod strings;
+mod text_limits;
 pub mod validate;
 pub mod x509;
 pub mod zip;
 
 pub use assets::{Asset, PassAssets};
-pub use build::{BuildError, PKPASS_MIME, PKPASSES_MIME, build_pkpass, build_pkpasses, render_pass_json};
+pub use build::{
+    BuildError, PKPASS_MIME, PKPASSES_MIME, build_pkpass, build_pkpass_with_warnings, build_pkpasses, render_pass_json,
+};
 pub use identity::{IdentityError, SigningIdentity};
-pub use issue::Issue;
+pub use issue::{Issue, Severity, split_issues};
 pub use sign::{SignError, sign_detached};
 pub use validate::validate_pass;

@@ -54,6 +54,8 @@ pub fn validate_pass(pass: &PassJson) -> Vec<Issue> {
     if let Some(semantics) = &pass.semantics {
         check_semantics(semantics, "semantics", &mut v);
     }
+    super::semantic_styles::check_semantic_styles(pass, &mut v);
+    super::text_limits::check_text_limits(pass, &mut v);
     v.0
 }
 
@@ -139,7 +141,7 @@ fn check_fields(style: PassStyle, fields: &PassFields, v: &mut Issues) {
         }
         for (i, field) in list.iter().enumerate() {
             let path = format!("{group_path}[{i}]");
-            check_field(field, group, &path, v);
+            check_field(field, style, group, &path, v);
             if let Some(key) = field.key.as_deref().filter(|k| !k.is_empty()) {
                 match seen_keys.get(key) {
                     Some(first) => {
@@ -154,7 +156,7 @@ fn check_fields(style: PassStyle, fields: &PassFields, v: &mut Issues) {
     }
 }
 
-fn check_field(field: &Field, group: FieldGroup, path: &str, v: &mut Issues) {
+fn check_field(field: &Field, style: PassStyle, group: FieldGroup, path: &str, v: &mut Issues) {
     match field.key.as_deref() {
         None => v.fail(join(path, "key"), "is required"),
         Some("") => v.fail(join(path, "key"), "must not be empty"),
@@ -199,6 +201,11 @@ fn check_field(field: &Field, group: FieldGroup, path: &str, v: &mut Issues) {
         v.check(is_currency_code(code), || join(path, "currencyCode"), "must be an ISO 4217 code such as EUR");
         v.check(numeric, || join(path, "value"), "must be a number because currencyCode is set");
     }
+    v.check_warn(
+        field.currency_code.is_none() || field.number_style.is_none(),
+        || join(path, "numberStyle"),
+        "is ignored when currencyCode is set: Wallet formats the value as currency",
+    );
     if let Some(alignment) = &field.text_alignment {
         v.check(
             TEXT_ALIGNMENTS.contains(&alignment.as_str()),
@@ -222,7 +229,11 @@ fn check_field(field: &Field, group: FieldGroup, path: &str, v: &mut Issues) {
         }
     }
     if let Some(row) = field.row {
-        v.check(group == FieldGroup::Auxiliary, || join(path, "row"), "is only allowed on auxiliary fields");
+        v.check(
+            style == PassStyle::EventTicket && group == FieldGroup::Auxiliary,
+            || join(path, "row"),
+            "is only allowed on the auxiliary fields of event tickets",
+        );
         v.check(row == 0 || row == 1, || join(path, "row"), "must be 0 or 1");
     }
     if let Some(semantics) = &field.semantics {
@@ -410,12 +421,16 @@ fn check_app_and_nfc(pass: &PassJson, v: &mut Issues) {
             format!("must be at most {MAX_NFC_MESSAGE_BYTES} bytes, found {}", message.len()),
         ),
     }
-    if let Some(key) = &nfc.encryption_public_key {
-        v.check(
+    match &nfc.encryption_public_key {
+        None => v.fail(
+            "nfc.encryptionPublicKey",
+            "is required: Wallet refuses an nfc dictionary without the terminal's P-256 public key",
+        ),
+        Some(key) => v.check(
             is_p256_public_key(key),
             || "nfc.encryptionPublicKey".into(),
             "must be a base64 X.509 SubjectPublicKeyInfo of a P-256 key",
-        );
+        ),
     }
 }
 
@@ -477,7 +492,33 @@ fn check_event_ticket_keys(pass: &PassJson, style: Option<PassStyle>, v: &mut Is
     }
 }
 
+pub const EVENT_TYPES: [&str; 8] = [
+    "PKEventTypeGeneric",
+    "PKEventTypeLivePerformance",
+    "PKEventTypeMovie",
+    "PKEventTypeSports",
+    "PKEventTypeConference",
+    "PKEventTypeConvention",
+    "PKEventTypeWorkshop",
+    "PKEventTypeSocialGathering",
+];
+
 fn check_semantics(tags: &SemanticTags, path: &str, v: &mut Issues) {
+    if let Some(event_type) = &tags.event_type {
+        v.check(EVENT_TYPES.contains(&event_type.as_str()), || join(path, "eventType"), one_of(&EVENT_TYPES));
+    }
+    if let Some(number) = &tags.flight_number {
+        v.check(
+            number.as_u64().is_some(),
+            || join(path, "flightNumber"),
+            "must be a whole number: the numeric part of the flight code, e.g. 123 for EX123",
+        );
+    }
+    v.check_warn(
+        !tags.extra.contains_key("arrivalAirportCode"),
+        || join(path, "arrivalAirportCode"),
+        "is not a Wallet semantic tag: the arrival airport is destinationAirportCode",
+    );
     for (key, date) in tags.dates() {
         check_date(date.map(String::as_str), || join(path, key), v);
     }

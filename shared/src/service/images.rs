@@ -137,7 +137,9 @@ pub fn assets_for(
         files.push(("personalization.json".into(), settings.to_string().into_bytes()));
     }
     if !files.iter().any(|(f, _)| f.starts_with("icon")) {
-        files.push(("icon.png".into(), solid_png(58, 58, [60, 65, 76])));
+        for (file, side) in [("icon.png", 29), ("icon@2x.png", 58), ("icon@3x.png", 87)] {
+            files.push((file.into(), solid_png(side, side, [60, 65, 76])));
+        }
     }
     PassAssets::new(files).map_err(|issues| {
         let field = |path: &str| {

@@ -8,16 +8,18 @@ use std::collections::BTreeMap;
 
 use std::sync::Arc;
 
-use super::error::ServiceError;
+use super::error::{FieldProblem, ServiceError};
 use super::google_fields::absorb_pass_fields;
 use super::images::{self, ImageInputs, take_image_headers};
 use super::push::Change;
-use super::render::{PassIdentity, check_pass_content, check_rendered, is_design_header, problems_from_issues, render};
+use super::render::{
+    PassIdentity, check_pass_content, check_rendered, is_design_header, problems_from_issues, render, request_problems,
+};
 use super::templates;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::*;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec};
-use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass};
+use crate::pkpass::{BuildError, PKPASS_MIME, PassAssets, build_pkpass_with_warnings};
 use crate::service::App;
 
 pub const MAX_TAGS: usize = 15;
@@ -274,10 +276,11 @@ pub fn pass_status(record: &PassRecord, now: Millis) -> PassStatus {
     }
 }
 
-/// A new pass, and the .pkpass signed for it (Apple passes).
+/// A new pass, the .pkpass signed for it (Apple passes), and the warnings it was signed with.
 pub struct Issued {
     pub record: PassRecord,
     pub pkpass: Option<Vec<u8>>,
+    pub warnings: Vec<FieldProblem>,
 }
 
 pub async fn create(
@@ -336,6 +339,7 @@ pub async fn create(
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
     // Render and sign (or make the save link) before anything is stored: an invalid pass
     // changes nothing.
+    let mut warnings = Vec::new();
     let pkpass = if google {
         content.google_save_url = Some(app.google.issue(&template, &content, &serial).await?);
         None
@@ -343,7 +347,8 @@ pub async fn create(
         let mut pass_images = images::resolve(app, image_inputs).await?.png;
         pass_images.extend(std::mem::take(&mut request.prepared_images));
         let id = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: &token };
-        let pkpass = sign(app, &template, &content, &pass_images, id).await?;
+        let (pkpass, signed_with) = sign(app, &template, &content, &pass_images, id).await?;
+        warnings = signed_with;
         content.image_blobs.extend(images::store(app, pass_images).await?);
         Some(pkpass)
     };
@@ -384,7 +389,7 @@ pub async fn create(
         }
         _ => None,
     };
-    Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass })
+    Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass, warnings })
 }
 
 /// Every location of a pass's own gets an id (`passLocationId`), whether it came with the
@@ -457,15 +462,15 @@ fn own_assets(
     images::assets_for(&template_images, template.content.personalization.as_ref())
 }
 
-/// Renders and signs a pass. `pass_images` are the pass's own images (header → PNG), shown
-/// instead of the template's.
+/// Renders and signs a pass; answers it with its warnings. `pass_images` are the pass's own
+/// images (header → PNG), shown instead of the template's.
 async fn sign(
     app: &App,
     template: &Template,
     content: &PassContent,
     pass_images: &BTreeMap<String, Vec<u8>>,
     ids: Identifiers<'_>,
-) -> Result<Vec<u8>, ServiceError> {
+) -> Result<(Vec<u8>, Vec<FieldProblem>), ServiceError> {
     if template.vendor == Vendor::Google {
         return Err(ServiceError::invalid("id", "is a Google Wallet pass: it has no .pkpass; open its publicUrl"));
     }
@@ -474,8 +479,8 @@ async fn sign(
     let assets = pass_assets(app, template, content, pass_images).await?;
     let id = ids.for_render(identity.team_id(), &app.config.public_url);
     let pass_json = render(&template.name, &template.content, content, &id)?;
-    match build_pkpass(&pass_json, &assets, &identity, now_seconds) {
-        Ok(bytes) => Ok(bytes),
+    match build_pkpass_with_warnings(&pass_json, &assets, &identity, now_seconds) {
+        Ok((bytes, warnings)) => Ok((bytes, request_problems(warnings, &pass_json))),
         Err(BuildError::Invalid(issues)) => Err(problems_from_issues(issues, &pass_json)),
         Err(e) => Err(ServiceError::Internal(e.to_string())),
     }
@@ -508,7 +513,7 @@ pub async fn check_under(
     let assets = own_assets(template, template_images.clone(), &pass_images, pass.content.own_design)?;
     let assets = if pass.content.personalization_info.is_some() { assets.without_personalization() } else { assets };
     let id = Identifiers::of(pass).for_render(super::identities::DEV_TEAM_ID, &app.config.public_url);
-    check_rendered(&render(&template.name, &template.content, &pass.content, &id)?, &assets)
+    check_rendered(&render(&template.name, &template.content, &pass.content, &id)?, &assets).map(|_warnings| ())
 }
 
 /// The blob of a pass's .pkpass for the current versions of the pass and its template.
@@ -770,7 +775,7 @@ async fn change(
     } else {
         let mut pass_images = images::load(app, &content.image_blobs).await?;
         pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        Some(sign(app, &template, &content, &pass_images, Identifiers::of(&pass)).await?)
+        Some(sign(app, &template, &content, &pass_images, Identifiers::of(&pass)).await?.0)
     };
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
@@ -844,7 +849,7 @@ pub async fn pkpass_of(app: &App, pass: &Pass, template: &Template) -> Result<Ve
         return Ok(blob.bytes);
     }
     let pass_images = images::load(app, &pass.content.image_blobs).await?;
-    let bytes = sign(app, template, &pass.content, &pass_images, Identifiers::of(pass)).await?;
+    let (bytes, _warnings) = sign(app, template, &pass.content, &pass_images, Identifiers::of(pass)).await?;
     app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
     Ok(bytes)
 }

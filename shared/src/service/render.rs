@@ -11,7 +11,7 @@ use crate::model::google_modules::Module;
 use crate::model::records::ProjectSettings;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::model::{Barcode, Beacon, Field, FieldGroup, Location, PassFields, PassJson, PassStyle};
-use crate::pkpass::{Issue, PassAssets, validate_pass};
+use crate::pkpass::{Issue, PassAssets, split_issues, validate_pass};
 
 /// Headers that set pass.json keys (images are handled apart, see `IMAGE_HEADERS`).
 pub const KNOWN_HEADERS: [&str; 22] = [
@@ -40,6 +40,18 @@ pub const KNOWN_HEADERS: [&str; 22] = [
 ];
 
 /// Image headers and the file each becomes (`icon_image` → icon.png, `icon_image_2x` → icon@2x.png).
+/// The image header that supplies a bundle file (`icon@2x.png` → `icon_image_2x`).
+pub fn image_header(file: &str) -> Option<String> {
+    let stem = file.strip_suffix(".png")?;
+    let (base, suffix) = match (stem.strip_suffix("@2x"), stem.strip_suffix("@3x")) {
+        (Some(base), _) => (base, "_2x"),
+        (_, Some(base)) => (base, "_3x"),
+        _ => (stem, ""),
+    };
+    let header = format!("{base}_image{suffix}");
+    (image_file(&header).as_deref() == Some(file)).then_some(header)
+}
+
 pub fn image_file(header: &str) -> Option<String> {
     const BASES: [&str; 7] = ["icon", "logo", "strip", "thumbnail", "background", "footer", "personalizationLogo"];
     let (base, scale) = match header.strip_suffix("_2x") {
@@ -240,25 +252,41 @@ pub fn render(
     }
     if pass.nfc_enabled {
         let mut nfc = out.nfc.take().unwrap_or_default();
+        if nfc.encryption_public_key.is_none() {
+            problems.push(FieldProblem::new(
+                "nfcEnabled",
+                "needs the terminal's key: give the template an nfc header with encryptionPublicKey \
+                 (the base64 SubjectPublicKeyInfo of the reader's P-256 key)",
+            ));
+        }
         nfc.message = Some(pass.nfc_message.clone().unwrap_or_else(|| id.serial_number.to_string()));
         out.nfc = Some(nfc);
+    } else if out.nfc.as_ref().is_some_and(|nfc| nfc.message.is_none()) {
+        // A template's nfc without a message (its key) is for the passes that enable NFC.
+        out.nfc = None;
     }
     if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
 }
 
-/// Checks a rendered pass.json and the files that go with it as Wallet would; problems name
-/// the request paths they come from.
-pub fn check_rendered(pass: &PassJson, assets: &PassAssets) -> Result<(), ServiceError> {
+/// Checks a rendered pass.json and the files that go with it as Wallet would: errors refuse,
+/// warnings come back. Both name the request paths they come from.
+pub fn check_rendered(pass: &PassJson, assets: &PassAssets) -> Result<Vec<FieldProblem>, ServiceError> {
     let mut issues = validate_pass(pass);
     issues.extend(assets.check_for(pass));
-    if issues.is_empty() { Ok(()) } else { Err(problems_from_issues(issues, pass)) }
+    let (errors, warnings) = split_issues(issues);
+    if errors.is_empty() { Ok(request_problems(warnings, pass)) } else { Err(problems_from_issues(errors, pass)) }
 }
 
 /// The back field that carries push messages.
 pub const MESSAGE_FIELD: &str = "tessera_message";
 
-/// Maps pass.json validation issues back to request paths where they come from a field.
+/// Validation errors as the request's problems.
 pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError {
+    ServiceError::Invalid(request_problems(issues, pass))
+}
+
+/// Maps pass.json validation issues back to request paths where they come from a field.
+pub fn request_problems(issues: Vec<Issue>, pass: &PassJson) -> Vec<FieldProblem> {
     let field_names: BTreeMap<String, String> =
         pass.styles()
             .into_iter()
@@ -270,18 +298,18 @@ pub fn problems_from_issues(issues: Vec<Issue>, pass: &PassJson) -> ServiceError
                 })
             })
             .collect();
-    let problems = issues
+    issues
         .into_iter()
         .map(|issue| {
             let field = field_names
                 .iter()
                 .find(|(prefix, _)| issue.path.starts_with(prefix.as_str()))
                 .map(|(_, name)| format!("fields.{name}"))
+                .or_else(|| image_header(&issue.path).map(|header| format!("headers.{header}")))
                 .unwrap_or_else(|| issue.path.clone());
             FieldProblem::new(field, format!("{} ({})", issue.reason, issue.path))
         })
-        .collect();
-    ServiceError::Invalid(problems)
+        .collect()
 }
 
 /// What a pass shows of its template's headers or fields: the template's entries, with the

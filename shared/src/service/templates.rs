@@ -112,7 +112,7 @@ fn dry_run(
     pass_type_id: Option<&str>,
     content: &TemplateContent,
     assets: &PassAssets,
-) -> Result<(), ServiceError> {
+) -> Result<Vec<FieldProblem>, ServiceError> {
     let id = PassIdentity {
         pass_type_id: pass_type_id.unwrap_or(super::identities::DEV_PASS_TYPE_ID),
         team_id: super::identities::DEV_TEAM_ID,
@@ -124,7 +124,7 @@ fn dry_run(
 }
 
 /// Renders a sample pass of the template with these images (PNGs by header, and where the
-/// fetched ones came from).
+/// fetched ones came from); answers the sample's warnings.
 fn sample_renders(
     name: &str,
     vendor: Vendor,
@@ -132,20 +132,21 @@ fn sample_renders(
     content: &TemplateContent,
     png: &BTreeMap<String, Vec<u8>>,
     sources: &BTreeMap<String, String>,
-) -> Result<(), ServiceError> {
+) -> Result<Vec<FieldProblem>, ServiceError> {
     if vendor == Vendor::Google {
-        super::google::check_template(name, content, sources)
+        super::google::check_template(name, content, sources).map(|()| Vec::new())
     } else {
         dry_run(name, pass_type_id, content, &assets_for(png, content.personalization.as_ref())?)
     }
 }
 
-/// Renders a sample pass with the template's final images.
-fn check_sample(checked: &mut Checked, images: &images::Images) -> Result<(), ServiceError> {
+/// Renders a sample pass with the template's final images; answers its warnings.
+fn check_sample(checked: &mut Checked, images: &images::Images) -> Result<Vec<FieldProblem>, ServiceError> {
     let pass_type_id = checked.pass_type_id.as_deref();
-    sample_renders(&checked.name, checked.vendor, pass_type_id, &checked.content, &images.png, &images.sources)?;
+    let warnings =
+        sample_renders(&checked.name, checked.vendor, pass_type_id, &checked.content, &images.png, &images.sources)?;
     checked.content.image_urls = images.sources.clone();
-    Ok(())
+    Ok(warnings)
 }
 
 /// Applies an edit to a stored template, checked as an update is (a sample pass renders, and
@@ -221,7 +222,17 @@ async fn explicit_project(
     Ok(Some(project))
 }
 
-pub async fn create(app: &App, mut request: TemplateRequest, placement: Placement) -> Result<Template, ServiceError> {
+/// A template as saved, with the warnings its sample pass rendered with.
+pub struct SavedTemplate {
+    pub template: Template,
+    pub warnings: Vec<FieldProblem>,
+}
+
+pub async fn create(
+    app: &App,
+    mut request: TemplateRequest,
+    placement: Placement,
+) -> Result<SavedTemplate, ServiceError> {
     if let Some(ext) = &placement.external_id {
         super::check_external_id("externalId", ext)?;
     }
@@ -243,7 +254,7 @@ pub async fn create(app: &App, mut request: TemplateRequest, placement: Placemen
     };
     let mut checked = check(request, default_pass_type.as_deref())?;
     let images = images::resolve(app, std::mem::take(&mut checked.images)).await?;
-    check_sample(&mut checked, &images)?;
+    let warnings = check_sample(&mut checked, &images)?;
     let project_id = match project {
         Some(project) => project.id,
         None => projects::default_project(app).await?.id,
@@ -259,7 +270,7 @@ pub async fn create(app: &App, mut request: TemplateRequest, placement: Placemen
         pass_type_id: checked.pass_type_id,
         content: checked.content,
     };
-    Ok(app.store.create_template(&new, app.now()).await?)
+    Ok(SavedTemplate { template: app.store.create_template(&new, app.now()).await?, warnings })
 }
 
 pub async fn get(app: &App, id: u64) -> Result<Template, ServiceError> {
@@ -289,7 +300,11 @@ pub async fn duplicate(app: &App, template: &TemplateRef) -> Result<Template, Se
     Ok(app.store.create_template(&new, app.now()).await?)
 }
 
-pub async fn update(app: &App, template: &TemplateRef, request: TemplateRequest) -> Result<Template, ServiceError> {
+pub async fn update(
+    app: &App,
+    template: &TemplateRef,
+    request: TemplateRequest,
+) -> Result<SavedTemplate, ServiceError> {
     let current = find(app, template).await?;
     let id = current.id;
     if let Some(asked) = &request.pass_type_identifier
@@ -318,7 +333,7 @@ pub async fn update(app: &App, template: &TemplateRef, request: TemplateRequest)
         }
         images.png.insert(header, png);
     }
-    check_sample(&mut checked, &images)?;
+    let warnings = check_sample(&mut checked, &images)?;
     let mut updated = Template {
         name: checked.name,
         pass_type_id: checked.pass_type_id,
@@ -332,7 +347,7 @@ pub async fn update(app: &App, template: &TemplateRef, request: TemplateRequest)
     let saved = app.store.update_template(&updated, current.version).await?;
     // Every pass of the template changed: one dispatch reaches all their devices.
     app.notify(super::push::Change::Template(id));
-    Ok(saved)
+    Ok(SavedTemplate { template: saved, warnings })
 }
 
 /// How many rounds a template delete makes before giving up on passes still appearing (an

@@ -167,6 +167,39 @@ async fn templates_crud() {
     .await;
 }
 
+/// Warnings (Pass Builder's and Tessera's) never refuse: the template or pass is saved, and
+/// the answer carries them, each naming the request's header or field.
+#[tokio::test]
+async fn warnings_come_back_with_what_was_accepted() {
+    let server = TestServer::embedded().await;
+    let mut one_icon = event_template();
+    let headers = one_icon["headers"].as_object_mut().unwrap();
+    headers.remove("icon_image_2x");
+    headers.remove("icon_image_3x");
+    let created = server.create_template(&one_icon).await;
+    let warned = |body: &Value| -> Vec<String> {
+        body["warnings"].as_array().into_iter().flatten().map(|w| w["field"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(warned(&created), ["headers.icon_image_2x", "headers.icon_image_3x"], "{created}");
+    assert!(created["warnings"][0]["message"].as_str().unwrap().contains("recommended"), "{created}");
+    let id = created["id"].as_u64().unwrap();
+    let stored = expect_json(server.api(Method::GET, &format!("/v1/template/{id}")).send().await.unwrap(), 200).await;
+    assert_eq!(stored["warnings"], Value::Null, "warnings belong to the answer, not to the template");
+
+    let full = server.api(Method::PUT, &format!("/v1/template/{id}")).json(&event_template()).send();
+    let full = expect_json(full.await.unwrap(), 200).await;
+    assert_eq!(full.get("warnings"), None, "three icon scales: nothing to warn about: {full}");
+
+    // A pass's own logo four times wider than Wallet shows is signed, with a warning.
+    let wide_logo = tessera::pkpass::png::solid_png(640, 50, [0, 0, 0]);
+    let body = json!({"headers": {"logo_image": {"value": tessera_tests::api::png_data_url(&wide_logo)}}});
+    let pass = server.create_pass(id, &body).await;
+    assert_eq!(warned(&pass), ["headers.logo_image"], "{pass}");
+    assert!(pass["warnings"][0]["message"].as_str().unwrap().contains("at most 160×50 px"), "{pass}");
+    let download = server.api(Method::GET, &format!("/v1/pass/{}/download", pass["id"])).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+}
+
 #[tokio::test]
 async fn invalid_templates_name_the_field_and_create_nothing() {
     let server = TestServer::embedded().await;

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use reqwest::Method;
 use serde_json::json;
-use tessera_tests::api::{TestServer, expect_error, expect_json, png_data_url};
+use tessera_tests::api::{NFC_READER_PUBLIC_KEY, TestServer, expect_error, expect_json, png_data_url};
 use tessera_tests::{pass_fixture, pkpass_files};
 
 fn card_template(personalization: serde_json::Value) -> serde_json::Value {
@@ -14,7 +14,7 @@ fn card_template(personalization: serde_json::Value) -> serde_json::Value {
         "name": "Rewards", "type": "storeCard", "passTypeIdentifier": "pass.dev.tessera.example",
         "headers": {"personalizationLogo_image": {"value": png_data_url(&logo)}},
         "fields": {"Points": {"fieldType": "primary", "label": "POINTS", "value": 0, "formatType": "Number"}},
-        "nfc": {"message": "rewards-member"},
+        "nfc": {"message": "rewards-member", "encryptionPublicKey": NFC_READER_PUBLIC_KEY},
         "personalization": personalization,
     })
 }

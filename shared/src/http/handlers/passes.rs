@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
 use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, file_response, ok_json};
+use crate::model::FieldProblem;
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::App;
@@ -16,7 +17,7 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
     let template_id = id_param(&request, "id")?;
     let body: PassRequest = optional_json_body(&request)?;
     let issued = passes::create(app, template_id, body, None, None).await?;
-    respond_pass(app, &request, &issued.record, issued.pkpass).await
+    respond_pass(app, &request, &issued.record, issued.pkpass, &issued.warnings).await
 }
 
 /// `POST /v1/pass/{templateId}/id/{externalId}` (Airship's; `{id}` in the table),
@@ -34,13 +35,13 @@ pub async fn create_with_external_id(app: &App, request: Request) -> Result<Resp
     };
     let body: PassRequest = optional_json_body(&request)?;
     let issued = passes::create(app, template_id, body, Some(external_id), None).await?;
-    respond_pass(app, &request, &issued.record, issued.pkpass).await
+    respond_pass(app, &request, &issued.record, issued.pkpass, &issued.warnings).await
 }
 
 pub async fn get_by_external_id(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template_id = id_param(&request, "templateId")?;
     let record = passes::get_by_external_id(app, template_id, &path_param(&request, "externalId")?).await?;
-    respond_pass(app, &request, &record, None).await
+    respond_pass(app, &request, &record, None, &[]).await
 }
 
 /// The pass a path names: `/v1/pass/{id}/…`, `/v1/pass/id/{externalId}/…` or
@@ -59,7 +60,7 @@ pub(super) async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiErro
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let record = passes::get(app, pass_id(app, &request).await?).await?;
-    respond_pass(app, &request, &record, None).await
+    respond_pass(app, &request, &record, None, &[]).await
 }
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -177,6 +178,7 @@ async fn respond_pass(
     request: &Request,
     record: &PassRecord,
     signed: Option<Vec<u8>>,
+    warnings: &[FieldProblem],
 ) -> Result<Response<Body>, ApiError> {
     let flag = |name: &str| query(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let mut extras = PassExtras { design: flag("includePassDesign"), ..PassExtras::default() };
@@ -198,7 +200,7 @@ async fn respond_pass(
         }
         Some(_) => return Err(ApiError::bad_request("passSource", "must be apple or google")),
     }
-    ok_json(&views::pass(&app.config.public_url, record, app.now(), &extras))
+    ok_json(&views::with_warnings(views::pass(&app.config.public_url, record, app.now(), &extras), warnings))
 }
 
 /// `PUT /v1/pass/{id}/push`: the devices the push reached, failed to reach, and dropped

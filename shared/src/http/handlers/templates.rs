@@ -25,8 +25,8 @@ fn template_ref(request: &Request) -> Result<TemplateRef, ApiError> {
 
 /// `POST /v1/template`: in the body's project, or the default one.
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let template = templates::create(app, json_body(&request)?, Placement::default()).await?;
-    ok_json(&views::template(&template))
+    let saved = templates::create(app, json_body(&request)?, Placement::default()).await?;
+    ok_json(&views::with_warnings(views::template(&saved.template), &saved.warnings))
 }
 
 /// `POST /v1/template/{projectId}` and `/v1/template/{projectId}/id/{externalId}`: Airship
@@ -34,8 +34,8 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 pub async fn create_in_project(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let placement =
         Placement { project: Some(ProjectRef::Id(id_param(&request, "id")?)), external_id: external_id(&request)? };
-    let template = templates::create(app, json_body(&request)?, placement).await?;
-    ok_json(&json!({"templateId": template.id}))
+    let saved = templates::create(app, json_body(&request)?, placement).await?;
+    ok_json(&views::with_warnings(json!({"templateId": saved.template.id}), &saved.warnings))
 }
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
@@ -44,7 +44,8 @@ pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let template = template_ref(&request)?;
-    ok_json(&views::template(&templates::update(app, &template, json_body(&request)?).await?))
+    let saved = templates::update(app, &template, json_body(&request)?).await?;
+    ok_json(&views::with_warnings(views::template(&saved.template), &saved.warnings))
 }
 
 pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
