@@ -1,6 +1,7 @@
 //! The `tessera` command line.
 
 mod aws;
+mod doctor;
 mod identity;
 mod keys;
 mod serve;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Sign pass folders into a .pkpass (or .pkpasses).
     Sign(sign::SignArgs),
+    /// Diagnose passes from any generator (.pkpass, .pkpasses, folders).
+    Doctor(doctor::DoctorArgs),
     /// Manage signing identities.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -43,6 +46,8 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        // The doctor's exit code tells errors (1) from bad usage (2).
+        Command::Doctor(args) => return doctor::run(args),
         Command::Sign(args) => sign::run(args, &cli.data_dir),
         Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
         Command::Aws(command) => block_on(aws::run(command)),

@@ -3,7 +3,9 @@
 
 pub mod assets;
 pub mod build;
+pub mod cms_verify;
 pub mod der;
+pub mod doctor;
 pub mod files;
 pub mod identity;
 mod issue;
@@ -18,6 +20,7 @@ mod text_limits;
 pub mod validate;
 pub mod x509;
 pub mod zip;
+pub mod zip_read;
 
 pub use assets::{Asset, PassAssets};
 pub use build::{
