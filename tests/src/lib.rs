@@ -190,6 +190,7 @@ pub mod aws_operations;
 pub mod conformance;
 pub mod counting;
 pub mod device_flows;
+pub mod doctor_flows;
 pub mod expiration_flows;
 pub mod google_airship_flows;
 pub mod google_fake;

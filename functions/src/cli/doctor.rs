@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::json;
 use tessera::model::parse_wallet_date;
 use tessera::pkpass::Severity;
-use tessera::pkpass::doctor::{Diagnosis, DoctorOptions, diagnose_archive, diagnose_files, diagnose_unsigned};
+use tessera::pkpass::doctor::{Diagnosis, DoctorOptions, Report, diagnose_archive, diagnose_files, diagnose_unsigned};
 use tessera::pkpass::x509::Certificate;
 
 #[derive(Args)]
@@ -38,12 +37,13 @@ pub struct DoctorArgs {
 pub fn run(args: DoctorArgs) -> ExitCode {
     match diagnose_all(&args) {
         Ok(diagnoses) => {
+            let report = Report::new(diagnoses);
             if args.json {
-                println!("{}", as_json(&diagnoses));
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
-                print!("{}", as_lines(&diagnoses));
+                print!("{}", as_lines(&report));
             }
-            if diagnoses.iter().any(Diagnosis::has_errors) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Err(problem) => {
             eprintln!("error: {problem}");
@@ -124,17 +124,12 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) -> Resu
     Ok(())
 }
 
-fn counts(diagnoses: &[Diagnosis]) -> (usize, usize) {
-    let all = diagnoses.iter().flat_map(|d| &d.findings);
-    let errors = all.clone().filter(|f| f.severity == Severity::Error).count();
-    (errors, all.count() - errors)
-}
-
-fn as_lines(diagnoses: &[Diagnosis]) -> String {
+fn as_lines(report: &Report) -> String {
     let mut out = String::new();
-    for diagnosis in diagnoses {
+    for diagnosis in &report.passes {
         let serial = diagnosis.serial_number.as_deref().map(|s| format!(" (serial {s})")).unwrap_or_default();
-        let (errors, warnings) = counts(std::slice::from_ref(diagnosis));
+        let errors = diagnosis.findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let warnings = diagnosis.findings.len() - errors;
         let verdict = if errors == 0 { "ok" } else { "refused by Wallet" };
         out.push_str(&format!("{}{serial}: {verdict}, {errors} errors, {warnings} warnings\n", diagnosis.name));
         for finding in &diagnosis.findings {
@@ -143,9 +138,4 @@ fn as_lines(diagnoses: &[Diagnosis]) -> String {
         }
     }
     out
-}
-
-fn as_json(diagnoses: &[Diagnosis]) -> serde_json::Value {
-    let (errors, warnings) = counts(diagnoses);
-    json!({"passes": diagnoses, "errors": errors, "warnings": warnings})
 }

@@ -5,7 +5,7 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, devices, openapi, passentry, passes, projects, public, stats, tags, templates, tokens,
+    adaptive, devices, doctor, openapi, passentry, passes, projects, public, stats, tags, templates, tokens,
 };
 use super::{Access, Route};
 
@@ -34,6 +34,7 @@ macro_rules! routes {
 
 routes! {
     OPENAPI = "openapi", GET "/openapi.json", Public, openapi::document;
+    DOCTOR = "doctor", POST "/v1/doctor", ApiKey, doctor::diagnose;
     CREATE_PROJECT = "create_project", POST "/v1/project", ApiKey, projects::create;
     LIST_PROJECTS = "list_projects", GET "/v1/project", ApiKey, projects::list;
     GET_PROJECT = "get_project", GET "/v1/project/{id}", ApiKey, projects::get;

@@ -49,6 +49,7 @@ impl From<Issue> for Finding {
 /// One pass's diagnosis; `name` is the pass's place in what was examined (a file, or an
 /// entry of a .pkpasses bundle).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Diagnosis {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +60,24 @@ pub struct Diagnosis {
 impl Diagnosis {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Every diagnosis of one examination with the totals: what `tessera doctor --json` prints
+/// and `POST /v1/doctor` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub passes: Vec<Diagnosis>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Report {
+    pub fn new(passes: Vec<Diagnosis>) -> Report {
+        let all = || passes.iter().flat_map(|d| &d.findings);
+        let errors = all().filter(|f| f.severity == Severity::Error).count();
+        let warnings = all().count() - errors;
+        Report { passes, errors, warnings }
     }
 }
 

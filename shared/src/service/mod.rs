@@ -4,6 +4,7 @@ pub mod adaptive;
 pub mod api_keys;
 pub mod context;
 pub mod devices;
+pub mod doctor;
 pub mod error;
 pub mod google;
 pub mod google_fields;

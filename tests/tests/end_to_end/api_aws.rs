@@ -104,3 +104,8 @@ async fn passentrys_pass_api_runs_on_aws() {
 async fn expirations_are_scheduled_on_aws() {
     tessera_tests::expiration_flows::expirations_are_scheduled_on_aws(&TestServer::aws().await).await;
 }
+
+#[tokio::test]
+async fn the_doctor_diagnoses_passes_sent_to_it_on_aws() {
+    tessera_tests::doctor_flows::the_doctor_diagnoses_passes_sent_to_it(&TestServer::aws().await).await;
+}

@@ -544,3 +544,8 @@ async fn expirations_fire_on_time_on_embedded() {
     let server = TestServer::embedded_with_clock(clock.clone()).await;
     tessera_tests::expiration_flows::expirations_fire_on_time(start, clock, &server).await;
 }
+
+#[tokio::test]
+async fn the_doctor_diagnoses_passes_sent_to_it_on_embedded() {
+    tessera_tests::doctor_flows::the_doctor_diagnoses_passes_sent_to_it(&TestServer::embedded().await).await;
+}
