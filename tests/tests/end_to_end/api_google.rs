@@ -240,6 +240,32 @@ async fn notifications_past_googles_daily_limit_go_out_silent_and_tokens_are_ren
     assert_eq!(setup.google.token_requests(), 2, "a refused token is renewed once, then cached again");
 }
 
+/// Air boarding passes map to Google's flight class and object; both are held to Google's
+/// walletobjects description in the save link and in the REST writes the fake receives.
+#[tokio::test]
+async fn google_flights_are_written_as_google_defines_them() {
+    let setup = setup(false).await;
+    let server = &setup.server;
+    let mut flight = google_event_template();
+    flight["type"] = json!("boardingPass");
+    flight["headers"]["transitType"] = json!({"value": "PKTransitTypeAir"});
+    flight["semantics"] = json!({
+        "airlineCode": "TS", "flightNumber": 101, "departureAirportCode": "AMS",
+        "destinationAirportCode": "LIS", "departureGate": "B22",
+        "originalDepartureDate": "2027-06-01T10:10:00+02:00",
+        "passengerName": {"givenName": "Ada", "familyName": "Lovelace"}
+    });
+    let template = server.create_template(&flight).await;
+    let body = json!({"publicUrl": {"type": "single"}});
+    let pass = server.create_pass(template["id"].as_u64().unwrap(), &body).await;
+    let (_, claims) = save_jwt(&setup, pass["publicUrl"]["path"].as_str().unwrap());
+    let class = &claims["payload"]["flightClasses"][0];
+    assert_eq!(class["flightHeader"]["carrier"]["carrierIataCode"], "TS", "{claims}");
+    assert_eq!(class["destination"]["airportIataCode"], "LIS");
+    assert_eq!(class["origin"]["gate"], "B22");
+    assert!(claims["payload"]["flightObjects"][0]["id"].is_string(), "{claims}");
+}
+
 #[tokio::test]
 async fn google_templates_and_passes_refuse_what_google_cannot_take() {
     let setup = setup(false).await;
