@@ -38,7 +38,7 @@ pub fn template(t: &Template) -> Value {
     add_image_headers(&mut headers, &content.image_blobs, &content.image_urls);
     let fields: Map<String, Value> = content.fields.iter().map(|(n, s)| (n.clone(), field_json(s))).collect();
     let model_fields = if t.vendor == Vendor::Google { in_modules(&content.fields) } else { fields.clone() };
-    json!({
+    let mut view = json!({
         "templateHeader": template_header(t),
         "fieldsModel": {"headers": headers, "fields": model_fields},
         "userlocations": with_ids(&content.locations, &content.location_ids),
@@ -61,7 +61,22 @@ pub fn template(t: &Template) -> Value {
         "version": t.version,
         "createdAt": format_millis(t.created_at),
         "updatedAt": format_millis(t.updated_at),
-    })
+    });
+    // The newest keys appear only on the templates that use them.
+    let newest = [
+        ("preferredStyleSchemes", content.preferred_style_schemes.clone()),
+        ("relevantDates", content.relevant_dates.clone()),
+        ("upcomingPassInformation", content.upcoming_pass_information.clone()),
+        ("localizations", Some(json!(content.localizations)).filter(|_| !content.localizations.is_empty())),
+    ];
+    if let Some(object) = view.as_object_mut() {
+        for (key, value) in newest {
+            if let Some(value) = value {
+                object.insert(key.into(), value);
+            }
+        }
+    }
+    view
 }
 
 /// Airship's display name of a template's type (`Event Ticket`; Google's store cards are

@@ -133,6 +133,16 @@ pub struct TemplateContent {
     pub nfc: Option<Value>,
     /// Rewards enrollment: becomes personalization.json in every pass not yet personalized.
     pub personalization: Option<Value>,
+    /// The newest pass.json keys, written as given (pass.json's validation checks them):
+    /// `preferredStyleSchemes` (poster event tickets, semantic boarding passes),
+    /// `relevantDates` and `upcomingPassInformation`. A pass's own replace its template's.
+    pub preferred_style_schemes: Option<Value>,
+    pub relevant_dates: Option<Value>,
+    pub upcoming_pass_information: Option<Value>,
+    /// Strings per language (`{"fr": {"EVENT": "ÉVÉNEMENT"}}`), each language becoming
+    /// `<lang>.lproj/pass.strings`: labels and values equal to a key are shown translated.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub localizations: BTreeMap<String, BTreeMap<String, String>>,
     /// Stored images: header name (`icon_image`) → blob key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_blobs: BTreeMap<String, String>,
@@ -155,6 +165,12 @@ pub struct PassContent {
     pub beacons: Option<Vec<BeaconSpec>>,
     pub semantics: Option<Value>,
     pub nfc: Option<Value>,
+    /// The newest pass.json keys, written as given (pass.json's validation checks them):
+    /// `preferredStyleSchemes` (poster event tickets, semantic boarding passes),
+    /// `relevantDates` and `upcomingPassInformation`. A pass's own replace its template's.
+    pub preferred_style_schemes: Option<Value>,
+    pub relevant_dates: Option<Value>,
+    pub upcoming_pass_information: Option<Value>,
     /// Ids handed out for locations added through the API (same order as `locations`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub location_ids: Vec<u64>,

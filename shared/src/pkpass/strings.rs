@@ -25,6 +25,27 @@ pub fn parse_strings(bytes: &[u8]) -> Result<BTreeMap<String, String>, String> {
     }
 }
 
+/// Writes key → value as a UTF-8 strings file that `parse_strings` (and Wallet) reads back.
+pub fn write_strings(strings: &BTreeMap<String, String>) -> Vec<u8> {
+    let quote = |text: &str| {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    strings.iter().map(|(key, value)| format!("{} = {};\n", quote(key), quote(value))).collect::<String>().into_bytes()
+}
+
 fn decode(bytes: &[u8]) -> Result<String, String> {
     let utf16 = |bytes: &[u8], little: bool| -> Result<String, String> {
         if !bytes.len().is_multiple_of(2) {
@@ -133,7 +154,19 @@ fn quoted(chars: &mut Chars, line: &mut usize) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_strings;
+    use std::collections::BTreeMap;
+
+    use super::{parse_strings, write_strings};
+
+    #[test]
+    fn written_strings_read_back_with_quotes_backslashes_and_newlines() {
+        let strings: BTreeMap<String, String> = [
+            ("EVENT".to_string(), "ÉVÉNEMENT".to_string()),
+            ("say \"hi\"".to_string(), "back\\slash\nnew line\ttab".to_string()),
+        ]
+        .into();
+        assert_eq!(parse_strings(&write_strings(&strings)).unwrap(), strings);
+    }
 
     #[test]
     fn reads_utf8_and_utf16_with_comments_and_escapes() {

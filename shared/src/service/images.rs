@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::error::{FieldProblem, ServiceError};
 use super::render::image_file;
 use crate::model::template::FieldSpec;
+use crate::model::template::TemplateContent;
 use crate::pkpass::PassAssets;
 use crate::pkpass::png::solid_png;
 use crate::service::App;
@@ -124,10 +125,8 @@ pub async fn load(app: &App, keys: &BTreeMap<String, String>) -> Result<BTreeMap
 /// the personalization settings, if the passes can be personalized. A personalization logo
 /// waits, kept but out of the bundle, until the template is given personalization settings
 /// (Airship sets those through their own route).
-pub fn assets_for(
-    images: &BTreeMap<String, Vec<u8>>,
-    personalization: Option<&Value>,
-) -> Result<PassAssets, ServiceError> {
+pub fn assets_for(images: &BTreeMap<String, Vec<u8>>, template: &TemplateContent) -> Result<PassAssets, ServiceError> {
+    let personalization = template.personalization.as_ref();
     let mut files: Vec<(String, Vec<u8>)> = images
         .iter()
         .filter_map(|(header, png)| image_file(header).map(|file| (file, png.clone())))
@@ -135,6 +134,9 @@ pub fn assets_for(
         .collect();
     if let Some(settings) = personalization {
         files.push(("personalization.json".into(), settings.to_string().into_bytes()));
+    }
+    for (language, strings) in &template.localizations {
+        files.push((format!("{language}.lproj/pass.strings"), crate::pkpass::strings::write_strings(strings)));
     }
     if !files.iter().any(|(f, _)| f.starts_with("icon")) {
         for (file, side) in [("icon.png", 29), ("icon@2x.png", 58), ("icon@3x.png", 87)] {
@@ -145,6 +147,8 @@ pub fn assets_for(
         let field = |path: &str| {
             if path.starts_with("personalization.json") {
                 "personalization".to_string()
+            } else if let Some(language) = path.strip_suffix(".lproj/pass.strings") {
+                format!("localizations.{language}")
             } else {
                 format!("headers ({path})")
             }

@@ -46,6 +46,9 @@ pub struct PassRequest {
     pub beacons: Option<Vec<BeaconSpec>>,
     pub semantics: Option<Value>,
     pub nfc: Option<Value>,
+    pub preferred_style_schemes: Option<Value>,
+    pub relevant_dates: Option<Value>,
+    pub upcoming_pass_information: Option<Value>,
     pub tags: Option<Vec<String>>,
     #[serde(alias = "publicURL")]
     pub public_url: Option<PublicUrlRequest>,
@@ -155,6 +158,9 @@ pub fn content_of(request: &PassRequest) -> PassContent {
         beacons: request.beacons.clone(),
         semantics: request.semantics.clone(),
         nfc: request.nfc.clone(),
+        preferred_style_schemes: request.preferred_style_schemes.clone(),
+        relevant_dates: request.relevant_dates.clone(),
+        upcoming_pass_information: request.upcoming_pass_information.clone(),
         location_ids: Vec::new(),
         public_link: None,
         google_save_url: None,
@@ -459,7 +465,7 @@ fn own_assets(
         template_images.retain(|header, _| !is_design_header(header));
     }
     template_images.extend(pass_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-    images::assets_for(&template_images, template.content.personalization.as_ref())
+    images::assets_for(&template_images, &template.content)
 }
 
 /// Renders and signs a pass; answers it with its warnings. `pass_images` are the pass's own
@@ -681,6 +687,15 @@ pub async fn apply_update_and(
         }
         if request.nfc.is_some() {
             content.nfc = request.nfc;
+        }
+        for (own, given) in [
+            (&mut content.preferred_style_schemes, request.preferred_style_schemes),
+            (&mut content.relevant_dates, request.relevant_dates),
+            (&mut content.upcoming_pass_information, request.upcoming_pass_information),
+        ] {
+            if given.is_some() {
+                *own = given;
+            }
         }
         more(content, template)
     })

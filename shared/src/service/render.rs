@@ -53,7 +53,18 @@ pub fn image_header(file: &str) -> Option<String> {
 }
 
 pub fn image_file(header: &str) -> Option<String> {
-    const BASES: [&str; 7] = ["icon", "logo", "strip", "thumbnail", "background", "footer", "personalizationLogo"];
+    const BASES: [&str; 10] = [
+        "icon",
+        "logo",
+        "strip",
+        "thumbnail",
+        "background",
+        "footer",
+        "personalizationLogo",
+        "artwork",
+        "primaryLogo",
+        "secondaryLogo",
+    ];
     let (base, scale) = match header.strip_suffix("_2x") {
         Some(rest) => (rest, "@2x"),
         None => match header.strip_suffix("_3x") {
@@ -248,6 +259,27 @@ pub fn render(
                     Err(e) => problems.push(FieldProblem::new("nfc", e.to_string())),
                 },
             }
+        }
+    }
+    let newest = [
+        ("preferredStyleSchemes", pass.preferred_style_schemes.as_ref().or(template.preferred_style_schemes.as_ref())),
+        ("relevantDates", pass.relevant_dates.as_ref().or(template.relevant_dates.as_ref())),
+        (
+            "upcomingPassInformation",
+            pass.upcoming_pass_information.as_ref().or(template.upcoming_pass_information.as_ref()),
+        ),
+    ];
+    for (key, value) in newest {
+        let Some(value) = value else { continue };
+        let parsed = match key {
+            "preferredStyleSchemes" => {
+                serde_json::from_value(value.clone()).map(|v| out.preferred_style_schemes = Some(v))
+            }
+            "relevantDates" => serde_json::from_value(value.clone()).map(|v| out.relevant_dates = Some(v)),
+            _ => serde_json::from_value(value.clone()).map(|v| out.upcoming_pass_information = Some(v)),
+        };
+        if let Err(e) = parsed {
+            problems.push(FieldProblem::new(key, e.to_string()));
         }
     }
     if pass.nfc_enabled {

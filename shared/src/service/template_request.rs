@@ -35,6 +35,12 @@ pub struct TemplateRequest {
     /// Rewards enrollment (store cards with NFC): `requiredPersonalizationFields`,
     /// `description`, optional `termsAndConditions`; needs a `personalizationLogo_image` header.
     pub personalization: Option<Value>,
+    pub preferred_style_schemes: Option<Value>,
+    pub relevant_dates: Option<Value>,
+    pub upcoming_pass_information: Option<Value>,
+    /// Strings per language: `{"fr": {"key": "text"}}`.
+    #[serde(default)]
+    pub localizations: BTreeMap<String, BTreeMap<String, String>>,
     /// The project to create it in, when the path names none.
     pub project_id: Option<Value>,
     /// Airship's: 1 Apple, 2 Google; must agree with `vendor`.

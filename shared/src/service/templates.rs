@@ -85,6 +85,10 @@ fn check(mut request: TemplateRequest, default_pass_type_id: Option<&str>) -> Re
         semantics: request.semantics,
         nfc: request.nfc,
         personalization: request.personalization,
+        preferred_style_schemes: request.preferred_style_schemes,
+        relevant_dates: request.relevant_dates,
+        upcoming_pass_information: request.upcoming_pass_information,
+        localizations: request.localizations,
         image_blobs: BTreeMap::new(),
         image_urls: BTreeMap::new(),
     };
@@ -136,7 +140,7 @@ fn sample_renders(
     if vendor == Vendor::Google {
         super::google::check_template(name, content, sources).map(|()| Vec::new())
     } else {
-        dry_run(name, pass_type_id, content, &assets_for(png, content.personalization.as_ref())?)
+        dry_run(name, pass_type_id, content, &assets_for(png, content)?)
     }
 }
 
@@ -430,7 +434,7 @@ pub async fn assets(app: &App, template: &Template) -> Result<Arc<PassAssets>, S
         return Ok(assets);
     }
     let images = images::load(app, &template.content.image_blobs).await?;
-    let assets = Arc::new(assets_for(&images, template.content.personalization.as_ref())?);
+    let assets = Arc::new(assets_for(&images, &template.content)?);
     app.cache_assets(template.id, template.version, assets.clone());
     Ok(assets)
 }

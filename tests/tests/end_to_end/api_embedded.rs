@@ -549,3 +549,51 @@ async fn expirations_fire_on_time_on_embedded() {
 async fn the_doctor_diagnoses_passes_sent_to_it_on_embedded() {
     tessera_tests::doctor_flows::the_doctor_diagnoses_passes_sent_to_it(&TestServer::embedded().await).await;
 }
+
+/// iOS 18-26 keys through the API: a poster event ticket with its artwork, relevant dates,
+/// upcoming events and strings in two languages downloads as a pass the doctor finds clean.
+#[tokio::test]
+async fn the_newest_pass_features_come_through_the_api() {
+    let server = TestServer::embedded().await;
+    let mut template = event_template();
+    let artwork = tessera::pkpass::png::solid_png(358, 448, [20, 30, 90]);
+    template["headers"]["artwork_image"] = json!({"value": tessera_tests::api::png_data_url(&artwork)});
+    template["preferredStyleSchemes"] = json!(["posterEventTicket", "eventTicket"]);
+    template["relevantDates"] =
+        json!([{"startDate": "2027-06-01T18:00:00+02:00", "endDate": "2027-06-01T23:00:00+02:00"}]);
+    template["upcomingPassInformation"] = json!([{"type": "event", "identifier": "night-2", "name": "Night 2",
+        "semantics": {"eventStartDate": "2027-06-02T20:00:00+02:00"}}]);
+    template["localizations"] =
+        json!({"fr": {"EVENT": "ÉVÉNEMENT", "SEAT": "PLACE"}, "de": {"EVENT": "VERANSTALTUNG"}});
+    template["semantics"] = json!({"eventName": "The Tour", "venueName": "Example Arena",
+        "eventType": "PKEventTypeLivePerformance", "performerNames": ["The Example Band"], "artistIDs": ["1234567"],
+        "eventStartDate": "2027-06-01T20:00:00+02:00", "seats": [{"seatRow": "F", "seatNumber": "12"}]});
+    template["nfc"] = json!({"message": "TICKET-1", "encryptionPublicKey": tessera_tests::api::NFC_READER_PUBLIC_KEY,
+        "requiresAuthentication": true});
+    let created = server.create_template(&template).await;
+    assert_eq!(created.get("warnings"), None, "{created}");
+    assert_eq!(created["localizations"]["fr"]["SEAT"], "PLACE");
+    assert_eq!(created["preferredStyleSchemes"], json!(["posterEventTicket", "eventTicket"]));
+
+    let own_dates = json!([{"startDate": "2027-06-01T19:00:00+02:00", "endDate": "2027-06-01T23:30:00+02:00"}]);
+    let pass = server.create_pass(created["id"].as_u64().unwrap(), &json!({"relevantDates": own_dates})).await;
+    let download = server.api(Method::GET, &format!("/v1/pass/{}/download", pass["id"])).send().await.unwrap();
+    let bytes = download.bytes().await.unwrap().to_vec();
+    let files = tessera_tests::pkpass_files(&bytes);
+    let signed: Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+    assert_eq!(signed["relevantDates"], own_dates, "the pass's own dates replace its template's");
+    assert_eq!(signed["upcomingPassInformation"][0]["identifier"], "night-2");
+    assert_eq!(signed["preferredStyleSchemes"][0], "posterEventTicket");
+    let french = tessera::pkpass::strings::parse_strings(&files["fr.lproj/pass.strings"]).unwrap();
+    assert_eq!(french["EVENT"], "ÉVÉNEMENT");
+    assert!(files.contains_key("de.lproj/pass.strings") && files.contains_key("artwork.png"), "{:?}", files.keys());
+
+    let report = server.api(Method::POST, "/v1/doctor").body(bytes).send().await.unwrap();
+    let report = expect_json(report, 200).await;
+    assert_eq!((report["errors"].as_u64(), report["warnings"].as_u64()), (Some(0), Some(0)), "{report}");
+
+    let mut broken = template.clone();
+    broken["localizations"] = json!({"not a language": {"EVENT": "?"}});
+    let response = server.api(Method::POST, "/v1/template").json(&broken).send().await.unwrap();
+    expect_error(response, 400, "invalid_request", Some("localizations.not a language")).await;
+}
