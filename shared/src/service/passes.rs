@@ -596,14 +596,20 @@ pub fn check_update(request: &PassRequest) -> Result<Option<bool>, ServiceError>
     }
 }
 
-/// Applies an update; returns the receipt (`ticketId`).
-pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<u64, ServiceError> {
-    apply_update(app, id, request).await?;
-    Ok(app.store.allocate_id(Sequence::Ticket).await?)
+/// An applied update: its receipt (`ticketId`) and the warnings the pass was signed with.
+pub struct Receipt {
+    pub ticket: u64,
+    pub warnings: Vec<FieldProblem>,
 }
 
-/// Applies an update (without a receipt: a bulk update's passes share its ticket).
-pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<(), ServiceError> {
+pub async fn update(app: &App, id: u64, request: PassRequest) -> Result<Receipt, ServiceError> {
+    let warnings = apply_update(app, id, request).await?;
+    Ok(Receipt { ticket: app.store.allocate_id(Sequence::Ticket).await?, warnings })
+}
+
+/// Applies an update (without a receipt: a bulk update's passes share its ticket); answers
+/// the warnings the pass was signed with.
+pub async fn apply_update(app: &App, id: u64, request: PassRequest) -> Result<Vec<FieldProblem>, ServiceError> {
     apply_update_and(app, id, request, |_, _| Ok(())).await
 }
 
@@ -613,7 +619,7 @@ pub async fn apply_update_and(
     id: u64,
     request: PassRequest,
     more: impl FnOnce(&mut PassContent, &Template) -> Result<(), ServiceError>,
-) -> Result<(), ServiceError> {
+) -> Result<Vec<FieldProblem>, ServiceError> {
     let mut request = request;
     let mut problems = Vec::new();
     let image_inputs = take_images(&mut request.headers, &mut problems);
@@ -636,7 +642,7 @@ pub async fn apply_update_and(
     let touches_expiration =
         request.expiration_date.is_some() || request.headers.contains_key("expirationDate") || request.action.is_some();
     let request_tags = tags.clone();
-    let content = change(app, id, tags, new_images, |content, template| {
+    let (content, warnings) = change(app, id, tags, new_images, |content, template| {
         check_template_id(request.template_id.as_ref(), template.id)?;
         let fields = request.fields.iter_mut().filter_map(|(name, spec)| spec.as_mut().map(|s| (name, s)));
         let problems = absorb_pass_fields(&template.content, fields);
@@ -706,7 +712,7 @@ pub async fn apply_update_and(
     if let Some(tags) = &request_tags {
         super::tags::record(app, tags).await?;
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// Adds locations to a pass; each gets an id (`passLocationId`) to delete it by. A pass that
@@ -728,7 +734,7 @@ pub async fn add_locations(
         ids.push(app.store.allocate_id(Sequence::Location).await?);
     }
     let added = locations.len();
-    let content = change(app, id, None, BTreeMap::new(), move |content, template| {
+    let (content, _warnings) = change(app, id, None, BTreeMap::new(), move |content, template| {
         let mut all = content.locations.take().unwrap_or_else(|| template.content.locations.clone());
         all.extend(locations);
         let mut spare = ids.into_iter();
@@ -749,7 +755,7 @@ pub async fn add_locations(
 
 /// Removes one location (by its `passLocationId`); returns the pass's remaining locations.
 pub async fn delete_location(app: &App, id: u64, location_id: u64) -> Result<Vec<(u64, LocationSpec)>, ServiceError> {
-    let content = change(app, id, None, BTreeMap::new(), move |content, _| {
+    let (content, _warnings) = change(app, id, None, BTreeMap::new(), move |content, _| {
         let index =
             content.location_ids.iter().position(|l| *l == location_id).ok_or(ServiceError::NotFound("location"))?;
         content.location_ids.remove(index);
@@ -762,15 +768,16 @@ pub async fn delete_location(app: &App, id: u64, location_id: u64) -> Result<Vec
     Ok(content.location_ids.iter().copied().zip(content.locations.unwrap_or_default()).collect())
 }
 
-/// Changes a pass's content, re-signs it and saves it as a new version. Nothing is stored
-/// when the change or the signing fails.
+/// Changes a pass's content, re-signs it and saves it as a new version; answers the content
+/// and the warnings it was signed with. Nothing is stored when the change or the signing
+/// fails.
 async fn change(
     app: &App,
     id: u64,
     tags: Option<Vec<String>>,
     new_images: BTreeMap<String, Vec<u8>>,
     edit: impl FnOnce(&mut PassContent, &Template) -> Result<(), ServiceError>,
-) -> Result<PassContent, ServiceError> {
+) -> Result<(PassContent, Vec<FieldProblem>), ServiceError> {
     let (pass, template) = load(app, id).await?;
     let mut content = pass.content.clone();
     edit(&mut content, &template)?;
@@ -785,12 +792,13 @@ async fn change(
         // Checks the change renders; the dispatcher then writes it to Google.
         super::google::google_input(&template.name, &template.content, &content, &pass.serial_number)?;
     }
-    let pkpass = if template.vendor == Vendor::Google {
-        None
+    let (pkpass, warnings) = if template.vendor == Vendor::Google {
+        (None, Vec::new())
     } else {
         let mut pass_images = images::load(app, &content.image_blobs).await?;
         pass_images.extend(new_images.iter().map(|(h, png)| (h.clone(), png.clone())));
-        Some(sign(app, &template, &content, &pass_images, Identifiers::of(&pass)).await?.0)
+        let (pkpass, warnings) = sign(app, &template, &content, &pass_images, Identifiers::of(&pass)).await?;
+        (Some(pkpass), warnings)
     };
     if !new_images.is_empty() {
         content.image_blobs.extend(images::store(app, new_images).await?);
@@ -808,7 +816,7 @@ async fn change(
         app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
     }
     app.notify(Change::Pass(id));
-    Ok(content)
+    Ok((content, warnings))
 }
 
 /// Deletes a pass; a pass whose template is gone can be deleted too.

@@ -261,27 +261,14 @@ pub fn render(
             }
         }
     }
-    let newest = [
-        ("preferredStyleSchemes", pass.preferred_style_schemes.as_ref().or(template.preferred_style_schemes.as_ref())),
-        ("relevantDates", pass.relevant_dates.as_ref().or(template.relevant_dates.as_ref())),
-        (
-            "upcomingPassInformation",
-            pass.upcoming_pass_information.as_ref().or(template.upcoming_pass_information.as_ref()),
-        ),
-    ];
-    for (key, value) in newest {
-        let Some(value) = value else { continue };
-        let parsed = match key {
-            "preferredStyleSchemes" => {
-                serde_json::from_value(value.clone()).map(|v| out.preferred_style_schemes = Some(v))
-            }
-            "relevantDates" => serde_json::from_value(value.clone()).map(|v| out.relevant_dates = Some(v)),
-            _ => serde_json::from_value(value.clone()).map(|v| out.upcoming_pass_information = Some(v)),
-        };
-        if let Err(e) = parsed {
-            problems.push(FieldProblem::new(key, e.to_string()));
-        }
-    }
+    // The newest keys, a pass's own over its template's.
+    let own_or_template = |own: &Option<Value>, shared: &Option<Value>| own.as_ref().or(shared.as_ref()).cloned();
+    let newest = own_or_template(&pass.preferred_style_schemes, &template.preferred_style_schemes);
+    parse_into("preferredStyleSchemes", newest, &mut out.preferred_style_schemes, &mut problems);
+    let newest = own_or_template(&pass.relevant_dates, &template.relevant_dates);
+    parse_into("relevantDates", newest, &mut out.relevant_dates, &mut problems);
+    let newest = own_or_template(&pass.upcoming_pass_information, &template.upcoming_pass_information);
+    parse_into("upcomingPassInformation", newest, &mut out.upcoming_pass_information, &mut problems);
     if pass.nfc_enabled {
         let mut nfc = out.nfc.take().unwrap_or_default();
         if nfc.encryption_public_key.is_none() {
@@ -298,6 +285,20 @@ pub fn render(
         out.nfc = None;
     }
     if problems.is_empty() { Ok(out) } else { Err(ServiceError::Invalid(problems)) }
+}
+
+/// Reads `value` (when given) as pass.json's `key` into `slot`, or names why it cannot be.
+fn parse_into<T: serde::de::DeserializeOwned>(
+    key: &str,
+    value: Option<Value>,
+    slot: &mut Option<T>,
+    problems: &mut Vec<FieldProblem>,
+) {
+    match value.map(serde_json::from_value) {
+        None => {}
+        Some(Ok(parsed)) => *slot = Some(parsed),
+        Some(Err(e)) => problems.push(FieldProblem::new(key, e.to_string())),
+    }
 }
 
 /// Checks a rendered pass.json and the files that go with it as Wallet would: errors refuse,

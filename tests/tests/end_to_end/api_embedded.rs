@@ -198,6 +198,12 @@ async fn warnings_come_back_with_what_was_accepted() {
     assert!(pass["warnings"][0]["message"].as_str().unwrap().contains("at most 160×50 px"), "{pass}");
     let download = server.api(Method::GET, &format!("/v1/pass/{}/download", pass["id"])).send().await.unwrap();
     assert_eq!(download.status(), 200);
+    // An update re-signs the pass: the receipt carries what the pass still warns about.
+    let update = json!({"fields": {"Seat": {"value": "14"}}});
+    let receipt = server.api(Method::PUT, &format!("/v1/pass/{}", pass["id"])).json(&update).send();
+    let receipt = expect_json(receipt.await.unwrap(), 200).await;
+    assert!(receipt["ticketId"].is_u64(), "{receipt}");
+    assert_eq!(warned(&receipt), ["headers.logo_image"], "{receipt}");
 }
 
 #[tokio::test]

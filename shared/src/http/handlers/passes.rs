@@ -65,8 +65,8 @@ pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError
 
 pub async fn update(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = pass_id(app, &request).await?;
-    let ticket = passes::update(app, id, json_body(&request)?).await?;
-    ok_json(&json!({"ticketId": ticket}))
+    let receipt = passes::update(app, id, json_body(&request)?).await?;
+    ok_json(&views::with_warnings(json!({"ticketId": receipt.ticket}), &receipt.warnings))
 }
 
 pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
