@@ -73,6 +73,8 @@ pub struct GoogleInput {
     pub pass: PassJson,
     pub modules: ModuleData,
     pub images: GoogleImages,
+    /// The template's localizations, given to Google as translated values.
+    pub localizations: super::translations::Localizations,
 }
 
 impl GoogleInput {
@@ -294,7 +296,9 @@ pub fn class_for(kind: GoogleKind, input: &GoogleInput, class_id: &str) -> Value
     if !modules.messages.is_empty() {
         class.insert("messages".into(), json!(modules.messages));
     }
-    Value::Object(class)
+    let mut class = Value::Object(class);
+    super::translations::translate(&mut class, &input.localizations);
+    class
 }
 
 /// Where a pass stands for Google: voided passes are inactive, passes past their expiration
@@ -431,7 +435,9 @@ pub fn object_for(kind: GoogleKind, input: &GoogleInput, object_id: &str, class_
     if !modules.images.is_empty() {
         object.insert("imageModulesData".into(), json!(modules.images));
     }
-    Value::Object(object)
+    let mut object = Value::Object(object);
+    super::translations::translate(&mut object, &input.localizations);
+    object
 }
 
 #[cfg(test)]

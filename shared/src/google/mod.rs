@@ -6,6 +6,7 @@ pub mod client;
 pub mod jwt;
 pub mod mapping;
 pub mod modules;
+pub mod translations;
 
 pub use account::GoogleAccount;
 pub use client::{GoogleEndpoints, WalletClient};

@@ -103,6 +103,7 @@ pub fn google_input(
         pass: render(name, &apple_template, &apple_pass, &id)?,
         modules: gather(&merged(&template.fields, &pass.fields)),
         images: images_of(template, pass),
+        localizations: template.localizations.clone(),
     })
 }
 

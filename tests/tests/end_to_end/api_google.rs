@@ -266,6 +266,26 @@ async fn google_flights_are_written_as_google_defines_them() {
     assert!(claims["payload"]["flightObjects"][0]["id"].is_string(), "{claims}");
 }
 
+/// A template's localizations reach Google as translated values, in the shapes Google's
+/// description defines (the save link is held to it).
+#[tokio::test]
+async fn google_passes_carry_the_templates_translations() {
+    let setup = setup(false).await;
+    let server = &setup.server;
+    let mut template = google_event_template();
+    template["localizations"] = json!({"fr": {"The Tour": "La Tournée", "Terms": "Conditions"}});
+    let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({})).await;
+    // The fake refuses (400) any class or object Google's description does not allow.
+    let class = setup.google.resource(&format!("eventTicketClass/{ISSUER_ID}.tessera-template-{template_id}")).unwrap();
+    assert_eq!(class["eventName"]["translatedValues"], json!([{"language": "fr", "value": "La Tournée"}]), "{class}");
+    let object_id = format!("{ISSUER_ID}.{}", pass["serialNumber"].as_str().unwrap());
+    let object = setup.google.resource(&format!("eventTicketObject/{object_id}")).unwrap();
+    let rows = object["textModulesData"].as_array().unwrap();
+    let terms = rows.iter().find(|r| r["header"] == "Terms").expect("the Terms row");
+    assert_eq!(terms["localizedHeader"]["translatedValues"][0]["value"], "Conditions", "{object}");
+}
+
 #[tokio::test]
 async fn google_templates_and_passes_refuse_what_google_cannot_take() {
     let setup = setup(false).await;
