@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::assets::PassAssets;
+use super::build::MAX_PASSES_PER_BUNDLE;
 use super::cms_verify::{Verified, verify_detached};
 use super::issue::{Issue, Severity};
 use super::validate::validate_pass;
@@ -93,6 +94,12 @@ pub struct DoctorOptions {
 
 /// Diagnoses a .pkpass or a .pkpasses bundle (told apart by their contents).
 pub fn diagnose_archive(name: &str, bytes: &[u8], options: &DoctorOptions) -> Vec<Diagnosis> {
+    diagnose_zip(name, bytes, options, true)
+}
+
+/// `bundle_allowed`: only the top level may be a bundle, so an archive of archives (a ZIP
+/// quine, say) is read once, not followed down.
+fn diagnose_zip(name: &str, bytes: &[u8], options: &DoctorOptions, bundle_allowed: bool) -> Vec<Diagnosis> {
     let entries = match read_zip(bytes, ZipLimits::default()) {
         Ok(entries) => entries,
         Err(reason) => {
@@ -104,10 +111,19 @@ pub fn diagnose_archive(name: &str, bytes: &[u8], options: &DoctorOptions) -> Ve
         }
     };
     let is_bundle = !entries.is_empty() && entries.iter().all(|e| e.name.ends_with(".pkpass"));
-    if is_bundle {
+    if is_bundle && bundle_allowed {
+        if entries.len() > MAX_PASSES_PER_BUNDLE {
+            let reason =
+                format!("is a .pkpasses of {} passes; Wallet takes at most {MAX_PASSES_PER_BUNDLE}", entries.len());
+            return vec![Diagnosis {
+                name: name.into(),
+                serial_number: None,
+                findings: vec![Finding::error("(zip)", reason)],
+            }];
+        }
         return entries
             .iter()
-            .flat_map(|e| diagnose_archive(&format!("{name}/{}", e.name), &e.data, options))
+            .flat_map(|e| diagnose_zip(&format!("{name}/{}", e.name), &e.data, options, false))
             .collect();
     }
     let files: Vec<(String, Vec<u8>)> = entries.into_iter().map(|e| (e.name, e.data)).collect();
@@ -309,4 +325,37 @@ fn check_chain(verified: &Verified, options: &DoctorOptions, when: i64, findings
 
 fn date(unix_seconds: i64) -> String {
     format_millis(unix_seconds * 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pkpass::zip::{DosTime, Storage, ZipWriter};
+
+    fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut zip = ZipWriter::new();
+        for (name, data) in entries {
+            zip.add(name, data, Storage::Stored, DosTime::EPOCH).unwrap();
+        }
+        zip.finish().unwrap()
+    }
+
+    #[test]
+    fn a_bundle_holds_at_most_ten_passes() {
+        let passes: Vec<_> = (0..11).map(|i| (format!("{i}.pkpass"), zip_of(&[]))).collect();
+        let found = diagnose_archive("big.pkpasses", &zip_of(&passes), &DoctorOptions::default());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].findings[0].reason.contains("at most 10"), "{found:?}");
+    }
+
+    #[test]
+    fn archives_inside_a_bundle_are_not_followed_further() {
+        let innermost = zip_of(&[("x.pkpass".into(), b"anything".to_vec())]);
+        let inner = zip_of(&[("nested.pkpass".into(), innermost)]);
+        let outer = zip_of(&[("a.pkpass".into(), inner)]);
+        let found = diagnose_archive("outer.pkpasses", &outer, &DoctorOptions::default());
+        assert_eq!(found.len(), 1, "one pass, read as a pass: {found:?}");
+        assert_eq!(found[0].name, "outer.pkpasses/a.pkpass");
+        assert!(found[0].findings.iter().any(|f| f.path == "pass.json" && f.reason == "is missing"), "{found:?}");
+    }
 }
