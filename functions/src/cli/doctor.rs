@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use tessera::embedded::read_folder_files;
 use tessera::model::parse_wallet_date;
-use tessera::pkpass::Severity;
 use tessera::pkpass::doctor::{Diagnosis, DoctorOptions, Report, diagnose_archive, diagnose_files, diagnose_unsigned};
 use tessera::pkpass::x509::Certificate;
 
@@ -81,8 +81,7 @@ fn diagnose_path(path: &Path, options: &DoctorOptions) -> Result<Vec<Diagnosis>,
         return Ok(diagnose_archive(&name, &fs::read(path).map_err(unreadable)?, options));
     }
     if path.join("pass.json").is_file() {
-        let mut files = Vec::new();
-        collect(path, "", &mut files)?;
+        let files = read_folder_files(path).map_err(|e| e.to_string())?;
         let signed = files.iter().any(|(f, _)| f == "manifest.json" || f == "signature");
         return Ok(vec![if signed { diagnose_files(&name, files, options) } else { diagnose_unsigned(&name, files) }]);
     }
@@ -102,34 +101,11 @@ fn diagnose_path(path: &Path, options: &DoctorOptions) -> Result<Vec<Diagnosis>,
     Ok(diagnoses)
 }
 
-/// The folder's files by bundle path; hidden files (.DS_Store) are left out, as zip tools do.
-fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, &format!("{prefix}{file_name}/"), files)?;
-        } else {
-            files.push((
-                format!("{prefix}{file_name}"),
-                fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn as_lines(report: &Report) -> String {
     let mut out = String::new();
     for diagnosis in &report.passes {
         let serial = diagnosis.serial_number.as_deref().map(|s| format!(" (serial {s})")).unwrap_or_default();
-        let errors = diagnosis.findings.iter().filter(|f| f.severity == Severity::Error).count();
-        let warnings = diagnosis.findings.len() - errors;
+        let (errors, warnings) = diagnosis.counts();
         let verdict = if errors == 0 { "ok" } else { "refused by Wallet" };
         out.push_str(&format!("{}{serial}: {verdict}, {errors} errors, {warnings} warnings\n", diagnosis.name));
         for finding in &diagnosis.findings {

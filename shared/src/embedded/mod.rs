@@ -15,6 +15,6 @@ pub use file_blobs::FileBlobs;
 pub use file_secrets::FileSecrets;
 pub use local_jobs::LocalJobQueue;
 pub use local_timers::LocalTimers;
-pub use pass_folder::{FolderError, PassFolder, read_pass_folder};
+pub use pass_folder::{FolderError, PassFolder, read_folder_files, read_pass_folder};
 pub use recording_pusher::RecordingPusher;
 pub use sqlite_store::SqliteStore;

@@ -34,9 +34,17 @@ pub fn read_pass_folder(dir: &Path) -> Result<PassFolder, FolderError> {
         Err(source) => return Err(FolderError::Io { path: pass_path, source }),
     };
     let pass = PassJson::from_slice(&pass_bytes)?;
+    let mut files = read_folder_files(dir)?;
+    files.retain(|(path, _)| !matches!(path.as_str(), "pass.json" | "manifest.json" | "signature"));
+    Ok(PassFolder { pass, files })
+}
+
+/// Every file under `dir` by its bundle path (`fr.lproj/pass.strings`), sorted; hidden files
+/// (.DS_Store) are left out, as zip tools leave them out.
+pub fn read_folder_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, FolderError> {
     let mut files = Vec::new();
     collect(dir, "", &mut files)?;
-    Ok(PassFolder { pass, files })
+    Ok(files)
 }
 
 fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), FolderError> {
@@ -49,9 +57,7 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) -> Resu
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let bundle_path = format!("{prefix}{name}");
-        let skipped = name.starts_with('.')
-            || (prefix.is_empty() && matches!(name.as_str(), "pass.json" | "manifest.json" | "signature"));
-        if skipped {
+        if name.starts_with('.') {
             continue;
         }
         let path = entry.path();

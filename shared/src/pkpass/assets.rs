@@ -38,8 +38,7 @@ impl PassAssets {
             match classify(&path) {
                 Ok(kind) => {
                     let pixels = check_content(&path, &kind, &bytes, &mut issues);
-                    let sha1_hex =
-                        hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &bytes).as_ref());
+                    let sha1_hex = sha1_hex(&bytes);
                     assets.push(Asset { path, kind, bytes, sha1_hex, pixels });
                 }
                 Err(reason) => issues.fail(path, reason),
@@ -174,6 +173,11 @@ impl PassAssets {
     pub(crate) fn zip_prefix(&self) -> &ZipPrefix {
         &self.zip
     }
+}
+
+/// A file's SHA-1 as manifest.json lists it: lower-case hex.
+pub(crate) fn sha1_hex(bytes: &[u8]) -> String {
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, bytes).as_ref())
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -1,7 +1,7 @@
 //! Building signed bundles: one .pkpass from a pass and its template's prepared assets, and
 //! .pkpasses bundles of several passes.
 
-use super::assets::{PassAssets, hex};
+use super::assets::{PassAssets, sha1_hex};
 use super::identity::SigningIdentity;
 use super::issue::{Issue, split_issues};
 use super::sign::{SignError, sign_detached};
@@ -62,8 +62,7 @@ pub fn build_pkpass_with_warnings(
     let mut manifest = String::with_capacity(assets.manifest_prefix().len() + 60);
     manifest.push_str(assets.manifest_prefix());
     manifest.push_str("\"pass.json\":\"");
-    manifest
-        .push_str(&hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &pass_json).as_ref()));
+    manifest.push_str(&sha1_hex(&pass_json));
     manifest.push_str("\"}");
     let signature = sign_detached(identity, manifest.as_bytes(), now)?;
 

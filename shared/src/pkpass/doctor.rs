@@ -59,8 +59,10 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+    /// How many errors and how many warnings it found.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.findings.iter().filter(|f| f.severity == Severity::Error).count();
+        (errors, self.findings.len() - errors)
     }
 }
 
@@ -75,9 +77,7 @@ pub struct Report {
 
 impl Report {
     pub fn new(passes: Vec<Diagnosis>) -> Report {
-        let all = || passes.iter().flat_map(|d| &d.findings);
-        let errors = all().filter(|f| f.severity == Severity::Error).count();
-        let warnings = all().count() - errors;
+        let (errors, warnings) = passes.iter().map(Diagnosis::counts).fold((0, 0), |(e, w), (de, dw)| (e + de, w + dw));
         Report { passes, errors, warnings }
     }
 }
@@ -212,8 +212,7 @@ fn check_manifest(
                 .push(Finding::error(*file, "is not listed in manifest.json: Wallet refuses the pass").fix(regenerate));
             continue;
         };
-        let actual =
-            super::assets::hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, bytes).as_ref());
+        let actual = super::assets::sha1_hex(bytes);
         if !hash.eq_ignore_ascii_case(&actual) {
             findings.push(
                 Finding::error(*file, format!("its SHA-1 is {actual}; manifest.json says {hash}")).fix(regenerate),

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::issue::{Issues, join};
-use crate::model::{Barcode, FieldGroup, PassJson};
+use crate::model::{Barcode, Field, FieldGroup, PassJson};
 
 /// Names, descriptions, labels, logo text and front-of-pass values: Wallet shows one line of
 /// each, so anything near this bound is already cut off.
@@ -31,6 +31,8 @@ pub fn barcode_capacity_bytes(format: &str) -> Option<usize> {
     }
 }
 
+/// The top-level texts, locations and beacons; fields and barcodes are bounded as
+/// `validate` walks them (`check_field_text`, `check_barcode_size`).
 pub(crate) fn check_text_limits(pass: &PassJson, v: &mut Issues) {
     let top = [
         ("organizationName", &pass.organization_name),
@@ -41,28 +43,6 @@ pub(crate) fn check_text_limits(pass: &PassJson, v: &mut Issues) {
     for (key, text) in top {
         bounded(text.as_deref(), MAX_SHORT_TEXT_CHARS, || key.to_string(), v);
     }
-    for (style, fields) in pass.styles() {
-        for group in FieldGroup::ALL {
-            let long = matches!(group, FieldGroup::Back | FieldGroup::AdditionalInfo);
-            let max_value = if long { MAX_LONG_TEXT_CHARS } else { MAX_SHORT_TEXT_CHARS };
-            for (i, field) in fields.group(group).into_iter().flatten().enumerate() {
-                let path = format!("{}.{}[{i}]", style.key(), group.key());
-                bounded(field.label.as_deref(), MAX_SHORT_TEXT_CHARS, || join(&path, "label"), v);
-                bounded(field.change_message.as_deref(), MAX_SHORT_TEXT_CHARS, || join(&path, "changeMessage"), v);
-                for (key, value) in [("value", &field.value), ("attributedValue", &field.attributed_value)] {
-                    if let Some(Value::String(text)) = value {
-                        bounded(Some(text), max_value, || join(&path, key), v);
-                    }
-                }
-            }
-        }
-    }
-    if let Some(barcode) = &pass.barcode {
-        check_barcode_size(barcode, "barcode", v);
-    }
-    for (i, barcode) in pass.barcodes.iter().flatten().enumerate() {
-        check_barcode_size(barcode, &format!("barcodes[{i}]"), v);
-    }
     for (i, location) in pass.locations.iter().flatten().enumerate() {
         bounded(location.relevant_text.as_deref(), MAX_SHORT_TEXT_CHARS, || format!("locations[{i}].relevantText"), v);
     }
@@ -71,11 +51,26 @@ pub(crate) fn check_text_limits(pass: &PassJson, v: &mut Issues) {
     }
 }
 
-fn check_barcode_size(barcode: &Barcode, path: &str, v: &mut Issues) {
+/// A field's label, change message and text values (longer on the back and in additional
+/// info).
+pub(crate) fn check_field_text(field: &Field, group: FieldGroup, path: &str, v: &mut Issues) {
+    let long = matches!(group, FieldGroup::Back | FieldGroup::AdditionalInfo);
+    let max_value = if long { MAX_LONG_TEXT_CHARS } else { MAX_SHORT_TEXT_CHARS };
+    bounded(field.label.as_deref(), MAX_SHORT_TEXT_CHARS, || join(path, "label"), v);
+    bounded(field.change_message.as_deref(), MAX_SHORT_TEXT_CHARS, || join(path, "changeMessage"), v);
+    for (key, value) in [("value", &field.value), ("attributedValue", &field.attributed_value)] {
+        if let Some(Value::String(text)) = value {
+            bounded(Some(text), max_value, || join(path, key), v);
+        }
+    }
+}
+
+/// A barcode's alternative text, and its message against its format's capacity (`latin1`:
+/// the message is encoded as ISO-8859-1, a byte per character).
+pub(crate) fn check_barcode_size(barcode: &Barcode, latin1: bool, path: &str, v: &mut Issues) {
     bounded(barcode.alt_text.as_deref(), MAX_ALT_TEXT_CHARS, || join(path, "altText"), v);
     let (Some(format), Some(message)) = (barcode.format.as_deref(), barcode.message.as_deref()) else { return };
     let Some(capacity) = barcode_capacity_bytes(format) else { return };
-    let latin1 = barcode.message_encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("iso-8859-1"));
     let bytes = if latin1 { message.chars().count() } else { message.len() };
     v.check(
         bytes <= capacity,

@@ -239,6 +239,7 @@ fn check_field(field: &Field, style: PassStyle, group: FieldGroup, path: &str, v
     if let Some(semantics) = &field.semantics {
         check_semantics(semantics, &join(path, "semantics"), v);
     }
+    super::text_limits::check_field_text(field, group, path, v);
 }
 
 fn check_barcodes(pass: &PassJson, v: &mut Issues) {
@@ -268,6 +269,7 @@ fn check_barcodes(pass: &PassJson, v: &mut Issues) {
 }
 
 fn check_barcode(barcode: &Barcode, path: &str, v: &mut Issues) {
+    let latin1 = barcode.message_encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("iso-8859-1"));
     match barcode.format.as_deref() {
         None => v.fail(join(path, "format"), "is required"),
         Some(f) if CLASSIC_BARCODE_FORMATS.contains(&f) || NEW_BARCODE_FORMATS.contains(&f) => {}
@@ -279,14 +281,11 @@ fn check_barcode(barcode: &Barcode, path: &str, v: &mut Issues) {
     match barcode.message.as_deref() {
         None => v.fail(join(path, "message"), "is required"),
         Some("") => v.fail(join(path, "message"), "must not be empty"),
-        Some(message) => {
-            let latin1 = barcode.message_encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("iso-8859-1"));
-            v.check(
-                !latin1 || message.chars().all(|c| (c as u32) < 256),
-                || join(path, "message"),
-                "has characters outside ISO-8859-1: set messageEncoding to utf-8",
-            );
-        }
+        Some(message) => v.check(
+            !latin1 || message.chars().all(|c| (c as u32) < 256),
+            || join(path, "message"),
+            "has characters outside ISO-8859-1: set messageEncoding to utf-8",
+        ),
     }
     match barcode.message_encoding.as_deref() {
         None => v.fail(join(path, "messageEncoding"), "is required (usually iso-8859-1)"),
@@ -296,6 +295,7 @@ fn check_barcode(barcode: &Barcode, path: &str, v: &mut Issues) {
             "must name a character set such as iso-8859-1",
         ),
     }
+    super::text_limits::check_barcode_size(barcode, latin1, path, v);
 }
 
 fn check_colors(pass: &PassJson, v: &mut Issues) {
