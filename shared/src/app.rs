@@ -29,6 +29,9 @@ pub fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn S
     App::new(ports, config)
 }
 
+/// How long the local server holds update trail events before writing them together.
+const TRAIL_BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
+
 impl App {
     /// Everything on local disk under `data_dir`: SQLite, blob files, identity folders, and
     /// the development PKI for pass types without an imported identity.
@@ -43,7 +46,10 @@ impl App {
         )
         .with_dev_pki();
         let timers = LocalTimers::open(&data_dir.join("timers.db")).map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(app.with_jobs(Arc::new(LocalJobQueue::new())).with_timers(Arc::new(timers)))
+        Ok(app
+            .with_jobs(Arc::new(LocalJobQueue::new()))
+            .with_timers(Arc::new(timers))
+            .with_batched_trail(TRAIL_BATCH_DELAY))
     }
 
     /// The AWS adapters on `clients`, for the resources named. It signs with imported

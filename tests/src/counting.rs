@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use tessera::model::records::*;
+use tessera::model::trail::{TrailEntry, TrailSubject};
 use tessera::ports::{Blob, BlobError, Blobs, Store, StoreError};
 
 /// Calls by method name, since the last `take`.
@@ -294,6 +295,16 @@ impl Store for CountingStore {
     async fn set_link_pass(&self, token: &str, pass_id: u64) -> Result<(), StoreError> {
         self.count("set_link_pass");
         self.inner.set_link_pass(token, pass_id).await
+    }
+
+    async fn append_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
+        self.count("append_trail");
+        self.inner.append_trail(entries).await
+    }
+
+    async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
+        self.count("trail");
+        self.inner.trail(subject, since, limit).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

@@ -200,3 +200,4 @@ pub mod image_host;
 pub mod moto;
 pub mod passentry_flows;
 pub mod token_flows;
+pub mod trail_flows;

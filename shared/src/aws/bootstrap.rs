@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, TableStatus,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{
     PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{
 };
 
 use super::config::{AwsClients, AwsResources};
-use super::schema::{AttrType, INDEXES, KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY};
+use super::schema::{AttrType, INDEXES, KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE};
 
 #[derive(Debug, thiserror::Error)]
 #[error("bootstrap: {0}")]
@@ -89,11 +89,38 @@ async fn create_table(clients: &AwsClients, table: &str) -> Result<bool, Bootstr
             .await
             .map_err(|e| err(DisplayErrorContext(e)))?;
         if described.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
+            enable_time_to_live(clients, table).await?;
             return Ok(created);
         }
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
     Err(BootstrapError(format!("table {table} did not become active within a minute")))
+}
+
+/// Expires items by [`TTL_ATTRIBUTE`] (the update trail's events), as template.yaml does.
+async fn enable_time_to_live(clients: &AwsClients, table: &str) -> Result<(), BootstrapError> {
+    let described = clients
+        .dynamodb
+        .describe_time_to_live()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| err(DisplayErrorContext(e)))?;
+    let current = described.time_to_live_description();
+    if current.and_then(|d| d.attribute_name()) == Some(TTL_ATTRIBUTE) {
+        return Ok(());
+    }
+    let specification =
+        TimeToLiveSpecification::builder().attribute_name(TTL_ATTRIBUTE).enabled(true).build().map_err(err)?;
+    clients
+        .dynamodb
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(specification)
+        .send()
+        .await
+        .map_err(|e| err(DisplayErrorContext(e)))?;
+    Ok(())
 }
 
 async fn create_bucket(clients: &AwsClients, bucket: &str) -> Result<bool, BootstrapError> {

@@ -21,6 +21,7 @@
 //! | registration | `REG#<device>#<passTypeId>` | `SERIAL#<serial>` | registrations_by_pass (`rpass`), registrations_by_template (`rtpl`) |
 //! | public link | `LINK#<token>` | `LINK` | |
 //! | adaptive link | `ALINK#<id>` | `ALINK` | by_type_id (`typ`=ALINK, `idk`=`<created ms, 20 digits>#<id>`) |
+//! | trail event | `TRAIL#<subject>` | `<at ms, 20 digits>#<random>` | (expires by `exp`) |
 //!
 //! `idk` is the id zero-padded, `upd` is `<updatedAt ms, 20 digits>#<id20>`, so string order
 //! is numeric order. Claims and memberships are written in the same transaction as their
@@ -78,6 +79,8 @@ pub const INDEXES: [IndexSpec; 7] = [
 /// The stream feeds the push dispatcher: it needs to see what changed.
 pub const STREAM_VIEW_TYPE: &str = "NEW_AND_OLD_IMAGES";
 pub const BILLING_MODE: &str = "PAY_PER_REQUEST";
+/// The table's time-to-live attribute (epoch seconds): DynamoDB deletes items after it.
+pub const TTL_ATTRIBUTE: &str = "exp";
 
 pub fn padded(n: u64) -> String {
     format!("{n:020}")

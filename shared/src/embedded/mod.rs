@@ -9,6 +9,7 @@ pub mod local_timers;
 pub mod pass_folder;
 pub mod recording_pusher;
 pub mod sqlite_store;
+mod sqlite_trail;
 
 pub use dev_pki::{DevPki, DevPkiError, DevPkiIssuer, load_identity_dir};
 pub use file_blobs::FileBlobs;

@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
+use super::sqlite_trail;
 use crate::model::records::*;
+use crate::model::trail::{TrailEntry, TrailSubject};
 use crate::ports::store::updated_since;
 use crate::ports::{Store, StoreError};
 
@@ -137,6 +139,7 @@ impl SqliteStore {
         conn.pragma_update(None, "busy_timeout", 5000).map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
+        conn.execute_batch(sqlite_trail::SCHEMA).map_err(db)?;
         migrate(&conn)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)), readers: None })
@@ -1143,6 +1146,16 @@ impl Store for SqliteStore {
             Err(if exists { StoreError::Conflict("link") } else { StoreError::NotFound("link") })
         })
         .await
+    }
+
+    async fn append_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
+        let entries = entries.to_vec();
+        self.tx(move |tx| sqlite_trail::append(tx, &entries)).await
+    }
+
+    async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
+        let subject = subject.clone();
+        self.read(move |conn| sqlite_trail::read(conn, &subject, since, limit)).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 //! the Lambda binaries and template.yaml), request parsing, auth and error mapping.
 
 pub mod auth;
+pub mod diagnostics_views;
 pub mod error;
 pub mod handlers;
 pub mod pages;

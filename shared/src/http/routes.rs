@@ -5,7 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, devices, doctor, openapi, passentry, passes, projects, public, stats, tags, templates, tokens,
+    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, stats, tags, templates,
+    tokens,
 };
 use super::{Access, Route};
 
@@ -87,6 +88,7 @@ routes! {
     DELETE_PASS = "delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete;
     DOWNLOAD_PASS = "download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download;
     VIEW_PASS_JSON = "view_pass_json", GET "/v1/pass/{id}/viewJSONPass", ApiKey, passes::view_json;
+    PASS_DIAGNOSTICS = "pass_diagnostics", GET "/v1/pass/{id}/diagnostics", ApiKey, diagnostics::get;
     /// Pushes in the request: its Lambda has a pusher (see [`Route::sends_pushes`]).
     PUSH_PASS = "push_pass", PUT "/v1/pass/{id}/push", ApiKey, passes::push;
     ADD_PASS_LOCATIONS = "add_pass_locations", POST "/v1/pass/{id}/locations", ApiKey, passes::add_locations;

@@ -8,6 +8,7 @@ pub mod problem;
 pub mod public_ids;
 pub mod semantics;
 pub mod template;
+pub mod trail;
 
 pub use color::Rgb;
 pub use date::{WalletDate, parse_wallet_date};

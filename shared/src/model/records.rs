@@ -333,6 +333,8 @@ pub enum RegisterOutcome {
 pub struct UpdatedSerials {
     pub serial_numbers: Vec<String>,
     pub last_updated: Millis,
+    /// How many passes of the type the device is registered for (0: an unknown device).
+    pub registered: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 use async_trait::async_trait;
 
 use crate::model::records::*;
+use crate::model::trail::{TrailEntry, TrailSubject};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -122,6 +123,14 @@ pub trait Store: Send + Sync {
     /// Points a dynamic link at the pass it created; fails with `Conflict` if it already has one.
     async fn set_link_pass(&self, token: &str, pass_id: u64) -> Result<(), StoreError>;
 
+    /// Appends events to their subjects' trails. A backend keeps each event at least
+    /// [`TRAIL_RETENTION_MS`](crate::model::trail::TRAIL_RETENTION_MS) unless its subject has
+    /// [`TRAIL_MAX_EVENTS`](crate::model::trail::TRAIL_MAX_EVENTS) newer ones, and may drop it
+    /// after that.
+    async fn append_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError>;
+    /// The newest `limit` events of the subject at or after `since`, oldest first.
+    async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError>;
+
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError>;
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError>;
     /// Adaptive links by creation time (`Id` and `CreatedAt` order alike).
@@ -134,7 +143,8 @@ pub trait Store: Send + Sync {
 /// its template's), the serials changed after `since` and the tag for next time.
 pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> UpdatedSerials {
     let last_updated = rows.iter().map(|(_, at)| *at).max().unwrap_or(0).max(since.unwrap_or(0));
+    let registered = rows.len();
     let serial_numbers =
         rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
-    UpdatedSerials { serial_numbers, last_updated }
+    UpdatedSerials { serial_numbers, last_updated, registered }
 }

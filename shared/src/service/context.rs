@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::google::{GoogleSettings, GoogleWallet};
 use super::identities::IdentityCache;
 use super::push::{Change, Dispatcher};
+use super::trail::TrailRecorder;
 use crate::pkpass::PassAssets;
 use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store, Timers};
 
@@ -87,6 +88,8 @@ pub struct App {
     /// Where work due at a set time (expirations) is kept; `None`: expirations apply only
     /// when a pass is read.
     pub timers: Option<Arc<dyn Timers>>,
+    /// Where the device protocol and the dispatcher note what happened to each update.
+    pub trail: TrailRecorder,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -106,7 +109,9 @@ impl App {
         let Ports { store, blobs, secrets, clock, images, dev_identities } = ports;
         let identities = IdentityCache::new(secrets.clone(), dev_identities, config.team_id.clone());
         let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
+        let trail = TrailRecorder::direct(store.clone(), clock.clone());
         App {
+            trail,
             store,
             blobs,
             secrets,
@@ -136,8 +141,18 @@ impl App {
 
     /// Sends change notifications through `pusher` (the default records them only).
     pub fn with_pusher(mut self, pusher: Arc<dyn Pusher>) -> App {
-        self.dispatcher =
-            Some(Dispatcher::new(self.store.clone(), pusher, self.clock.clone()).with_google(self.google.clone()));
+        let dispatcher = Dispatcher::new(self.store.clone(), pusher, self.clock.clone())
+            .with_google(self.google.clone())
+            .with_trail(self.trail.clone());
+        self.dispatcher = Some(dispatcher);
+        self
+    }
+
+    /// Writes the update trail in batches, `delay` apart at most: for a long-running process
+    /// (the local server), where a device poll should not wait for a write. Before
+    /// [`App::with_pusher`], so that the dispatcher records through the same batches.
+    pub fn with_batched_trail(mut self, delay: std::time::Duration) -> App {
+        self.trail = self.trail.batched(delay);
         self
     }
 

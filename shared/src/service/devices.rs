@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::error::ServiceError;
 use super::passes;
 use crate::model::records::{Millis, NewRegistration, Pass, Platform, RegisterOutcome, Template, UpdatedSerials};
+use crate::model::trail::{TRAIL_MAX_LISTED, TrailEvent, TrailSubject, UnregisterCause};
 use crate::service::App;
 
 /// What a device presents: `Authorization: ApplePass <token>` (or `AndroidPass`).
@@ -55,12 +56,20 @@ pub async fn register(
     }
     let registration = NewRegistration {
         device_library_id: device.to_string(),
-        pass_type_id: pass.pass_type_id,
-        serial_number: pass.serial_number,
+        pass_type_id: pass.pass_type_id.clone(),
+        serial_number: pass.serial_number.clone(),
         push_token: push_token.to_string(),
         platform: credentials.platform,
     };
-    Ok(app.store.register_device(&registration, app.now()).await?)
+    let outcome = app.store.register_device(&registration, app.now()).await?;
+    let again = outcome == RegisterOutcome::AlreadyRegistered;
+    app.trail.record(trail_of(&pass), TrailEvent::Registered { device: device.to_string(), again }).await;
+    Ok(outcome)
+}
+
+/// The pass's own update trail.
+pub fn trail_of(pass: &Pass) -> TrailSubject {
+    TrailSubject::Pass { pass_type_id: pass.pass_type_id.clone(), serial: pass.serial_number.clone() }
 }
 
 pub async fn unregister(
@@ -70,12 +79,16 @@ pub async fn unregister(
     device: &str,
 ) -> Result<(), ServiceError> {
     let pass = authorized(app, address, credentials).await?;
-    app.store.unregister_device(device, &pass.pass_type_id, &pass.serial_number, app.now()).await?;
+    if app.store.unregister_device(device, &pass.pass_type_id, &pass.serial_number, app.now()).await? {
+        let event = TrailEvent::Unregistered { device: device.to_string(), cause: UnregisterCause::Device };
+        app.trail.record(trail_of(&pass), event).await;
+    }
     Ok(())
 }
 
 /// Serials of the device's passes changed after the tag (a pass changes when it or its
-/// template does). The tag is opaque to devices: one that does not parse means "all".
+/// template does). The tag is opaque to devices: one that does not parse means "all". The
+/// answer goes on the device's trail when the device is registered (anyone may ask).
 pub async fn updated_serials(
     app: &App,
     device: &str,
@@ -83,7 +96,15 @@ pub async fn updated_serials(
     tag: Option<&str>,
 ) -> Result<UpdatedSerials, ServiceError> {
     let since = tag.and_then(|t| t.parse::<Millis>().ok());
-    Ok(app.store.updated_serials(device, pass_type_id, since).await?)
+    let updated = app.store.updated_serials(device, pass_type_id, since).await?;
+    if updated.registered > 0 {
+        let subject = TrailSubject::Device { device: device.to_string(), pass_type_id: pass_type_id.to_string() };
+        let listed = updated.serial_numbers.len();
+        let serials = updated.serial_numbers.iter().take(TRAIL_MAX_LISTED).cloned().collect();
+        let more = listed.saturating_sub(TRAIL_MAX_LISTED);
+        app.trail.record(subject, TrailEvent::Listed { since, serials, more }).await;
+    }
+    Ok(updated)
 }
 
 /// The answer to a device asking for a pass.
@@ -117,9 +138,11 @@ pub async fn latest(
     let template = app.store.get_template(pass.template_id).await?.ok_or(ServiceError::Unauthorized)?;
     let last_modified = last_modified(&pass, &template);
     if if_modified_since.is_some_and(|since| last_modified <= since) {
+        app.trail.record(trail_of(&pass), TrailEvent::Fetched { status: 304 }).await;
         return Ok(Latest::NotModified { last_modified });
     }
     let pkpass = passes::pkpass_of(app, &pass, &template).await?;
+    app.trail.record(trail_of(&pass), TrailEvent::Fetched { status: 200 }).await;
     Ok(Latest::Pass { last_modified, serial: pass.serial_number, pkpass })
 }
 
@@ -156,17 +179,4 @@ pub async fn personalize(
         .map_err(|e| ServiceError::Internal(format!("signing the personalization token: {e}")))?;
     passes::personalize(app, pass.id, Value::Object(info)).await?;
     Ok(signature)
-}
-
-/// How many lines of one report, and how many characters of each, reach the logs.
-pub const MAX_LOG_LINES: usize = 50;
-pub const MAX_LOG_CHARS: usize = 1000;
-
-/// Wallet reports problems with our web service here; they go to our logs, control
-/// characters escaped so a report cannot forge log lines.
-pub fn log(messages: &[String]) {
-    for message in messages.iter().take(MAX_LOG_LINES) {
-        let message: String = message.chars().take(MAX_LOG_CHARS).flat_map(char::escape_default).collect();
-        tracing::warn!(%message, "Wallet reported");
-    }
 }

@@ -4,6 +4,7 @@ pub mod adaptive;
 pub mod api_keys;
 pub mod context;
 pub mod devices;
+pub mod diagnostics;
 pub mod doctor;
 pub mod error;
 pub mod google;
@@ -24,6 +25,9 @@ pub mod template_parts;
 pub mod template_request;
 pub mod templates;
 pub mod timers;
+pub mod trail;
+pub mod update_funnel;
+pub mod wallet_log;
 
 pub use context::{App, AppConfig};
 pub use error::{FieldProblem, ServiceError};

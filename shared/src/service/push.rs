@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::google::GoogleWallet;
+use super::trail::TrailRecorder;
 use crate::model::records::Registration;
+use crate::model::trail::{PushAnswer, TrailEntry, TrailEvent, TrailSubject, UnregisterCause};
 use crate::ports::pusher::{PushOutcome, Pusher, token_fingerprint};
 use crate::ports::{Clock, Store};
 
@@ -31,11 +33,19 @@ pub struct Dispatcher {
     retry_base: Duration,
     /// Writes changes of Google passes to Google; `None` where another process does it.
     google: Option<Arc<GoogleWallet>>,
+    trail: TrailRecorder,
 }
 
 impl Dispatcher {
     pub fn new(store: Arc<dyn Store>, pusher: Arc<dyn Pusher>, clock: Arc<dyn Clock>) -> Dispatcher {
-        Dispatcher { store, pusher, clock, retry_base: Duration::from_millis(200), google: None }
+        let trail = TrailRecorder::direct(store.clone(), clock.clone());
+        Dispatcher { store, pusher, clock, retry_base: Duration::from_millis(200), google: None, trail }
+    }
+
+    /// Notes each push on the device's update trail through `trail`.
+    pub fn with_trail(mut self, trail: TrailRecorder) -> Dispatcher {
+        self.trail = trail;
+        self
     }
 
     pub fn with_google(mut self, google: Arc<GoogleWallet>) -> Dispatcher {
@@ -78,25 +88,48 @@ impl Dispatcher {
             Change::Template(id) => self.store.registrations_for_template(id).await?,
         };
         let mut report = DispatchReport::default();
+        let mut trail = Vec::new();
         // One push per device and pass type: Wallet then asks for every changed serial.
         let mut seen = HashSet::new();
         for registration in registrations {
             if !seen.insert((registration.push_token.clone(), registration.pass_type_id.clone())) {
                 continue;
             }
-            match self.push_with_retry(&registration).await {
+            let (outcome, attempts) = self.push_with_retry(&registration).await;
+            trail.push(self.pushed(&registration, change, &outcome, attempts));
+            match outcome {
                 PushOutcome::Delivered => report.delivered += 1,
                 PushOutcome::DeadToken => {
-                    self.remove_dead(&registration).await?;
+                    trail.extend(self.remove_dead(&registration).await?);
                     report.dead_tokens_removed += 1;
                 }
                 PushOutcome::RetryLater | PushOutcome::Failed(_) => report.failed += 1,
             }
         }
+        self.trail.record_all(trail).await;
         Ok(report)
     }
 
-    async fn push_with_retry(&self, registration: &Registration) -> PushOutcome {
+    /// The push as the device's trail keeps it.
+    fn pushed(&self, registration: &Registration, change: Change, outcome: &PushOutcome, attempts: u32) -> TrailEntry {
+        let (answer, reason) = match outcome {
+            PushOutcome::Delivered => (PushAnswer::Delivered, None),
+            PushOutcome::DeadToken => (PushAnswer::DeadToken, None),
+            PushOutcome::RetryLater => (PushAnswer::RetryLater, None),
+            PushOutcome::Failed(reason) => (PushAnswer::Failed, Some(reason.clone())),
+        };
+        TrailEntry {
+            subject: TrailSubject::Device {
+                device: registration.device_library_id.clone(),
+                pass_type_id: registration.pass_type_id.clone(),
+            },
+            at: self.clock.now(),
+            event: TrailEvent::Pushed { change: change.into(), answer, reason, attempts },
+        }
+    }
+
+    /// The outcome, and how many pushes it took.
+    async fn push_with_retry(&self, registration: &Registration) -> (PushOutcome, u32) {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -107,22 +140,32 @@ impl Dispatcher {
                 }
                 PushOutcome::Failed(ref reason) => {
                     tracing::warn!(token = %token_fingerprint(&registration.push_token), %reason, "push failed");
-                    return outcome;
+                    return (outcome, attempt);
                 }
-                other => return other,
+                other => return (other, attempt),
             }
         }
     }
 
-    /// A dead token dies for every pass it was registered for on that device and pass type.
-    async fn remove_dead(&self, dead: &Registration) -> Result<(), crate::ports::StoreError> {
+    /// A dead token dies for every pass it was registered for on that device and pass type;
+    /// each pass's trail says so.
+    async fn remove_dead(&self, dead: &Registration) -> Result<Vec<TrailEntry>, crate::ports::StoreError> {
         tracing::info!(token = %token_fingerprint(&dead.push_token), "removing registrations of a dead push token");
         let now = self.clock.now();
         let updated = self.store.updated_serials(&dead.device_library_id, &dead.pass_type_id, None).await?;
+        let mut trail = Vec::new();
         for serial in updated.serial_numbers {
             self.store.unregister_device(&dead.device_library_id, &dead.pass_type_id, &serial, now).await?;
+            trail.push(TrailEntry {
+                subject: TrailSubject::Pass { pass_type_id: dead.pass_type_id.clone(), serial },
+                at: now,
+                event: TrailEvent::Unregistered {
+                    device: dead.device_library_id.clone(),
+                    cause: UnregisterCause::DeadToken,
+                },
+            });
         }
-        Ok(())
+        Ok(trail)
     }
 
     /// Shorter retry waits, for tests.

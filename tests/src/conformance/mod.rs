@@ -7,6 +7,7 @@ pub mod secrets;
 pub mod store_devices;
 pub mod store_links;
 pub mod store_records;
+pub mod store_trail;
 
 use std::sync::Arc;
 
@@ -81,6 +82,7 @@ macro_rules! conformance_suite {
                 template_deletes_leave_no_orphans;
             store_devices: registration_lifecycle_drives_installation, updated_serials_follow_pass_and_template_changes,
                 status_filters_follow_registrations;
+            store_trail: trails_are_kept_by_subject_in_time_order, trail_reads_return_the_newest_events;
             store_links: single_use_links, multiple_use_links_count_installs, expired_links,
                 concurrent_consumers_of_a_single_use_link, dynamic_links_get_their_pass_once, adaptive_links;
             blobs: blobs_round_trip, blob_keys_are_checked;

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use serde_norway::Value;
-use tessera::aws::schema::{BILLING_MODE, INDEXES, KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, STREAM_VIEW_TYPE};
+use tessera::aws::schema::{
+    BILLING_MODE, INDEXES, KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, STREAM_VIEW_TYPE, TTL_ATTRIBUTE,
+};
 
 fn template() -> Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
@@ -43,6 +45,8 @@ fn the_table_matches_the_schema_both_ways() {
     assert_eq!(keys(&table["KeySchema"]), (PARTITION_KEY.to_string(), SORT_KEY.to_string()));
     assert_eq!(str_of(table, "BillingMode"), BILLING_MODE);
     assert_eq!(str_of(&table["StreamSpecification"], "StreamViewType"), STREAM_VIEW_TYPE);
+    assert_eq!(str_of(&table["TimeToLiveSpecification"], "AttributeName"), TTL_ATTRIBUTE);
+    assert_eq!(table["TimeToLiveSpecification"]["Enabled"].as_bool(), Some(true));
 
     let declared: BTreeSet<(String, String)> = table["AttributeDefinitions"]
         .as_sequence()

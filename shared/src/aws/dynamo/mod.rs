@@ -3,6 +3,7 @@
 mod items;
 mod store_impl;
 pub mod stream;
+mod trail;
 
 use std::collections::HashMap;
 

@@ -10,6 +10,7 @@ use super::items::*;
 use super::{DynamoStore, Query, backend, build_error, names};
 use crate::aws::schema::updated_key;
 use crate::model::records::*;
+use crate::model::trail::{TrailEntry, TrailSubject};
 use crate::ports::store::updated_since;
 use crate::ports::{Store, StoreError};
 
@@ -999,6 +1000,14 @@ impl Store for DynamoStore {
             }
             Err(e) => Err(backend(e)),
         }
+    }
+
+    async fn append_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
+        self.put_trail(entries).await
+    }
+
+    async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
+        self.read_trail(subject, since, limit).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

@@ -14,6 +14,7 @@ use crate::pkpass::PKPASS_MIME;
 use crate::service::App;
 use crate::service::ServiceError;
 use crate::service::devices::{self, DeviceCredentials, Latest, PassAddress};
+use crate::service::wallet_log;
 
 /// The credentials of `Authorization: ApplePass <token>` or `AndroidPass <token>`.
 fn credentials(request: &Request) -> Result<DeviceCredentials<'_>, ApiError> {
@@ -121,9 +122,9 @@ struct LogBody {
     logs: Vec<String>,
 }
 
-pub async fn log(_app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+pub async fn log(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let body: LogBody = json_body(&request)?;
-    devices::log(&body.logs);
+    wallet_log::receive(app, &body.logs).await;
     Ok(empty(StatusCode::OK))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod adaptive;
 pub mod devices;
+pub mod diagnostics;
 pub mod doctor;
 pub mod openapi;
 pub mod passentry;

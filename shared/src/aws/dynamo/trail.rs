@@ -1,0 +1,74 @@
+//! The update trail in DynamoDB (`model::trail`): one item per event, `TRAIL#<subject>` /
+//! `<at, 20 digits>#<random>`, with `exp` (epoch seconds) for the table's time to live, so
+//! DynamoDB deletes each event [`TRAIL_RETENTION_MS`] after it happened. Items carry no
+//! `ver`, so the stream never takes them for a content change.
+
+use std::collections::HashMap;
+
+use super::items::{Item, n, s};
+use super::{DynamoStore, Query, backend};
+use crate::aws::schema::{TTL_ATTRIBUTE, padded};
+use crate::model::records::Millis;
+use crate::model::trail::{TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
+use crate::ports::StoreError;
+
+fn partition(subject: &TrailSubject) -> String {
+    format!("TRAIL#{}", subject.key())
+}
+
+fn item(entry: &TrailEntry) -> Item {
+    let at = entry.at.max(0) as u64;
+    let sort = format!("{}#{:08x}", padded(at), rand::random::<u32>());
+    let expires = (entry.at + TRAIL_RETENTION_MS).div_euclid(1000);
+    HashMap::from([
+        ("pk".to_string(), s(partition(&entry.subject))),
+        ("sk".to_string(), s(sort)),
+        ("ev".to_string(), s(entry.event.to_json())),
+        (TTL_ATTRIBUTE.to_string(), n(expires)),
+    ])
+}
+
+impl DynamoStore {
+    /// One PutItem per event: a request records one or two, so batching would not pay.
+    pub(super) async fn put_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
+        for entry in entries {
+            self.client.put_item().table_name(&self.table).set_item(Some(item(entry))).send().await.map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn read_trail(
+        &self,
+        subject: &TrailSubject,
+        since: Millis,
+        limit: usize,
+    ) -> Result<Vec<TrailEntry>, StoreError> {
+        let q = Query {
+            index: None,
+            key_condition: "#pk = :k AND #sk >= :from",
+            filter: None,
+            values: HashMap::from([
+                (":k".to_string(), s(partition(subject))),
+                (":from".to_string(), s(padded(since.max(0) as u64))),
+            ]),
+        };
+        let out = self
+            .query_builder(&q)
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(backend)?;
+        let mut entries = Vec::new();
+        for found in out.items.unwrap_or_default() {
+            let at = found.get("sk").and_then(|v| v.as_s().ok()).and_then(|sk| sk.split('#').next()?.parse().ok());
+            let event = found.get("ev").and_then(|v| v.as_s().ok()).map(|text| TrailEvent::from_json(text));
+            match (at, event) {
+                (Some(at), Some(Ok(event))) => entries.push(TrailEntry { subject: subject.clone(), at, event }),
+                _ => return Err(StoreError::Backend("a trail item that does not decode".into())),
+            }
+        }
+        entries.reverse();
+        Ok(entries)
+    }
+}

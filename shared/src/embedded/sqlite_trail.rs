@@ -1,0 +1,103 @@
+//! The update trail in the embedded store (`model::trail`): one row per event, kept
+//! [`TRAIL_RETENTION_MS`] and at most [`TRAIL_MAX_EVENTS`] per subject, pruned as events of
+//! the subject arrive.
+
+use rusqlite::{Connection, params};
+
+use crate::model::records::Millis;
+use crate::model::trail::{TRAIL_MAX_EVENTS, TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
+use crate::ports::StoreError;
+
+pub(super) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS trail (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, at INTEGER NOT NULL, event TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS trail_subject ON trail(subject, at, seq);
+";
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// Inserts the entries, then prunes each subject they touched.
+pub(super) fn append(conn: &Connection, entries: &[TrailEntry]) -> Result<(), StoreError> {
+    let mut subjects: Vec<(String, Millis)> = Vec::new();
+    {
+        let mut insert =
+            conn.prepare_cached("INSERT INTO trail(subject, at, event) VALUES (?1, ?2, ?3)").map_err(db)?;
+        for entry in entries {
+            let key = entry.subject.key();
+            insert.execute(params![key, entry.at, entry.event.to_json()]).map_err(db)?;
+            match subjects.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, newest)) => *newest = (*newest).max(entry.at),
+                None => subjects.push((key, entry.at)),
+            }
+        }
+    }
+    let mut prune = conn
+        .prepare_cached(
+            "DELETE FROM trail WHERE subject = ?1 AND (at < ?2 OR seq IN \
+             (SELECT seq FROM trail WHERE subject = ?1 ORDER BY at DESC, seq DESC LIMIT -1 OFFSET ?3))",
+        )
+        .map_err(db)?;
+    for (key, newest) in subjects {
+        prune.execute(params![key, newest - TRAIL_RETENTION_MS, TRAIL_MAX_EVENTS as i64]).map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(super) fn read(
+    conn: &Connection,
+    subject: &TrailSubject,
+    since: Millis,
+    limit: usize,
+) -> Result<Vec<TrailEntry>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT at, event FROM trail WHERE subject = ?1 AND at >= ?2 ORDER BY at DESC, seq DESC LIMIT ?3",
+        )
+        .map_err(db)?;
+    let rows: Vec<(Millis, String)> = stmt
+        .query_map(params![subject.key(), since, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db)?
+        .collect::<Result<_, _>>()
+        .map_err(db)?;
+    let mut entries = rows
+        .into_iter()
+        .map(|(at, text)| {
+            let event = TrailEvent::from_json(&text).map_err(|e| StoreError::Backend(format!("a trail event: {e}")))?;
+            Ok(TrailEntry { subject: subject.clone(), at, event })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    entries.reverse();
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded::SqliteStore;
+    use crate::ports::Store;
+
+    fn fetched(at: Millis) -> TrailEntry {
+        let subject = TrailSubject::Pass { pass_type_id: "pass.t".into(), serial: "S".into() };
+        TrailEntry { subject, at, event: TrailEvent::Fetched { status: 200 } }
+    }
+
+    #[tokio::test]
+    async fn a_subject_keeps_its_newest_events_within_the_retention() {
+        let store = SqliteStore::in_memory().unwrap();
+        let subject = fetched(0).subject;
+        let day = 86_400_000;
+        store.append_trail(&[fetched(0), fetched(day)]).await.unwrap();
+        store.append_trail(&[fetched(TRAIL_RETENTION_MS + day / 2)]).await.unwrap();
+        let kept: Vec<Millis> = store.trail(&subject, 0, 1000).await.unwrap().iter().map(|e| e.at).collect();
+        assert_eq!(kept, [day, TRAIL_RETENTION_MS + day / 2], "the event older than the retention is gone");
+
+        let many: Vec<TrailEntry> =
+            (0..TRAIL_MAX_EVENTS as i64 + 5).map(|i| fetched(2 * TRAIL_RETENTION_MS + i)).collect();
+        store.append_trail(&many).await.unwrap();
+        let kept = store.trail(&subject, 0, 1000).await.unwrap();
+        assert_eq!(kept.len(), TRAIL_MAX_EVENTS);
+        assert_eq!(kept.last().map(|e| e.at), Some(2 * TRAIL_RETENTION_MS + TRAIL_MAX_EVENTS as i64 + 4));
+    }
+}
