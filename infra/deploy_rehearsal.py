@@ -18,7 +18,7 @@ Then: every route of shared/src/http/routes.rs has its function, its API route a
 integration naming that function, and an invoke permission for the API; every environment
 variable the code reads is set on every function (or listed below with the reason it may be
 absent); the functions that push carry TESSERA_PUSHER; the table's stream feeds the push
-dispatcher with partial batch responses; every function has a role, which allows the
+dispatcher with partial batch responses, filtered to modifications; every function has a role, which allows the
 DescribeTable every function calls at init, and every AWS action the function's route or
 worker made when the tests ran it on moto (infra/test.sh notes them in
 target/aws-operations.jsonl: run it first).
@@ -175,7 +175,6 @@ AUTHORIZED_AS = {
 # Routes whose work calls no AWS service, and what they do instead.
 NO_AWS_OPERATIONS = {
     "openapi": "serves the OpenAPI document built into the binary",
-    "device_log": "writes Wallet's messages to the function's log",
 }
 
 
@@ -283,6 +282,10 @@ def hold_to_code(endpoint, translated, resources, operations_log):
                           and r["Properties"]["FunctionName"] == {"Ref": "PushDispatcherFunction"}]
     check(any("ReportBatchItemFailures" in m.get("FunctionResponseTypes", []) for m in translated_mapping),
           "with partial batch responses (ReportBatchItemFailures)")
+    patterns = [json.loads(f["Pattern"]) for m in translated_mapping
+                for f in m.get("FilterCriteria", {}).get("Filters", [])]
+    check(patterns == [{"eventName": ["MODIFY"]}],
+          f"and only modifications invoke it: the trail's inserts and expiries do not ({patterns})")
 
 
 def main():
