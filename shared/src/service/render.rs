@@ -11,6 +11,7 @@ use crate::model::google_modules::Module;
 use crate::model::records::ProjectSettings;
 use crate::model::template::{BeaconSpec, FieldSpec, LocationSpec, PassContent, TemplateContent};
 use crate::model::{Barcode, Beacon, Field, FieldGroup, Location, PassFields, PassJson, PassStyle};
+use crate::pkpass::validate::NEW_BARCODE_FORMATS;
 use crate::pkpass::{Issue, PassAssets, split_issues, validate_pass};
 
 /// Headers that set pass.json keys (images are handled apart, see `IMAGE_HEADERS`).
@@ -200,7 +201,7 @@ pub fn render(
             problems.push(FieldProblem::new(field, format!("at most {limit} meters on a {} pass", style.key())));
         }
     }
-    out.barcodes = barcode(&headers, &mut problems).map(|b| vec![b]);
+    out.barcodes = barcode(&headers, &mut problems).map(with_fallback);
 
     let mut groups = PassFields::default();
     if style == PassStyle::BoardingPass {
@@ -456,6 +457,19 @@ fn barcode(headers: &BTreeMap<String, FieldSpec>, problems: &mut Vec<FieldProble
     })
 }
 
+/// A barcode in a format only iOS 27 reads, followed by one every device reads (Code 128 for
+/// ASCII text, else QR) with the same message: Wallet shows the first format it knows.
+fn with_fallback(barcode: Barcode) -> Vec<Barcode> {
+    let is_new = barcode.format.as_deref().is_some_and(|f| NEW_BARCODE_FORMATS.contains(&f));
+    if !is_new {
+        return vec![barcode];
+    }
+    let ascii = barcode.message.as_deref().is_some_and(|m| m.chars().all(|c| c.is_ascii() && !c.is_ascii_control()));
+    let format = if ascii { "PKBarcodeFormatCode128" } else { "PKBarcodeFormatQR" };
+    let fallback = Barcode { format: Some(format.into()), ..barcode.clone() };
+    vec![barcode, fallback]
+}
+
 fn transit_type(value: &str) -> String {
     if value.starts_with("PKTransitType") {
         return value.to_string();
@@ -578,6 +592,23 @@ mod tests {
         assert_eq!(out.description.as_deref(), Some("Concerts"), "the template's name when none is given");
         assert_eq!(out.authentication_token.as_deref(), Some(ID.authentication_token));
         assert_eq!(out.voided, None);
+    }
+
+    #[test]
+    fn a_barcode_only_ios_27_reads_gets_a_classic_fallback() {
+        let formats = |kind: &str, message: &str| {
+            let t = template(json!({"type": "storeCard", "organizationName": "Shop",
+                "headers": {"barcode_type": {"value": kind}, "barcode_value": {"value": message}},
+                "fields": {"Points": {"fieldType": "primary", "value": "10"}}}));
+            let out = render("Cards", &t, &PassContent::default(), &ID).unwrap();
+            let barcodes = out.barcodes.unwrap();
+            assert!(barcodes.iter().all(|b| b.message.as_deref() == Some(message)));
+            barcodes.into_iter().map(|b| b.format.unwrap()).collect::<Vec<_>>()
+        };
+        assert_eq!(formats("EAN13", "4006381333931"), ["PKBarcodeFormatEAN13", "PKBarcodeFormatCode128"]);
+        assert_eq!(formats("Codabar", "A40156B"), ["PKBarcodeFormatCodabar", "PKBarcodeFormatCode128"]);
+        assert_eq!(formats("Code39", "CAFÉ"), ["PKBarcodeFormatCode39", "PKBarcodeFormatQR"]);
+        assert_eq!(formats("QR", "T-1"), ["PKBarcodeFormatQR"], "a classic format stands alone");
     }
 
     #[test]
