@@ -65,6 +65,7 @@ pub async fn passentry_pass_api(server: &TestServer) {
     let created = expect_json(response, 200).await;
     assert_eq!(status_header.as_deref(), Some("notDelivered; reason=\"the pass has not been added to a wallet\""));
     assert_eq!(created["meta"]["notifications"]["status"], "notDelivered");
+    assert_eq!(created["meta"].get("warnings"), None, "nothing to warn about: {created}");
     let data = &created["data"];
     let uuid = data["id"].as_str().unwrap().to_string();
     assert!(uuid::Uuid::parse_str(&uuid).is_ok(), "{data}");
@@ -247,6 +248,33 @@ fn png_size(files: &std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> 
 /// `templateOverride` images: a JPEG banner and a PNG logo, fetched, made Wallet's sizes at
 /// @1x/@2x/@3x as PNG; the pass keeps its design when the template's changes; a TIFF is
 /// refused and leaves nothing behind. `server` may fetch from 127.0.0.1 over http.
+/// Warnings never refuse: PassEntry's dialect carries them in the answer's `meta`, each
+/// naming the request's header or field, on creates and updates alike.
+pub async fn passentry_answers_carry_warnings(server: &TestServer) {
+    let token = server.api(Method::POST, "/v1/api-tokens").json(&json!({"name": "passentry client"})).send();
+    let token = expect_json(token.await.unwrap(), 200).await["token"].as_str().unwrap().to_string();
+    let pe = PassEntry { server, token };
+    let mut one_icon = event_template();
+    let headers = one_icon["headers"].as_object_mut().unwrap();
+    headers.remove("icon_image_2x");
+    headers.remove("icon_image_3x");
+    let template = server.create_template(&one_icon).await;
+    let path = format!("/api/v1/passes?passTemplate={}", template["uuid"].as_str().unwrap());
+    let warned = |body: &Value| -> Vec<String> {
+        let list = body["meta"]["warnings"].as_array().unwrap_or_else(|| panic!("warnings in {body}"));
+        list.iter().map(|w| w["field"].as_str().unwrap().to_string()).collect()
+    };
+    let created = expect_json(pe.send(Method::POST, &path, &json!({"pass": {"Seat": "3"}})).await, 200).await;
+    assert_eq!(warned(&created), ["headers.icon_image_2x", "headers.icon_image_3x"]);
+    let uuid = created["data"]["id"].as_str().unwrap();
+    let update = json!({"pass": {"Seat": "4"}, "message": "Moved"});
+    let updated = expect_json(pe.send(Method::PATCH, &format!("/api/v1/passes/{uuid}"), &update).await, 200).await;
+    assert_eq!(warned(&updated), ["headers.icon_image_2x", "headers.icon_image_3x"]);
+    assert_eq!(updated["meta"]["notifications"]["status"], "notDelivered", "beside the notification status");
+    let read = expect_json(pe.call(Method::GET, &format!("/api/v1/passes/{uuid}")).send().await.unwrap(), 200).await;
+    assert_eq!(read.get("meta"), None, "warnings belong to the answer that signed the pass: {read}");
+}
+
 pub async fn passentry_design_overrides(server: &TestServer) {
     let host = crate::image_host::ImageHost::start_with(
         encoded(image::ImageFormat::Png, 10, 10),

@@ -15,8 +15,6 @@ use crate::service::passes::{PassRecord, is_voided, pass_status};
 use crate::service::projects::ProjectRecord;
 use crate::service::render::merged;
 
-/// A template as Airship answers for it (`templateHeader`, `fieldsModel`, `beacons`,
-/// `userlocations`), with Tessera's flat keys beside them (`id`, `headers`, `fields`, …).
 /// A response body with the warnings its pass or template was accepted with, when any:
 /// `"warnings": [{"field", "message"}]`, the same shape as a refusal's problems.
 pub fn with_warnings(mut body: Value, warnings: &[FieldProblem]) -> Value {
@@ -29,6 +27,8 @@ pub fn with_warnings(mut body: Value, warnings: &[FieldProblem]) -> Value {
     body
 }
 
+/// A template as Airship answers for it (`templateHeader`, `fieldsModel`, `beacons`,
+/// `userlocations`), with Tessera's flat keys beside them (`id`, `headers`, `fields`, …).
 pub fn template(t: &Template) -> Value {
     let content = &t.content;
     let mut headers = Map::new();

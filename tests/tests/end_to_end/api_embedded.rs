@@ -206,6 +206,27 @@ async fn warnings_come_back_with_what_was_accepted() {
     assert_eq!(warned(&receipt), ["headers.logo_image"], "{receipt}");
 }
 
+/// A barcode in a format only iOS 27 reads is followed by a classic one with the same
+/// message, so older devices show a code too; the pass is signed without a word.
+#[tokio::test]
+async fn new_barcode_formats_get_a_classic_fallback() {
+    let server = TestServer::embedded().await;
+    let mut ean = event_template();
+    ean["headers"]["barcode_type"] = json!({"value": "EAN13"});
+    ean["headers"]["barcode_value"] = json!({"value": "4006381333931"});
+    let created = server.create_template(&ean).await;
+    assert_eq!(created.get("warnings"), None, "{created}");
+    let pass = server.create_pass(created["id"].as_u64().unwrap(), &json!({})).await;
+    let signed = tessera_tests::api_flows::download(&server, &format!("/v1/pass/{}/download", pass["id"])).await;
+    let barcodes: Vec<(&str, &str)> = signed["barcodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["format"].as_str().unwrap(), b["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(barcodes, [("PKBarcodeFormatEAN13", "4006381333931"), ("PKBarcodeFormatCode128", "4006381333931")]);
+}
+
 #[tokio::test]
 async fn invalid_templates_name_the_field_and_create_nothing() {
     let server = TestServer::embedded().await;
@@ -531,6 +552,11 @@ async fn api_tokens_are_made_used_and_revoked_on_embedded() {
 #[tokio::test]
 async fn passentrys_pass_api_runs_on_embedded() {
     tessera_tests::passentry_flows::passentry_pass_api(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn passentry_answers_carry_warnings_on_embedded() {
+    tessera_tests::passentry_flows::passentry_answers_carry_warnings(&TestServer::embedded().await).await;
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::http::passentry_views::{self, Include, notification_header, notification_meta};
 use crate::http::request::{json_body, optional_json_body, page_request, path_param, query};
+use crate::http::views;
 use crate::http::{ApiError, ok_json};
 use crate::model::records::{PassFilter, PassQuery};
 use crate::service::App;
@@ -65,8 +66,11 @@ async fn include(
 async fn respond(app: &App, request: &Request, answer: Answer) -> Result<Response<Body>, ApiError> {
     let shown = include(app, request, &answer.record, answer.pkpass).await?;
     let mut body = json!({"data": passentry_views::pass(&app.config.public_url, &answer.record, app.now(), &shown)});
+    if !answer.warnings.is_empty() {
+        body["meta"] = views::with_warnings(json!({}), &answer.warnings);
+    }
     let Some(status) = &answer.notification else { return ok_json(&body) };
-    body["meta"] = notification_meta(status);
+    body["meta"] = views::with_warnings(notification_meta(status), &answer.warnings);
     let mut response = ok_json(&body)?;
     if let Ok(header) = HeaderValue::from_str(&notification_header(status)) {
         response.headers_mut().insert("x-notification-status", header);
@@ -88,7 +92,7 @@ async fn pass_id(app: &App, request: &Request) -> Result<u64, ApiError> {
 
 pub async fn get(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let record = passes::get(app, pass_id(app, &request).await?).await?;
-    respond(app, &request, Answer { record, pkpass: None, notification: None }).await
+    respond(app, &request, Answer { record, pkpass: None, notification: None, warnings: Vec::new() }).await
 }
 
 pub async fn put(app: &App, request: Request) -> Result<Response<Body>, ApiError> {

@@ -36,6 +36,8 @@ pub struct Answer {
     /// The .pkpass this call signed, if any.
     pub pkpass: Option<Vec<u8>>,
     pub notification: Option<NotificationStatus>,
+    /// What the pass was signed with but Apple advises against.
+    pub warnings: Vec<FieldProblem>,
 }
 
 pub fn pass_uuid(id: u64) -> String {
@@ -202,10 +204,11 @@ pub async fn create(
     let issued = passes::create(app, template.id, request, None, None).await?;
     let mut record = issued.record;
     let mut pkpass = issued.pkpass;
+    let mut warnings = issued.warnings;
     if nfc {
         // The UUID is known once the pass has its id: the NFC message follows in version 2.
         let id = record.pass.id;
-        passes::apply_update_and(app, id, PassRequest::default(), |content, _| {
+        warnings = passes::apply_update_and(app, id, PassRequest::default(), |content, _| {
             content.nfc_message = Some(pass_uuid(id));
             Ok(())
         })
@@ -213,7 +216,7 @@ pub async fn create(
         record = passes::get(app, id).await?;
         pkpass = None;
     }
-    answer(app, record, pkpass, &body).await
+    answer(app, record, pkpass, &body, warnings).await
 }
 
 /// PUT (`patch` false: given beacons and locations replace the pass's) or PATCH (`patch`
@@ -248,7 +251,7 @@ pub async fn update(app: &App, id: u64, body: PassEntryRequest, patch: bool) -> 
         request.beacons = body.beacons.as_ref().map(|b| b.iter().map(|b| b.spec()).collect());
     }
     let nfc = request.nfc_enabled;
-    passes::apply_update_and(app, id, request, |content, template| {
+    let warnings = passes::apply_update_and(app, id, request, |content, template| {
         if nfc == Some(true) {
             content.nfc_message = Some(pass_uuid(id));
         }
@@ -259,7 +262,7 @@ pub async fn update(app: &App, id: u64, body: PassEntryRequest, patch: bool) -> 
         Ok(())
     })
     .await?;
-    answer(app, passes::get(app, id).await?, None, &body).await
+    answer(app, passes::get(app, id).await?, None, &body, warnings).await
 }
 
 fn parse_action<T: serde::de::DeserializeOwned>(
@@ -331,12 +334,13 @@ async fn answer(
     record: PassRecord,
     pkpass: Option<Vec<u8>>,
     body: &PassEntryRequest,
+    warnings: Vec<FieldProblem>,
 ) -> Result<Answer, ServiceError> {
     let notification = match &body.message {
         Some(_) => Some(notification_status(app, &record).await?),
         None => None,
     };
-    Ok(Answer { record, pkpass, notification })
+    Ok(Answer { record, pkpass, notification, warnings })
 }
 
 /// Whether a message on this pass reaches anyone.
