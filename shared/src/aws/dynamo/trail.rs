@@ -12,6 +12,9 @@ use crate::model::records::Millis;
 use crate::model::trail::{TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
 use crate::ports::StoreError;
 
+/// How many trail writes one call keeps in flight.
+const PUTS_IN_FLIGHT: usize = 16;
+
 fn partition(subject: &TrailSubject) -> String {
     format!("TRAIL#{}", subject.key())
 }
@@ -29,10 +32,25 @@ fn item(entry: &TrailEntry) -> Item {
 }
 
 impl DynamoStore {
-    /// One PutItem per event: a request records one or two, so batching would not pay.
+    /// One PutItem per event, [`PUTS_IN_FLIGHT`] at a time: a request notes one or two, a
+    /// template change one per device pushed. (PutItem is an operation every function links
+    /// already; BatchWriteItem would be one more in each.)
     pub(super) async fn put_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
-        for entry in entries {
-            self.client.put_item().table_name(&self.table).set_item(Some(item(entry))).send().await.map_err(backend)?;
+        // Spawned tasks do not inherit the unit of work; the writes are still its own.
+        let unit = crate::work_unit::current();
+        for wave in entries.chunks(PUTS_IN_FLIGHT) {
+            let mut puts = tokio::task::JoinSet::new();
+            for entry in wave {
+                let put = self.client.put_item().table_name(&self.table).set_item(Some(item(entry)));
+                let send = async move { put.send().await.map(|_| ()).map_err(backend) };
+                match unit {
+                    Some(unit) => puts.spawn(crate::work_unit::run(unit, send)),
+                    None => puts.spawn(send),
+                };
+            }
+            while let Some(done) = puts.join_next().await {
+                done.map_err(|e| StoreError::Backend(format!("a trail write failed to run: {e}")))??;
+            }
         }
         Ok(())
     }
