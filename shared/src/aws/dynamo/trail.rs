@@ -4,6 +4,8 @@
 //! `ver`, so the stream never takes them for a content change.
 
 use std::collections::HashMap;
+use std::pin::Pin;
+use std::task::Poll;
 
 use super::items::{Item, n, s};
 use super::{DynamoStore, Query, backend};
@@ -14,6 +16,25 @@ use crate::ports::StoreError;
 
 /// How many trail writes one call keeps in flight.
 const PUTS_IN_FLIGHT: usize = 16;
+
+/// Runs the writes together in the calling task (so they stay in its unit of work); the
+/// first failure ends the wait.
+async fn all_of<F: Future<Output = Result<(), StoreError>>>(writes: Vec<F>) -> Result<(), StoreError> {
+    let mut pending: Vec<Option<Pin<Box<F>>>> = writes.into_iter().map(|w| Some(Box::pin(w))).collect();
+    std::future::poll_fn(|cx| {
+        let mut waiting = false;
+        for slot in pending.iter_mut() {
+            let Some(write) = slot else { continue };
+            match write.as_mut().poll(cx) {
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => *slot = None,
+                Poll::Pending => waiting = true,
+            }
+        }
+        if waiting { Poll::Pending } else { Poll::Ready(Ok(())) }
+    })
+    .await
+}
 
 fn partition(subject: &TrailSubject) -> String {
     format!("TRAIL#{}", subject.key())
@@ -36,21 +57,12 @@ impl DynamoStore {
     /// template change one per device pushed. (PutItem is an operation every function links
     /// already; BatchWriteItem would be one more in each.)
     pub(super) async fn put_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError> {
-        // Spawned tasks do not inherit the unit of work; the writes are still its own.
-        let unit = crate::work_unit::current();
         for wave in entries.chunks(PUTS_IN_FLIGHT) {
-            let mut puts = tokio::task::JoinSet::new();
-            for entry in wave {
+            let puts = wave.iter().map(|entry| {
                 let put = self.client.put_item().table_name(&self.table).set_item(Some(item(entry)));
-                let send = async move { put.send().await.map(|_| ()).map_err(backend) };
-                match unit {
-                    Some(unit) => puts.spawn(crate::work_unit::run(unit, send)),
-                    None => puts.spawn(send),
-                };
-            }
-            while let Some(done) = puts.join_next().await {
-                done.map_err(|e| StoreError::Backend(format!("a trail write failed to run: {e}")))??;
-            }
+                async move { put.send().await.map(|_| ()).map_err(backend) }
+            });
+            all_of(puts.collect()).await?;
         }
         Ok(())
     }
