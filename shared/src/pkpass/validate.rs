@@ -46,6 +46,7 @@ pub fn validate_pass(pass: &PassJson) -> Vec<Issue> {
         check_fields(style, fields, &mut v);
     }
     check_barcodes(pass, &mut v);
+    check_featured_actions(pass, &mut v);
     check_colors(pass, &mut v);
     check_relevance(pass, &mut v);
     check_web_service(pass, &mut v);
@@ -265,6 +266,21 @@ fn check_barcodes(pass: &PassJson, v: &mut Issues) {
             || format!("barcodes[{first_new}].format"),
             "older devices cannot read this format: add a QR, PDF417, Aztec or Code128 barcode after it as a fallback",
         );
+    }
+}
+
+/// iOS 27's `featuredActions` (previewed: only its bound is published): at most two entries,
+/// each an object, and the pass as it is for every earlier Wallet.
+fn check_featured_actions(pass: &PassJson, v: &mut Issues) {
+    let Some(actions) = pass.extra.get("featuredActions") else { return };
+    match actions.as_array() {
+        None => v.fail("featuredActions", "must be an array"),
+        Some(list) if list.len() > 2 => v.fail("featuredActions", format!("at most 2 actions, found {}", list.len())),
+        Some(list) => {
+            if let Some(i) = list.iter().position(|a| !a.is_object()) {
+                v.fail(format!("featuredActions[{i}]"), "must be an object");
+            }
+        }
     }
 }
 

@@ -528,3 +528,15 @@ fn wrong_json_types_name_their_path() {
     assert_eq!(err.path, "eventTicket.primaryFields");
     assert!(PassJson::from_slice(b"{not json").is_err());
 }
+
+#[test]
+fn featured_actions_are_at_most_two_objects() {
+    let two = json!([{"title": "Directions"}, {"title": "Menu"}]);
+    let mut pass = fixture("generic");
+    pass["featuredActions"] = two;
+    assert_eq!(issues(&pass), vec![], "two are fine");
+    let three = json!([{}, {}, {}]);
+    case("generic", |p| p["featuredActions"] = three, "featuredActions", "at most 2 actions, found 3");
+    case("generic", |p| p["featuredActions"] = json!({}), "featuredActions", "must be an array");
+    case("generic", |p| p["featuredActions"] = json!([{}, "x"]), "featuredActions[1]", "must be an object");
+}
