@@ -1,8 +1,8 @@
 //! The update trail in the embedded store (`model::trail`): one row per event, kept
-//! [`TRAIL_RETENTION_MS`] and at most [`TRAIL_MAX_EVENTS`] per subject, pruned as events of
-//! the subject arrive.
+//! [`TRAIL_RETENTION_MS`] and at most [`TRAIL_MAX_EVENTS`] per subject, pruned as events
+//! arrive.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::records::Millis;
 use crate::model::trail::{TRAIL_MAX_EVENTS, TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
@@ -10,37 +10,50 @@ use crate::ports::StoreError;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS trail (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, at INTEGER NOT NULL, event TEXT NOT NULL);
+  seq INTEGER PRIMARY KEY, subject TEXT NOT NULL, at INTEGER NOT NULL, event TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trail_subject ON trail(subject, at, seq);
+CREATE INDEX IF NOT EXISTS trail_at ON trail(at);
 ";
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-/// Inserts the entries, then prunes each subject they touched.
+/// Inserts the entries, then prunes: every event older than the retention (one statement),
+/// and the oldest events of each touched subject that holds more than its share (a point
+/// lookup per subject; a delete only where one is due).
 pub(super) fn append(conn: &Connection, entries: &[TrailEntry]) -> Result<(), StoreError> {
-    let mut subjects: Vec<(String, Millis)> = Vec::new();
+    let Some(newest) = entries.iter().map(|e| e.at).max() else { return Ok(()) };
+    let mut subjects: Vec<String> = Vec::with_capacity(entries.len());
     {
         let mut insert =
             conn.prepare_cached("INSERT INTO trail(subject, at, event) VALUES (?1, ?2, ?3)").map_err(db)?;
         for entry in entries {
             let key = entry.subject.key();
             insert.execute(params![key, entry.at, entry.event.to_json()]).map_err(db)?;
-            match subjects.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, newest)) => *newest = (*newest).max(entry.at),
-                None => subjects.push((key, entry.at)),
-            }
+            subjects.push(key);
         }
     }
-    let mut prune = conn
-        .prepare_cached(
-            "DELETE FROM trail WHERE subject = ?1 AND (at < ?2 OR seq IN \
-             (SELECT seq FROM trail WHERE subject = ?1 ORDER BY at DESC, seq DESC LIMIT -1 OFFSET ?3))",
-        )
+    subjects.sort_unstable();
+    subjects.dedup();
+    conn.prepare_cached("DELETE FROM trail WHERE at < ?1")
+        .map_err(db)?
+        .execute([newest - TRAIL_RETENTION_MS])
         .map_err(db)?;
-    for (key, newest) in subjects {
-        prune.execute(params![key, newest - TRAIL_RETENTION_MS, TRAIL_MAX_EVENTS as i64]).map_err(db)?;
+    let mut beyond = conn
+        .prepare_cached("SELECT at, seq FROM trail WHERE subject = ?1 ORDER BY at DESC, seq DESC LIMIT 1 OFFSET ?2")
+        .map_err(db)?;
+    let mut prune = conn
+        .prepare_cached("DELETE FROM trail WHERE subject = ?1 AND (at < ?2 OR (at = ?2 AND seq <= ?3))")
+        .map_err(db)?;
+    for key in subjects {
+        let first_dropped: Option<(Millis, i64)> = beyond
+            .query_row(params![key, TRAIL_MAX_EVENTS as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(db)?;
+        if let Some((at, seq)) = first_dropped {
+            prune.execute(params![key, at, seq]).map_err(db)?;
+        }
     }
     Ok(())
 }
