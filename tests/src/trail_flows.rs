@@ -78,11 +78,14 @@ pub async fn the_diagnostics_show_each_device_s_funnel(server: &TestServer) {
     let logged = server.anonymous(Method::POST, "/v1/log").json(&json!({"logs": [log_line, unrelated]}));
     assert_eq!(logged.send().await.unwrap().status(), StatusCode::OK);
 
-    // The dead token's registration goes in the background: wait for it.
+    // The dispatch runs in the background: it removes the dead token's registration, then
+    // notes its pushes. Wait (bounded) for both.
     let mut report = Value::Null;
-    for _ in 0..100 {
+    for _ in 0..200 {
         report = expect_json(server.api(Method::GET, &diagnostics).send().await.unwrap(), 200).await;
-        if report["devices"].as_array().unwrap().len() == 2 {
+        let devices = report["devices"].as_array().unwrap();
+        let pushes_noted = devices.iter().all(|d| !events_named(&d["events"], "pushed").is_empty());
+        if devices.len() == 2 && pushes_noted {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -21,6 +21,9 @@ pub struct TrailRecorder {
 
 struct Batch {
     pending: Mutex<Vec<TrailEntry>>,
+    /// Held while a batch is written, so that a flush returns only once everything recorded
+    /// before it is stored, even what a background flush had already taken.
+    writing: tokio::sync::Mutex<()>,
     delay: Duration,
 }
 
@@ -31,7 +34,8 @@ impl TrailRecorder {
 
     /// Writes events at most `delay` after they were recorded, together.
     pub fn batched(mut self, delay: Duration) -> TrailRecorder {
-        self.batch = Some(Arc::new(Batch { pending: Mutex::new(Vec::new()), delay }));
+        let batch = Batch { pending: Mutex::new(Vec::new()), writing: tokio::sync::Mutex::new(()), delay };
+        self.batch = Some(Arc::new(batch));
         self
     }
 
@@ -70,6 +74,7 @@ impl TrailRecorder {
     /// Writes what is waiting (nothing, when direct).
     pub async fn flush(&self) {
         let Some(batch) = &self.batch else { return };
+        let _writing = batch.writing.lock().await;
         let entries = match batch.pending.lock() {
             Ok(mut pending) => std::mem::take(&mut *pending),
             Err(_) => return,
