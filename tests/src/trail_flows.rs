@@ -35,11 +35,12 @@ pub async fn the_diagnostics_show_each_device_s_funnel(server: &TestServer) {
     assert_eq!((fresh["devices"].clone(), fresh["events"].clone()), (json!([]), json!([])));
     assert_eq!(fresh["retention"], json!({"days": 30, "eventsPerTrail": 200}));
 
+    let phone = Device { server, id: "phone-full".into(), push_token: "push-full".into() };
+    let latest_path = format!("/v1/passes/{PASS_TYPE}/{serial}");
     let tag_before = {
         register(server, "phone-full", "push-full", &serial, &token).await;
         register(server, "phone-idle", "push-idle", &serial, &token).await;
         register(server, "phone-dead", "push-dead-trail", &serial, &token).await;
-        let phone = Device { server, id: "phone-full".into(), push_token: "push-full".into() };
         let list = format!("/v1/devices/phone-full/registrations/{PASS_TYPE}");
         let all = expect_json(phone.call(Method::GET, &list, None).send().await.unwrap(), 200).await;
         all["lastUpdated"].as_str().unwrap().to_string()
@@ -47,9 +48,7 @@ pub async fn the_diagnostics_show_each_device_s_funnel(server: &TestServer) {
     let before = server.api(Method::GET, &format!("/v1/pass/{id}/download")).send().await.unwrap();
     assert_eq!(before.status(), 200);
     let old_modified = {
-        let phone = Device { server, id: "phone-full".into(), push_token: "push-full".into() };
-        let latest = phone.call(Method::GET, &format!("/v1/passes/{PASS_TYPE}/{serial}"), Some(&token));
-        let response = latest.send().await.unwrap();
+        let response = phone.call(Method::GET, &latest_path, Some(&token)).send().await.unwrap();
         assert_eq!(response.status(), 200);
         response.headers()["last-modified"].to_str().unwrap().to_string()
     };
@@ -62,11 +61,10 @@ pub async fn the_diagnostics_show_each_device_s_funnel(server: &TestServer) {
     expect_json(update.send().await.unwrap(), 200).await;
     assert_eq!(pushes(&server.pusher, pushed_before + 3).await.len(), pushed_before + 3, "a push to each phone");
 
-    let phone = Device { server, id: "phone-full".into(), push_token: "push-full".into() };
     let list = format!("/v1/devices/phone-full/registrations/{PASS_TYPE}?passesUpdatedSince={tag_before}");
     let changed = expect_json(phone.call(Method::GET, &list, None).send().await.unwrap(), 200).await;
     assert_eq!(changed["serialNumbers"], json!([serial]));
-    let latest = phone.call(Method::GET, &format!("/v1/passes/{PASS_TYPE}/{serial}"), Some(&token));
+    let latest = phone.call(Method::GET, &latest_path, Some(&token));
     let fetched = latest.header("If-Modified-Since", &old_modified).send().await.unwrap();
     assert_eq!(fetched.status(), 200);
     let log_line = format!(

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::records::{Change, Millis};
+use super::records::{Change, Millis, Registration};
 
 /// How long a backend keeps an event at least; it may drop older ones.
 pub const TRAIL_RETENTION_MS: Millis = 30 * 24 * 60 * 60 * 1000;
@@ -25,6 +25,14 @@ pub enum TrailSubject {
 }
 
 impl TrailSubject {
+    /// The trail of the device (and pass type) a registration names.
+    pub fn device_of(registration: &Registration) -> TrailSubject {
+        TrailSubject::Device {
+            device: registration.device_library_id.clone(),
+            pass_type_id: registration.pass_type_id.clone(),
+        }
+    }
+
     /// The subject as one string, unique per subject: pass type identifiers hold no `#`, so
     /// whatever follows the type is the serial or the device whole.
     pub fn key(&self) -> String {

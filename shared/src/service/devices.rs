@@ -120,10 +120,14 @@ pub enum Latest {
     },
 }
 
-/// When a pass last changed for Wallet, in whole seconds (the precision of HTTP dates): the
-/// later of its own change and its template's.
+/// When a pass last changed for Wallet: the later of its own change and its template's.
+pub fn changed_at(pass: &Pass, template: &Template) -> Millis {
+    pass.updated_at.max(template.updated_at)
+}
+
+/// [`changed_at`] in whole seconds (the precision of HTTP dates).
 pub fn last_modified(pass: &Pass, template: &Template) -> i64 {
-    pass.updated_at.max(template.updated_at).div_euclid(1000)
+    changed_at(pass, template).div_euclid(1000)
 }
 
 /// The latest version of a pass, or `NotModified` when `if_modified_since` (seconds) is not

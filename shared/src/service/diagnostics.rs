@@ -3,12 +3,12 @@
 //! of the latest change (pushed → listed → fetched) and its trail; the pass's own trail
 //! (registrations, fetches, Wallet's log lines).
 
-use super::devices::trail_of;
+use super::devices::{changed_at, trail_of};
 use super::update_funnel::{self, Funnel};
-use super::{App, ServiceError, passes};
+use super::{App, ServiceError, doctor, passes};
 use crate::model::records::{GoogleSync, Millis, Pass, Registration, Vendor};
-use crate::model::trail::{PushedChange, TRAIL_MAX_EVENTS, TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
-use crate::pkpass::doctor::{Diagnosis, DoctorOptions, diagnose_archive};
+use crate::model::trail::{TRAIL_MAX_EVENTS, TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
+use crate::pkpass::doctor::{Diagnosis, diagnose_archive};
 
 /// How many devices one answer shows (their trails are read one by one).
 pub const MAX_DEVICES_SHOWN: usize = 20;
@@ -41,14 +41,13 @@ pub struct PassDiagnostics {
 
 pub async fn diagnose(app: &App, id: u64) -> Result<PassDiagnostics, ServiceError> {
     let (pass, template) = passes::load(app, id).await?;
-    let changed_at = pass.updated_at.max(template.updated_at);
+    let changed_at = changed_at(&pass, &template);
     let (validation, google_sync) = match template.vendor {
         Vendor::Apple => {
             let validation = match passes::pkpass_of(app, &pass, &template).await {
                 Ok(pkpass) => {
-                    let options = DoctorOptions { now: app.now() / 1000, wwdr: None };
                     let name = format!("{}.pkpass", pass.serial_number);
-                    let diagnosis = diagnose_archive(&name, &pkpass, &options).into_iter().next();
+                    let diagnosis = diagnose_archive(&name, &pkpass, &doctor::options(app)).into_iter().next();
                     diagnosis.map_or_else(|| Validation::NotBuilt("no pass in the file".into()), Validation::Diagnosed)
                 }
                 Err(e) => Validation::NotBuilt(e.to_string()),
@@ -68,15 +67,11 @@ pub async fn diagnose(app: &App, id: u64) -> Result<PassDiagnostics, ServiceErro
         update_funnel::Change { pass_id: pass.id, template_id: template.id, serial: &pass.serial_number, changed_at };
     let mut devices = Vec::new();
     for registration in registrations.into_iter().take(MAX_DEVICES_SHOWN) {
-        let subject = TrailSubject::Device {
-            device: registration.device_library_id.clone(),
-            pass_type_id: registration.pass_type_id.clone(),
-        };
+        let subject = TrailSubject::device_of(&registration);
         let mut device_events = app.store.trail(&subject, since, TRAIL_MAX_EVENTS).await?;
         // Pushes about the device's other passes are not this pass's story.
         device_events.retain(|entry| match &entry.event {
-            TrailEvent::Pushed { change: PushedChange::Pass(other), .. } => *other == pass.id,
-            TrailEvent::Pushed { change: PushedChange::Template(other), .. } => *other == template.id,
+            TrailEvent::Pushed { change: what, .. } => change.concerns(what),
             _ => true,
         });
         let funnel = update_funnel::funnel(change, registration.created_at, &device_events, &events);

@@ -119,10 +119,7 @@ impl Dispatcher {
             PushOutcome::Failed(reason) => (PushAnswer::Failed, Some(reason.clone())),
         };
         TrailEntry {
-            subject: TrailSubject::Device {
-                device: registration.device_library_id.clone(),
-                pass_type_id: registration.pass_type_id.clone(),
-            },
+            subject: TrailSubject::device_of(registration),
             at: self.clock.now(),
             event: TrailEvent::Pushed { change: change.into(), answer, reason, attempts },
         }

@@ -62,15 +62,21 @@ pub struct Change<'a> {
     pub changed_at: Millis,
 }
 
+impl Change<'_> {
+    /// Whether a push about `what` told of this change's pass (itself, or its template).
+    pub fn concerns(&self, what: &PushedChange) -> bool {
+        match what {
+            PushedChange::Pass(id) => *id == self.pass_id,
+            PushedChange::Template(id) => *id == self.template_id,
+        }
+    }
+}
+
 /// The funnel of the change on a device registered at `registered_at`, from the device's
 /// trail and the pass's.
 pub fn funnel(change: Change<'_>, registered_at: Millis, device: &[TrailEntry], pass: &[TrailEntry]) -> Funnel {
-    let about_this_pass = |what: &PushedChange| match what {
-        PushedChange::Pass(id) => *id == change.pass_id,
-        PushedChange::Template(id) => *id == change.template_id,
-    };
     let pushed = device.iter().find_map(|entry| match &entry.event {
-        TrailEvent::Pushed { change: what, answer, .. } if entry.at >= change.changed_at && about_this_pass(what) => {
+        TrailEvent::Pushed { change: what, answer, .. } if entry.at >= change.changed_at && change.concerns(what) => {
             Some(Pushed { at: entry.at, answer: *answer })
         }
         _ => None,

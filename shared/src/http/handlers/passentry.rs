@@ -66,11 +66,12 @@ async fn include(
 async fn respond(app: &App, request: &Request, answer: Answer) -> Result<Response<Body>, ApiError> {
     let shown = include(app, request, &answer.record, answer.pkpass).await?;
     let mut body = json!({"data": passentry_views::pass(&app.config.public_url, &answer.record, app.now(), &shown)});
-    if !answer.warnings.is_empty() {
-        body["meta"] = views::with_warnings(json!({}), &answer.warnings);
+    let meta = answer.notification.as_ref().map_or_else(|| json!({}), notification_meta);
+    let meta = views::with_warnings(meta, &answer.warnings);
+    if meta.as_object().is_some_and(|m| !m.is_empty()) {
+        body["meta"] = meta;
     }
     let Some(status) = &answer.notification else { return ok_json(&body) };
-    body["meta"] = views::with_warnings(notification_meta(status), &answer.warnings);
     let mut response = ok_json(&body)?;
     if let Ok(header) = HeaderValue::from_str(&notification_header(status)) {
         response.headers_mut().insert("x-notification-status", header);
