@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use tessera::model::document::{Collection, Document};
 use tessera::model::records::*;
 use tessera::model::trail::{TrailEntry, TrailSubject};
 use tessera::ports::{Blob, BlobError, Blobs, Store, StoreError};
@@ -192,9 +193,9 @@ impl Store for CountingStore {
         self.inner.count_passes_with_tag(tag).await
     }
 
-    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
-        self.count("passes_with_tag_after");
-        self.inner.passes_with_tag_after(tag, after_id, limit).await
+    async fn passes_after(&self, filter: &PassFilter, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        self.count("passes_after");
+        self.inner.passes_after(filter, after_id, limit).await
     }
 
     async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
@@ -305,6 +306,38 @@ impl Store for CountingStore {
     async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
         self.count("trail");
         self.inner.trail(subject, since, limit).await
+    }
+
+    async fn get_document(&self, collection: Collection, id: &str) -> Result<Option<Document>, StoreError> {
+        self.count("get_document");
+        self.inner.get_document(collection, id).await
+    }
+
+    async fn put_document(
+        &self,
+        collection: Collection,
+        id: &str,
+        body: &serde_json::Value,
+        expected: Option<u64>,
+        now: Millis,
+    ) -> Result<Document, StoreError> {
+        self.count("put_document");
+        self.inner.put_document(collection, id, body, expected, now).await
+    }
+
+    async fn delete_document(&self, collection: Collection, id: &str) -> Result<bool, StoreError> {
+        self.count("delete_document");
+        self.inner.delete_document(collection, id).await
+    }
+
+    async fn list_documents(
+        &self,
+        collection: Collection,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Document>, StoreError> {
+        self.count("list_documents");
+        self.inner.list_documents(collection, after, limit).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

@@ -22,6 +22,7 @@
 //! | public link | `LINK#<token>` | `LINK` | |
 //! | adaptive link | `ALINK#<id>` | `ALINK` | by_type_id (`typ`=ALINK, `idk`=`<created ms, 20 digits>#<id>`) |
 //! | trail event | `TRAIL#<subject>` | `<at ms, 20 digits>#<random>` | (expires by `exp`) |
+//! | document (segment, schedule) | `DOC#<collection>` | `<id>` | |
 //!
 //! `idk` is the id zero-padded, `upd` is `<updatedAt ms, 20 digits>#<id20>`, so string order
 //! is numeric order. Claims and memberships are written in the same transaction as their

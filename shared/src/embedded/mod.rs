@@ -8,6 +8,7 @@ pub mod local_jobs;
 pub mod local_timers;
 pub mod pass_folder;
 pub mod recording_pusher;
+mod sqlite_documents;
 pub mod sqlite_store;
 mod sqlite_trail;
 

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
-use super::sqlite_trail;
+use super::{sqlite_documents, sqlite_trail};
+use crate::model::document::{Collection, Document};
 use crate::model::records::*;
 use crate::model::trail::{TrailEntry, TrailSubject};
 use crate::ports::store::updated_since;
@@ -140,6 +141,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
         conn.execute_batch(sqlite_trail::SCHEMA).map_err(db)?;
+        conn.execute_batch(sqlite_documents::SCHEMA).map_err(db)?;
         migrate(&conn)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)), readers: None })
@@ -781,14 +783,18 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
-        let tag = tag.to_string();
+    async fn passes_after(&self, filter: &PassFilter, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let filter = filter.clone();
         self.read(move |tx| {
-            let sql = format!(
-                "SELECT {PASS_COLUMNS} FROM passes WHERE id IN (SELECT pass_id FROM pass_tags WHERE tag = ?1 AND pass_id > ?2) ORDER BY id LIMIT ?3"
-            );
+            let (condition, key): (&str, rusqlite::types::Value) = match filter {
+                PassFilter::All => ("?1 IS NULL", rusqlite::types::Value::Null),
+                PassFilter::Template(id) => ("template_id = ?1", (id as i64).into()),
+                PassFilter::Tag(tag) => ("id IN (SELECT pass_id FROM pass_tags WHERE tag = ?1)", tag.into()),
+                PassFilter::AdaptiveLink(link) => ("adaptive_link_id = ?1", link.into()),
+            };
+            let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE {condition} AND id > ?2 ORDER BY id LIMIT ?3");
             let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
-            let rows = stmt.query_map(params![tag, after_id as i64, limit as i64], pass_row).map_err(db)?;
+            let rows = stmt.query_map(params![key, after_id as i64, limit as i64], pass_row).map_err(db)?;
             rows.collect::<Result<_, _>>().map_err(db)
         })
         .await
@@ -1156,6 +1162,38 @@ impl Store for SqliteStore {
     async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
         let subject = subject.clone();
         self.read(move |conn| sqlite_trail::read(conn, &subject, since, limit)).await
+    }
+
+    async fn get_document(&self, collection: Collection, id: &str) -> Result<Option<Document>, StoreError> {
+        let id = id.to_string();
+        self.read(move |conn| sqlite_documents::get(conn, collection, &id)).await
+    }
+
+    async fn put_document(
+        &self,
+        collection: Collection,
+        id: &str,
+        body: &serde_json::Value,
+        expected: Option<u64>,
+        now: Millis,
+    ) -> Result<Document, StoreError> {
+        let (id, body) = (id.to_string(), body.clone());
+        self.tx(move |tx| sqlite_documents::put(tx, collection, &id, &body, expected, now)).await
+    }
+
+    async fn delete_document(&self, collection: Collection, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.tx(move |tx| sqlite_documents::delete(tx, collection, &id)).await
+    }
+
+    async fn list_documents(
+        &self,
+        collection: Collection,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Document>, StoreError> {
+        let after = after.to_string();
+        self.read(move |conn| sqlite_documents::list(conn, collection, &after, limit)).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

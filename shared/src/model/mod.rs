@@ -2,6 +2,7 @@
 
 pub mod color;
 pub mod date;
+pub mod document;
 pub mod google_modules;
 pub mod pass;
 pub mod problem;

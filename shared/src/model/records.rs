@@ -455,6 +455,8 @@ pub enum Sequence {
     Location,
     /// Receipts of accepted updates (`ticketId`).
     Ticket,
+    Segment,
+    Schedule,
 }
 
 impl Sequence {
@@ -466,6 +468,8 @@ impl Sequence {
             Sequence::Tag => "tag",
             Sequence::Location => "location",
             Sequence::Ticket => "ticket",
+            Sequence::Segment => "segment",
+            Sequence::Schedule => "schedule",
         }
     }
 }

@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 
+use crate::model::document::{Collection, Document};
 use crate::model::records::*;
 use crate::model::trail::{TrailEntry, TrailSubject};
 
@@ -74,9 +75,9 @@ pub trait Store: Send + Sync {
     async fn list_passes(&self, query: &PassQuery) -> Result<Page<Pass>, StoreError>;
     /// How many passes carry the tag.
     async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError>;
-    /// Passes carrying the tag with ids above `after_id`, at most `limit`, by id: a cursor
+    /// Passes the filter selects with ids above `after_id`, at most `limit`, by id: a cursor
     /// that stays true while passes come and go.
-    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError>;
+    async fn passes_after(&self, filter: &PassFilter, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError>;
     /// Where a pass stands with Google Wallet. Kept apart from the pass: writing it is not a
     /// change of the pass (no new version, no push), and deleting the pass deletes it.
     async fn put_wallet_sync(&self, pass_id: u64, status: &GoogleSync) -> Result<(), StoreError>;
@@ -130,6 +131,28 @@ pub trait Store: Send + Sync {
     async fn append_trail(&self, entries: &[TrailEntry]) -> Result<(), StoreError>;
     /// The newest `limit` events of the subject at or after `since`, oldest first.
     async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError>;
+
+    async fn get_document(&self, collection: Collection, id: &str) -> Result<Option<Document>, StoreError>;
+    /// Writes the document if the stored one is at version `expected` (`None`: there must be
+    /// none yet, else `Duplicate`; `Some`: else `Conflict`, also when it is gone). The
+    /// document written has the next version, which is answered.
+    async fn put_document(
+        &self,
+        collection: Collection,
+        id: &str,
+        body: &serde_json::Value,
+        expected: Option<u64>,
+        now: Millis,
+    ) -> Result<Document, StoreError>;
+    /// Deletes the document; answers whether there was one.
+    async fn delete_document(&self, collection: Collection, id: &str) -> Result<bool, StoreError>;
+    /// Documents with ids above `after`, in id order, at most `limit`.
+    async fn list_documents(
+        &self,
+        collection: Collection,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Document>, StoreError>;
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError>;
     async fn get_adaptive_link(&self, id: &str) -> Result<Option<AdaptiveLink>, StoreError>;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::error::ServiceError;
 use super::passes::{self, PassRequest};
-use crate::model::records::{JobFailure, JobState, Sequence, TagUpdateJob};
+use crate::model::records::{JobFailure, JobState, PassFilter, Sequence, TagUpdateJob};
 use crate::ports::jobs::JobStep;
 use crate::service::App;
 
@@ -74,7 +74,7 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
     let request: PassRequest = serde_json::from_value(job.request.clone())
         .map_err(|e| ServiceError::Internal(format!("stored bulk update {}: {e}", job.ticket_id)))?;
     let step_size = app.config.bulk_step_passes.max(1);
-    let batch = app.store.passes_with_tag_after(&job.tag, step.after_pass_id, step_size).await?;
+    let batch = app.store.passes_after(&PassFilter::Tag(job.tag.clone()), step.after_pass_id, step_size).await?;
     let mut last = step.after_pass_id;
     for pass in &batch {
         last = pass.id;

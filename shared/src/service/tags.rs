@@ -3,7 +3,7 @@
 
 use super::error::ServiceError;
 use super::passes::{MAX_TAGS, check_tags};
-use crate::model::records::{Page, PageRequest, Tag};
+use crate::model::records::{Page, PageRequest, PassFilter, Tag};
 use crate::service::App;
 
 /// Gives the names ids (made where missing), so every tag a pass carries is listed.
@@ -90,7 +90,7 @@ pub async fn delete(app: &App, tag: &str) -> Result<u64, ServiceError> {
     let mut count = 0;
     let mut after = 0;
     loop {
-        let batch = app.store.passes_with_tag_after(&tag.name, after, DELETE_BATCH).await?;
+        let batch = app.store.passes_after(&PassFilter::Tag(tag.name.clone()), after, DELETE_BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
         for pass in batch {

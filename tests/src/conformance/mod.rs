@@ -5,6 +5,7 @@
 pub mod blobs;
 pub mod secrets;
 pub mod store_devices;
+pub mod store_documents;
 pub mod store_links;
 pub mod store_records;
 pub mod store_trail;
@@ -79,10 +80,11 @@ macro_rules! conformance_suite {
             store_records: allocated_ids_are_unique_and_increasing, api_keys, templates_crud_and_versions,
                 templates_paging, projects_hold_templates, tags_have_ids, passes_crud_and_uniqueness, passes_paging_and_order, passes_filters,
                 racing_updaters_lose_nothing, deleting_a_pass_frees_its_claims, wallet_sync_status_is_kept_apart_from_the_pass,
-                template_deletes_leave_no_orphans;
+                template_deletes_leave_no_orphans, pass_cursors_by_filter;
             store_devices: registration_lifecycle_drives_installation, updated_serials_follow_pass_and_template_changes,
                 status_filters_follow_registrations;
             store_trail: trails_are_kept_by_subject_in_time_order, trail_reads_return_the_newest_events;
+            store_documents: documents_keep_versions, one_of_racing_document_writers_wins, documents_list_in_id_order;
             store_links: single_use_links, multiple_use_links_count_installs, expired_links,
                 concurrent_consumers_of_a_single_use_link, dynamic_links_get_their_pass_once, adaptive_links;
             blobs: blobs_round_trip, blob_keys_are_checked;

@@ -190,11 +190,13 @@ pub async fn tags_have_ids(b: &Backend) {
     }
     assert_eq!(b.store.count_passes_with_tag("new").await.unwrap(), 5);
     assert_eq!(b.store.count_passes_with_tag("none").await.unwrap(), 0);
-    let first: Vec<u64> = b.store.passes_with_tag_after("new", 0, 2).await.unwrap().iter().map(|p| p.id).collect();
+    let first: Vec<u64> =
+        b.store.passes_after(&PassFilter::Tag("new".into()), 0, 2).await.unwrap().iter().map(|p| p.id).collect();
     assert_eq!(first, ids[..2]);
-    let rest: Vec<u64> = b.store.passes_with_tag_after("new", ids[1], 10).await.unwrap().iter().map(|p| p.id).collect();
+    let rest: Vec<u64> =
+        b.store.passes_after(&PassFilter::Tag("new".into()), ids[1], 10).await.unwrap().iter().map(|p| p.id).collect();
     assert_eq!(rest, ids[2..]);
-    assert!(b.store.passes_with_tag_after("new", ids[4], 10).await.unwrap().is_empty());
+    assert!(b.store.passes_after(&PassFilter::Tag("new".into()), ids[4], 10).await.unwrap().is_empty());
 
     let job = TagUpdateJob {
         ticket_id: 77,
@@ -532,4 +534,24 @@ pub async fn template_deletes_leave_no_orphans(b: &Backend) {
     }
     let all = b.store.list_passes(&query(PassFilter::All, None, page(1, 1000, SortOrder::Id, Direction::Asc))).await;
     assert!(all.unwrap().items.iter().all(|p| p.template_id != raced.id), "no orphans");
+}
+
+/// `passes_after` walks every pass, or a template's, by id from a cursor.
+pub async fn pass_cursors_by_filter(b: &Backend) {
+    let one = b.store.create_template(&new_template("cursor one"), T0).await.unwrap();
+    let two = b.store.create_template(&new_template("cursor two"), T0).await.unwrap();
+    let mut all = Vec::new();
+    for i in 0..5 {
+        let template = if i % 2 == 0 { one.id } else { two.id };
+        all.push(b.store.create_pass(&new_pass(template, &format!("CUR-{i}")), T0).await.unwrap().id);
+    }
+    let walk = |filter: PassFilter, after: u64, limit: usize| {
+        let store = b.store.clone();
+        async move { store.passes_after(&filter, after, limit).await.unwrap().iter().map(|p| p.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(walk(PassFilter::All, 0, 3).await, all[..3]);
+    assert_eq!(walk(PassFilter::All, all[2], 10).await, all[3..]);
+    assert_eq!(walk(PassFilter::Template(one.id), 0, 10).await, vec![all[0], all[2], all[4]]);
+    assert_eq!(walk(PassFilter::Template(two.id), all[1], 10).await, vec![all[3]]);
+    assert!(walk(PassFilter::Template(two.id), all[4], 10).await.is_empty());
 }

@@ -1,5 +1,6 @@
 //! The DynamoDB `Store`. Low-level helpers live here; the port's methods in `store_impl`.
 
+mod documents;
 mod items;
 mod store_impl;
 pub mod stream;

@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, Transact
 use super::items::*;
 use super::{DynamoStore, Query, backend, build_error, names};
 use crate::aws::schema::updated_key;
+use crate::model::document::{Collection, Document};
 use crate::model::records::*;
 use crate::model::trail::{TrailEntry, TrailSubject};
 use crate::ports::store::updated_since;
@@ -593,21 +594,42 @@ impl Store for DynamoStore {
         self.count(&q).await
     }
 
-    async fn passes_with_tag_after(&self, tag: &str, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
-        let q = Query {
-            index: None,
-            key_condition: "#pk = :pk AND #sk > :after",
-            filter: None,
-            values: values([
-                (":pk", s(format!("TAG#{tag}"))),
-                (":after", s(format!("PASS#{}", crate::aws::schema::padded(after_id)))),
-            ]),
-        };
+    async fn passes_after(&self, filter: &PassFilter, after_id: u64, limit: usize) -> Result<Vec<Pass>, StoreError> {
+        let after = s(crate::aws::schema::padded(after_id));
         let page = PageRequest { page: 1, page_size: limit as u32, order: SortOrder::Id, direction: Direction::Asc };
-        let ids = self.query_page(&q, &page).await?.iter().map(|m| Reader(m).u64("pass")).collect::<Result<_, _>>()?;
-        let mut passes = self.passes_by_ids(ids).await?;
-        passes.sort_by_key(|p| p.id);
-        Ok(passes)
+        let (index, key_condition, vals) = match filter {
+            PassFilter::All => {
+                ("by_type_id", "#typ = :k AND #idk > :after", values([(":k", s("PASS")), (":after", after)]))
+            }
+            PassFilter::Template(id) => {
+                ("by_template_id", "#tpl = :k AND #idk > :after", values([(":k", n(id)), (":after", after)]))
+            }
+            PassFilter::AdaptiveLink(link) => {
+                ("by_adaptive_link", "#alink = :k AND #idk > :after", values([(":k", s(link)), (":after", after)]))
+            }
+            PassFilter::Tag(tag) => {
+                let q = Query {
+                    index: None,
+                    key_condition: "#pk = :pk AND #sk > :after",
+                    filter: None,
+                    values: values([
+                        (":pk", s(format!("TAG#{tag}"))),
+                        (":after", s(format!("PASS#{}", crate::aws::schema::padded(after_id)))),
+                    ]),
+                };
+                let ids = self
+                    .query_page(&q, &page)
+                    .await?
+                    .iter()
+                    .map(|m| Reader(m).u64("pass"))
+                    .collect::<Result<_, _>>()?;
+                let mut passes = self.passes_by_ids(ids).await?;
+                passes.sort_by_key(|p| p.id);
+                return Ok(passes);
+            }
+        };
+        let q = Query { index: Some(index), key_condition, filter: None, values: vals };
+        self.query_page(&q, &page).await?.iter().map(pass_from).collect()
     }
 
     async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
@@ -1008,6 +1030,34 @@ impl Store for DynamoStore {
 
     async fn trail(&self, subject: &TrailSubject, since: Millis, limit: usize) -> Result<Vec<TrailEntry>, StoreError> {
         self.read_trail(subject, since, limit).await
+    }
+
+    async fn get_document(&self, collection: Collection, id: &str) -> Result<Option<Document>, StoreError> {
+        self.read_document(collection, id).await
+    }
+
+    async fn put_document(
+        &self,
+        collection: Collection,
+        id: &str,
+        body: &serde_json::Value,
+        expected: Option<u64>,
+        now: Millis,
+    ) -> Result<Document, StoreError> {
+        self.write_document(collection, id, body, expected, now).await
+    }
+
+    async fn delete_document(&self, collection: Collection, id: &str) -> Result<bool, StoreError> {
+        self.remove_document(collection, id).await
+    }
+
+    async fn list_documents(
+        &self,
+        collection: Collection,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Document>, StoreError> {
+        self.documents_after(collection, after, limit).await
     }
 
     async fn create_adaptive_link(&self, link: &AdaptiveLink) -> Result<(), StoreError> {

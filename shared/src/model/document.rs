@@ -1,0 +1,38 @@
+//! Documents: small JSON records kept by collection and id, each with a version that every
+//! write names (segments, schedules). The store only keeps and orders them; what a body
+//! means belongs to the use case of its collection.
+
+use serde_json::Value;
+
+use crate::model::records::Millis;
+
+/// The kinds of documents, each a collection of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    Segment,
+    Schedule,
+}
+
+impl Collection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Collection::Segment => "segment",
+            Collection::Schedule => "schedule",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Unique in its collection; collections list in the string order of ids.
+    pub id: String,
+    /// 1 when created, one more with each write.
+    pub version: u64,
+    pub body: Value,
+    pub updated_at: Millis,
+}
+
+/// A numeric id as a document id whose string order is numeric order.
+pub fn numeric_id(id: u64) -> String {
+    format!("{id:020}")
+}
