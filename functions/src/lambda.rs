@@ -168,7 +168,7 @@ async fn run_job_steps(app: &App, event: &serde_json::Value) -> Result<usize, la
     for record in event["Records"].as_array().into_iter().flatten() {
         let body = record["body"].as_str().ok_or("an SQS record without a body")?;
         let step: tessera::ports::JobStep = serde_json::from_str(body)?;
-        tessera::service::tag_updates::run_step(app, step).await?;
+        tessera::service::bulk_updates::run_step(app, step).await?;
         tracing::info!(ticket = step.ticket_id, after = step.after_pass_id, "ran a bulk update step");
         ran += 1;
     }

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 /// Serves until `shutdown` resolves, then stops accepting and lets open requests finish.
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::future::Future<Output = ()>) {
     // Bulk updates queued in this process run in it.
-    tessera::service::tag_updates::run_local_worker(&app);
+    tessera::service::bulk_updates::run_local_worker(&app);
     // So do timers (expirations) kept in this process's data folder.
     tessera::service::timers::run_local_ticker(&app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();

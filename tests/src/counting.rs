@@ -198,12 +198,12 @@ impl Store for CountingStore {
         self.inner.passes_after(filter, after_id, limit).await
     }
 
-    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+    async fn put_job(&self, job: &BulkUpdateJob) -> Result<(), StoreError> {
         self.count("put_job");
         self.inner.put_job(job).await
     }
 
-    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<BulkUpdateJob>, StoreError> {
         self.count("get_job");
         self.inner.get_job(ticket_id).await
     }

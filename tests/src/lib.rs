@@ -199,5 +199,6 @@ pub mod google_schema;
 pub mod image_host;
 pub mod moto;
 pub mod passentry_flows;
+pub mod segment_flows;
 pub mod token_flows;
 pub mod trail_flows;

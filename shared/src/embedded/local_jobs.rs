@@ -1,5 +1,5 @@
 //! The local `JobQueue`: steps go down a channel to a task in this process
-//! (`service::tag_updates::run_local_worker`).
+//! (`service::bulk_updates::run_local_worker`).
 
 use std::sync::Mutex;
 

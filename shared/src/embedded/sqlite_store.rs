@@ -800,7 +800,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+    async fn put_job(&self, job: &BulkUpdateJob) -> Result<(), StoreError> {
         let (id, body) = (job.ticket_id as i64, json_text(job)?);
         self.tx(move |tx| {
             tx.execute("INSERT OR REPLACE INTO jobs(ticket_id, body) VALUES (?1, ?2)", params![id, body])
@@ -810,7 +810,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<BulkUpdateJob>, StoreError> {
         self.read(move |tx| {
             tx.query_row("SELECT body FROM jobs WHERE ticket_id = ?1", [ticket_id as i64], |r| json_value(r.get(0)?))
                 .optional()

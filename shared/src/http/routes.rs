@@ -5,8 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, stats, tags, templates,
-    tokens,
+    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, segments, stats, tags,
+    templates, tokens,
 };
 use super::{Access, Route};
 
@@ -105,6 +105,14 @@ routes! {
     /// Updates every pass with the tag in the background; answers a ticket.
     UPDATE_PASSES_BY_TAG = "update_passes_by_tag", PUT "/v1/tag/{tag}/passes", ApiKey, tags::update_passes;
     GET_TICKET = "get_ticket", GET "/v1/ticket/{ticketId}", ApiKey, tags::ticket;
+    CREATE_SEGMENT = "create_segment", POST "/v1/segments", ApiKey, segments::create;
+    LIST_SEGMENTS = "list_segments", GET "/v1/segments", ApiKey, segments::list;
+    GET_SEGMENT = "get_segment", GET "/v1/segments/{segmentId}", ApiKey, segments::get;
+    UPDATE_SEGMENT = "update_segment", PUT "/v1/segments/{segmentId}", ApiKey, segments::update;
+    DELETE_SEGMENT = "delete_segment", DELETE "/v1/segments/{segmentId}", ApiKey, segments::delete;
+    LIST_SEGMENT_PASSES = "list_segment_passes", GET "/v1/segments/{segmentId}/passes", ApiKey, segments::passes;
+    /// Updates every member of the segment in the background; answers a ticket.
+    UPDATE_PASSES_BY_SEGMENT = "update_passes_by_segment", PUT "/v1/segments/{segmentId}/passes", ApiKey, segments::update_passes;
     CREATE_API_TOKEN = "create_api_token", POST "/v1/api-tokens", ApiKey, tokens::create;
     LIST_API_TOKENS = "list_api_tokens", GET "/v1/api-tokens", ApiKey, tokens::list;
     REVOKE_API_TOKEN = "revoke_api_token", DELETE "/v1/api-tokens/{tokenId}", ApiKey, tokens::revoke;

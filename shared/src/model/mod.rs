@@ -7,6 +7,7 @@ pub mod google_modules;
 pub mod pass;
 pub mod problem;
 pub mod public_ids;
+pub mod segment;
 pub mod semantics;
 pub mod template;
 pub mod trail;

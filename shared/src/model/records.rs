@@ -415,16 +415,27 @@ pub struct JobFailure {
     pub message: String,
 }
 
-/// A bulk update of every pass carrying a tag (`PUT /v1/tag/{tag}/passes`), by its ticket.
+/// Whom a bulk change is for: `{"tag": name}` or `{"segment": id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Audience {
+    Tag(String),
+    Segment(u64),
+}
+
+/// A bulk update of every pass of an audience (`PUT /v1/tag/{tag}/passes`,
+/// `PUT /v1/segments/{id}/passes`), by its ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TagUpdateJob {
+pub struct BulkUpdateJob {
     pub ticket_id: u64,
-    pub tag: String,
+    /// Jobs written before segments existed name their tag as `"tag": name`.
+    #[serde(alias = "tag", deserialize_with = "audience_or_tag")]
+    pub audience: Audience,
     /// The pass update every pass gets, as the caller sent it.
     pub request: Value,
     pub state: JobState,
-    /// Passes carrying the tag when the job started (more if some were tagged since).
+    /// Passes of the audience when the job started, as far as known (more if some joined since).
     pub total: u64,
     pub updated: u64,
     pub failed: u64,
@@ -583,4 +594,34 @@ pub struct PassQuery {
     pub filter: PassFilter,
     pub status: Option<InstallFilter>,
     pub page: PageRequest,
+}
+
+fn audience_or_tag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Audience, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Tag(String),
+        Audience(Audience),
+    }
+    Ok(match Stored::deserialize(deserializer)? {
+        Stored::Tag(tag) => Audience::Tag(tag),
+        Stored::Audience(audience) => audience,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_stored_before_segments_read_as_tag_audiences() {
+        let old = serde_json::json!({"ticketId": 3, "tag": "vip", "request": {}, "state": "done", "total": 1,
+            "updated": 1, "failed": 0, "failures": [], "createdAt": 0, "updatedAt": 0});
+        let job: BulkUpdateJob = serde_json::from_value(old).unwrap();
+        assert_eq!(job.audience, Audience::Tag("vip".into()));
+        let new = serde_json::to_value(BulkUpdateJob { audience: Audience::Segment(4), ..job }).unwrap();
+        assert_eq!(new["audience"], serde_json::json!({"segment": 4}));
+        let back: BulkUpdateJob = serde_json::from_value(new).unwrap();
+        assert_eq!(back.audience, Audience::Segment(4));
+    }
 }

@@ -114,8 +114,8 @@ pub trait Store: Send + Sync {
     async fn delete_tag(&self, id: u64) -> Result<(), StoreError>;
 
     /// Writes a job's record (by its ticket id), whole.
-    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError>;
-    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError>;
+    async fn put_job(&self, job: &BulkUpdateJob) -> Result<(), StoreError>;
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<BulkUpdateJob>, StoreError>;
 
     async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError>;
     async fn get_link(&self, token: &str) -> Result<Option<PublicLink>, StoreError>;

@@ -2,6 +2,8 @@
 
 pub mod adaptive;
 pub mod api_keys;
+pub mod audiences;
+pub mod bulk_updates;
 pub mod context;
 pub mod devices;
 pub mod diagnostics;
@@ -18,8 +20,8 @@ pub mod passes;
 pub mod projects;
 pub mod push;
 pub mod render;
+pub mod segments;
 pub mod stats;
-pub mod tag_updates;
 pub mod tags;
 pub mod template_parts;
 pub mod template_request;

@@ -914,9 +914,14 @@ pub async fn download(app: &App, id: u64) -> Result<Download, ServiceError> {
 /// is gone is listed without it rather than failing the whole list.
 pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, ServiceError> {
     let page = app.store.list_passes(query).await?;
+    Ok(Page { total: page.total, items: with_templates(app, page.items).await? })
+}
+
+/// The passes as the views list them: each with its template (read once per template).
+pub async fn with_templates(app: &App, passes: Vec<Pass>) -> Result<Vec<PassRecord>, ServiceError> {
     let mut templates: std::collections::HashMap<u64, Option<Template>> = std::collections::HashMap::new();
-    let mut items = Vec::with_capacity(page.items.len());
-    for pass in page.items {
+    let mut items = Vec::with_capacity(passes.len());
+    for pass in passes {
         let template = match templates.get(&pass.template_id) {
             Some(t) => t.clone(),
             None => {
@@ -927,7 +932,7 @@ pub async fn list(app: &App, query: &PassQuery) -> Result<Page<PassRecord>, Serv
         };
         items.push(PassRecord { pass, template, link: None, google_sync: None });
     }
-    Ok(Page { total: page.total, items })
+    Ok(items)
 }
 
 /// Stores what the holder gave when personalizing the pass; the next download comes without

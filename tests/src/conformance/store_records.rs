@@ -198,9 +198,9 @@ pub async fn tags_have_ids(b: &Backend) {
     assert_eq!(rest, ids[2..]);
     assert!(b.store.passes_after(&PassFilter::Tag("new".into()), ids[4], 10).await.unwrap().is_empty());
 
-    let job = TagUpdateJob {
+    let job = BulkUpdateJob {
         ticket_id: 77,
-        tag: "new".into(),
+        audience: Audience::Tag("new".into()),
         request: json!({"fields": {"seat": {"value": "1"}}}),
         state: JobState::Queued,
         total: 5,
@@ -213,7 +213,7 @@ pub async fn tags_have_ids(b: &Backend) {
     };
     b.store.put_job(&job).await.unwrap();
     assert_eq!(b.store.get_job(77).await.unwrap(), Some(job.clone()));
-    let progressed = TagUpdateJob {
+    let progressed = BulkUpdateJob {
         state: JobState::Done,
         updated: 4,
         failed: 1,

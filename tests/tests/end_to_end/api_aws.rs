@@ -109,3 +109,11 @@ async fn expirations_are_scheduled_on_aws() {
 async fn the_doctor_diagnoses_passes_sent_to_it_on_aws() {
     tessera_tests::doctor_flows::the_doctor_diagnoses_passes_sent_to_it(&TestServer::aws().await).await;
 }
+
+/// Segments on DynamoDB; the members' bulk update goes through SQS (on moto) a pass a step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn segments_select_passes_by_tag_expressions_on_aws() {
+    let server = TestServer::aws_with_job_worker(|c| c.bulk_step_passes = 1).await;
+    tessera_tests::segment_flows::segments_select_passes_by_tag_expressions(&server).await;
+    tessera_tests::segment_flows::bad_segments_are_refused(&server).await;
+}

@@ -629,3 +629,10 @@ async fn the_newest_pass_features_come_through_the_api() {
     let response = server.api(Method::POST, "/v1/template").json(&broken).send().await.unwrap();
     expect_error(response, 400, "invalid_request", Some("localizations.not a language")).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn segments_select_passes_by_tag_expressions_on_embedded() {
+    let server = TestServer::embedded_configured(|c| c.bulk_step_passes = 1).await;
+    tessera_tests::segment_flows::segments_select_passes_by_tag_expressions(&server).await;
+    tessera_tests::segment_flows::bad_segments_are_refused(&server).await;
+}

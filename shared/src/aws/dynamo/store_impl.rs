@@ -632,14 +632,14 @@ impl Store for DynamoStore {
         self.query_page(&q, &page).await?.iter().map(pass_from).collect()
     }
 
-    async fn put_job(&self, job: &TagUpdateJob) -> Result<(), StoreError> {
+    async fn put_job(&self, job: &BulkUpdateJob) -> Result<(), StoreError> {
         let mut item = key(format!("JOB#{}", job.ticket_id), "JOB");
         item.insert("body".into(), json_attribute(job)?);
         self.client.put_item().table_name(self.table()).set_item(Some(item)).send().await.map_err(backend)?;
         Ok(())
     }
 
-    async fn get_job(&self, ticket_id: u64) -> Result<Option<TagUpdateJob>, StoreError> {
+    async fn get_job(&self, ticket_id: u64) -> Result<Option<BulkUpdateJob>, StoreError> {
         let Some(item) = self.get(key(format!("JOB#{ticket_id}"), "JOB")).await? else { return Ok(None) };
         Reader(&item).json("body").map(Some)
     }

@@ -5,9 +5,9 @@ use serde_json::{Value, json};
 use crate::http::request::{id_param, json_body, page_request, pagination_json, path_param};
 use crate::http::{ApiError, ok_json};
 use crate::model::date::format_millis;
-use crate::model::records::Tag;
+use crate::model::records::{Audience, Tag};
 use crate::service::App;
-use crate::service::{tag_updates, tags};
+use crate::service::{bulk_updates, tags};
 
 fn tag_json(tag: &Tag) -> Value {
     json!({"id": tag.id, "name": tag.name, "createdAt": format_millis(tag.created_at)})
@@ -36,17 +36,20 @@ pub async fn remove_from_pass(app: &App, request: Request) -> Result<Response<Bo
 /// `PUT /v1/tag/{tag}/passes`: the update every pass with the tag gets, in the background;
 /// answers the ticket at once (`GET /v1/ticket/{id}` follows it).
 pub async fn update_passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let ticket = tag_updates::start(app, &path_param(&request, "tag")?, json_body(&request)?).await?;
+    let ticket = bulk_updates::start_for_tag(app, &path_param(&request, "tag")?, json_body(&request)?).await?;
     ok_json(&json!({"ticketId": ticket}))
 }
 
 /// `GET /v1/ticket/{ticketId}`: a bulk update's progress and outcome.
 pub async fn ticket(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let job = tag_updates::ticket(app, id_param(&request, "ticketId")?).await?;
-    ok_json(&json!({
+    let job = bulk_updates::ticket(app, id_param(&request, "ticketId")?).await?;
+    let (kind, audience) = match &job.audience {
+        Audience::Tag(tag) => ("tagUpdate", json!({"tag": tag})),
+        Audience::Segment(id) => ("segmentUpdate", json!({"segmentId": id})),
+    };
+    let mut view = json!({
         "ticketId": job.ticket_id,
-        "kind": "tagUpdate",
-        "tag": job.tag,
+        "kind": kind,
         "status": job.state.as_str(),
         "total": job.total,
         "updated": job.updated,
@@ -54,7 +57,11 @@ pub async fn ticket(app: &App, request: Request) -> Result<Response<Body>, ApiEr
         "failures": job.failures,
         "createdAt": format_millis(job.created_at),
         "updatedAt": format_millis(job.updated_at),
-    }))
+    });
+    if let (Some(view), Some(audience)) = (view.as_object_mut(), audience.as_object()) {
+        view.extend(audience.clone());
+    }
+    ok_json(&view)
 }
 
 /// `GET /v1/pass/{id}/tags` (or by external id).

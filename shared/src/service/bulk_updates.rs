@@ -1,5 +1,5 @@
-//! `PUT /v1/tag/{tag}/passes`: one update applied to every pass carrying a tag, in the
-//! background. The call checks the update, counts the passes and answers with a ticket at
+//! `PUT /v1/tag/{tag}/passes` and `PUT /v1/segments/{id}/passes`: one update applied to every
+//! pass of an audience, in the background. The call checks the update, counts the passes and answers with a ticket at
 //! once; steps of `AppConfig::bulk_step_passes` passes then run one after another through the job queue
 //! (SQS and a Lambda on AWS, a task locally), each updating its passes (which pushes them to
 //! their devices) and recording progress on the ticket, readable with `GET /v1/ticket/{id}`.
@@ -8,9 +8,11 @@ use std::sync::{Arc, Weak};
 
 use serde_json::Value;
 
+use super::audiences;
 use super::error::ServiceError;
 use super::passes::{self, PassRequest};
-use crate::model::records::{JobFailure, JobState, PassFilter, Sequence, TagUpdateJob};
+use super::segments::Members;
+use crate::model::records::{Audience, BulkUpdateJob, JobFailure, JobState, Sequence};
 use crate::ports::jobs::JobStep;
 use crate::service::App;
 
@@ -19,8 +21,21 @@ pub const MAX_NAMED_FAILURES: usize = 20;
 
 const NO_QUEUE: &str = "bulk updates need a job queue (TESSERA_JOB_QUEUE_URL on AWS)";
 
-/// Checks the update and queues it; answers the ticket id.
-pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceError> {
+/// Checks the update and queues it for every pass carrying the tag (its id or name).
+pub async fn start_for_tag(app: &App, tag: &str, body: Value) -> Result<u64, ServiceError> {
+    check(app, &body)?;
+    let tag = super::tags::find(app, tag).await?;
+    start(app, Audience::Tag(tag.name), body).await
+}
+
+/// Checks the update and queues it for the segment's members.
+pub async fn start_for_segment(app: &App, segment_id: u64, body: Value) -> Result<u64, ServiceError> {
+    check(app, &body)?;
+    let segment = super::segments::get(app, segment_id).await?;
+    start(app, Audience::Segment(segment.id), body).await
+}
+
+fn check(app: &App, body: &Value) -> Result<(), ServiceError> {
     if app.jobs.is_none() {
         return Err(ServiceError::NotConfigured(NO_QUEUE.into()));
     }
@@ -35,12 +50,16 @@ pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceErro
     if !passes::take_images(&mut images, &mut problems).is_empty() || !problems.is_empty() {
         return Err(ServiceError::invalid("headers", "a bulk update cannot change images; update passes one by one"));
     }
-    let tag = super::tags::find(app, tag).await?;
-    let total = app.store.count_passes_with_tag(&tag.name).await?;
+    Ok(())
+}
+
+/// Queues a checked update for the audience; answers the ticket id.
+async fn start(app: &App, audience: Audience, body: Value) -> Result<u64, ServiceError> {
+    let total = audiences::known_size(app, &audience).await?.unwrap_or(0);
     let now = app.now();
-    let job = TagUpdateJob {
+    let job = BulkUpdateJob {
         ticket_id: app.store.allocate_id(Sequence::Ticket).await?,
-        tag: tag.name,
+        audience,
         request: body,
         state: JobState::Queued,
         total,
@@ -56,7 +75,7 @@ pub async fn start(app: &App, tag: &str, body: Value) -> Result<u64, ServiceErro
     Ok(job.ticket_id)
 }
 
-pub async fn ticket(app: &App, ticket_id: u64) -> Result<TagUpdateJob, ServiceError> {
+pub async fn ticket(app: &App, ticket_id: u64) -> Result<BulkUpdateJob, ServiceError> {
     app.store.get_job(ticket_id).await?.ok_or(ServiceError::NotFound("ticket"))
 }
 
@@ -74,10 +93,15 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
     let request: PassRequest = serde_json::from_value(job.request.clone())
         .map_err(|e| ServiceError::Internal(format!("stored bulk update {}: {e}", job.ticket_id)))?;
     let step_size = app.config.bulk_step_passes.max(1);
-    let batch = app.store.passes_after(&PassFilter::Tag(job.tag.clone()), step.after_pass_id, step_size).await?;
-    let mut last = step.after_pass_id;
-    for pass in &batch {
-        last = pass.id;
+    let batch = match audiences::members_after(app, &job.audience, step.after_pass_id, step_size).await {
+        Err(ServiceError::NotFound(what)) => {
+            // The segment was deleted under the job: nothing more to do.
+            tracing::warn!(ticket = job.ticket_id, what, "a bulk update's audience is gone");
+            Members { passes: Vec::new(), next: None }
+        }
+        other => other?,
+    };
+    for pass in &batch.passes {
         match passes::apply_update(app, pass.id, request.clone()).await {
             Ok(_) => job.updated += 1,
             Err(ServiceError::NotFound(_)) => {}
@@ -89,13 +113,13 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
             }
         }
     }
-    let more = batch.len() == step_size;
-    job.state = if more { JobState::Running } else { JobState::Done };
+    let last = batch.next.or(batch.passes.last().map(|p| p.id)).unwrap_or(step.after_pass_id);
+    job.state = if batch.next.is_some() { JobState::Running } else { JobState::Done };
     job.total = job.total.max(job.updated + job.failed);
     job.cursor = last;
     job.updated_at = app.now();
     app.store.put_job(&job).await?;
-    if more {
+    if batch.next.is_some() {
         enqueue(app, JobStep { ticket_id: job.ticket_id, after_pass_id: last }).await?;
     }
     Ok(())
