@@ -199,6 +199,7 @@ pub mod google_schema;
 pub mod image_host;
 pub mod moto;
 pub mod passentry_flows;
+pub mod schedule_flows;
 pub mod segment_flows;
 pub mod token_flows;
 pub mod trail_flows;

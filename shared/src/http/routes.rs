@@ -5,8 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, segments, stats, tags,
-    templates, tokens,
+    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, schedules, segments, stats,
+    tags, templates, tokens,
 };
 use super::{Access, Route};
 
@@ -111,6 +111,10 @@ routes! {
     UPDATE_SEGMENT = "update_segment", PUT "/v1/segments/{segmentId}", ApiKey, segments::update;
     DELETE_SEGMENT = "delete_segment", DELETE "/v1/segments/{segmentId}", ApiKey, segments::delete;
     LIST_SEGMENT_PASSES = "list_segment_passes", GET "/v1/segments/{segmentId}/passes", ApiKey, segments::passes;
+    CREATE_SCHEDULE = "create_schedule", POST "/v1/schedules/{projectId}", ApiKey, schedules::create;
+    LIST_SCHEDULES = "list_schedules", GET "/v1/schedules/{projectId}", ApiKey, schedules::list;
+    GET_SCHEDULE = "get_schedule", GET "/v1/schedules/{projectId}/{scheduleId}", ApiKey, schedules::get;
+    DELETE_SCHEDULE = "delete_schedule", DELETE "/v1/schedules/{projectId}/{scheduleId}", ApiKey, schedules::delete;
     /// Updates every member of the segment in the background; answers a ticket.
     UPDATE_PASSES_BY_SEGMENT = "update_passes_by_segment", PUT "/v1/segments/{segmentId}/passes", ApiKey, segments::update_passes;
     CREATE_API_TOKEN = "create_api_token", POST "/v1/api-tokens", ApiKey, tokens::create;

@@ -8,7 +8,7 @@ use crate::model::FieldProblem;
 use crate::model::date::format_millis;
 use crate::model::google_modules::{Module, with_module_keys};
 use crate::model::records::{
-    AdaptiveLink, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent, Vendor,
+    AdaptiveLink, Audience, InstallStatus, LinkKind, PassContent, PublicLink, Template, TemplateContent, Vendor,
 };
 use crate::model::template::{FieldSpec, LocationSpec};
 use crate::service::passes::{PassRecord, is_voided, pass_status};
@@ -387,4 +387,16 @@ pub fn adaptive_link(base: &str, link: &AdaptiveLink) -> Value {
         "landingPageUrl": link.payload.get("landingPageUrl"),
         "payload": link.payload.get("payload"),
     })
+}
+
+/// An audience as the API writes it (`{"tag": name}`, `{"segmentId": id}`, …), with the kind
+/// of bulk update aimed at it.
+pub fn audience(audience: &Audience) -> (&'static str, Value) {
+    match audience {
+        Audience::Tag(tag) => ("tagUpdate", json!({"tag": tag})),
+        Audience::Segment(id) => ("segmentUpdate", json!({"segmentId": id})),
+        Audience::Template(id) => ("templateUpdate", json!({"templateId": id})),
+        Audience::Pass(id) => ("passUpdate", json!({"passId": id})),
+        Audience::ExternalId(external_id) => ("externalIdUpdate", json!({"externalId": external_id})),
+    }
 }

@@ -415,12 +415,16 @@ pub struct JobFailure {
     pub message: String,
 }
 
-/// Whom a bulk change is for: `{"tag": name}` or `{"segment": id}`.
+/// Whom a bulk change is for: `{"tag": name}`, `{"segment": id}`, `{"template": id}`,
+/// `{"pass": id}` or `{"externalId": id}` (a pass's, in any template).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Audience {
     Tag(String),
     Segment(u64),
+    Template(u64),
+    Pass(u64),
+    ExternalId(String),
 }
 
 /// A bulk update of every pass of an audience (`PUT /v1/tag/{tag}/passes`,
@@ -434,6 +438,9 @@ pub struct BulkUpdateJob {
     pub audience: Audience,
     /// The pass update every pass gets, as the caller sent it.
     pub request: Value,
+    /// Only passes of this project's templates (a schedule's job), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<u64>,
     pub state: JobState,
     /// Passes of the audience when the job started, as far as known (more if some joined since).
     pub total: u64,

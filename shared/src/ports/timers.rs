@@ -1,5 +1,5 @@
 //! Work due at a set time: a pass reaching its expiration date is deactivated and pushed then,
-//! not when it is next read. On AWS an EventBridge Scheduler one-time schedule invokes the
+//! not when it is next read; a schedule fires. On AWS an EventBridge Scheduler one-time schedule invokes the
 //! timer worker function; locally a ticker in the server runs what is due.
 
 use async_trait::async_trait;
@@ -13,6 +13,8 @@ use crate::model::records::Millis;
 pub enum TimerJob {
     /// Deactivate the pass if its expiration date has come.
     ExpirePass { pass_id: u64 },
+    /// Fire a schedule (`/v1/schedules/{projectId}`) if its time has come.
+    RunSchedule { project_id: u64, schedule_id: u64 },
 }
 
 impl TimerJob {
@@ -20,6 +22,7 @@ impl TimerJob {
     pub fn name(&self) -> String {
         match self {
             TimerJob::ExpirePass { pass_id } => format!("expire-pass-{pass_id}"),
+            TimerJob::RunSchedule { schedule_id, .. } => format!("schedule-{schedule_id}"),
         }
     }
 }

@@ -35,7 +35,8 @@ pub async fn start_for_segment(app: &App, segment_id: u64, body: Value) -> Resul
     start(app, Audience::Segment(segment.id), body).await
 }
 
-fn check(app: &App, body: &Value) -> Result<(), ServiceError> {
+/// Refuses what a bulk update cannot do (or a deployment without a job queue).
+pub(crate) fn check(app: &App, body: &Value) -> Result<(), ServiceError> {
     if app.jobs.is_none() {
         return Err(ServiceError::NotConfigured(NO_QUEUE.into()));
     }
@@ -55,12 +56,27 @@ fn check(app: &App, body: &Value) -> Result<(), ServiceError> {
 
 /// Queues a checked update for the audience; answers the ticket id.
 async fn start(app: &App, audience: Audience, body: Value) -> Result<u64, ServiceError> {
+    let ticket_id = app.store.allocate_id(Sequence::Ticket).await?;
+    start_ticket(app, ticket_id, audience, body, None).await?;
+    Ok(ticket_id)
+}
+
+/// Starts a checked update under a ticket id already taken (a schedule takes it as it
+/// fires): writes the job and queues its first step.
+pub(crate) async fn start_ticket(
+    app: &App,
+    ticket_id: u64,
+    audience: Audience,
+    body: Value,
+    project_id: Option<u64>,
+) -> Result<(), ServiceError> {
     let total = audiences::known_size(app, &audience).await?.unwrap_or(0);
     let now = app.now();
     let job = BulkUpdateJob {
-        ticket_id: app.store.allocate_id(Sequence::Ticket).await?,
+        ticket_id,
         audience,
         request: body,
+        project_id,
         state: JobState::Queued,
         total,
         updated: 0,
@@ -71,8 +87,7 @@ async fn start(app: &App, audience: Audience, body: Value) -> Result<u64, Servic
         updated_at: now,
     };
     app.store.put_job(&job).await?;
-    enqueue(app, JobStep { ticket_id: job.ticket_id, after_pass_id: 0 }).await?;
-    Ok(job.ticket_id)
+    enqueue(app, JobStep { ticket_id, after_pass_id: 0 }).await
 }
 
 pub async fn ticket(app: &App, ticket_id: u64) -> Result<BulkUpdateJob, ServiceError> {
@@ -101,7 +116,11 @@ pub async fn run_step(app: &App, step: JobStep) -> Result<(), ServiceError> {
         }
         other => other?,
     };
-    for pass in &batch.passes {
+    let in_scope = match job.project_id {
+        Some(project) => audiences::of_project(app, batch.passes.clone(), project).await?,
+        None => batch.passes.clone(),
+    };
+    for pass in &in_scope {
         match passes::apply_update(app, pass.id, request.clone()).await {
             Ok(_) => job.updated += 1,
             Err(ServiceError::NotFound(_)) => {}

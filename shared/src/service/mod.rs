@@ -20,6 +20,7 @@ pub mod passes;
 pub mod projects;
 pub mod push;
 pub mod render;
+pub mod schedules;
 pub mod segments;
 pub mod stats;
 pub mod tags;

@@ -5,16 +5,20 @@
 use std::time::Duration;
 
 use super::error::ServiceError;
-use super::passes;
+use super::{passes, schedules};
 use crate::model::date::parse_wallet_date;
 use crate::model::template::PassContent;
 use crate::ports::timers::TimerJob;
 use crate::service::App;
 
+/// How long after a failed run the local ticker runs a job again.
+const RETRY_FAILED_MS: i64 = 60_000;
+
 /// Runs a job whose timer fired.
 pub async fn run(app: &App, job: &TimerJob) -> Result<(), ServiceError> {
     match job {
         TimerJob::ExpirePass { pass_id } => passes::expire(app, *pass_id).await,
+        TimerJob::RunSchedule { project_id, schedule_id } => schedules::fire(app, *project_id, *schedule_id).await,
     }
 }
 
@@ -52,7 +56,11 @@ pub async fn run_due(app: &App) -> usize {
     };
     for job in &due {
         if let Err(e) = run(app, job).await {
-            tracing::error!(?job, error = %e, "a timer's job failed");
+            // Taken is gone: set it again, as Lambda retries a failed invocation on AWS.
+            tracing::error!(?job, error = %e, "a timer's job failed; it runs again in a minute");
+            if let Err(e) = timers.set(job, app.now() + RETRY_FAILED_MS).await {
+                tracing::error!(?job, error = %e, "a failed timer's job could not be set again");
+            }
         }
     }
     due.len()

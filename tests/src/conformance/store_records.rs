@@ -202,6 +202,7 @@ pub async fn tags_have_ids(b: &Backend) {
         ticket_id: 77,
         audience: Audience::Tag("new".into()),
         request: json!({"fields": {"seat": {"value": "1"}}}),
+        project_id: Some(3),
         state: JobState::Queued,
         total: 5,
         updated: 0,

@@ -117,3 +117,10 @@ async fn segments_select_passes_by_tag_expressions_on_aws() {
     tessera_tests::segment_flows::segments_select_passes_by_tag_expressions(&server).await;
     tessera_tests::segment_flows::bad_segments_are_refused(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedules_are_eventbridge_schedules_on_aws() {
+    let server = TestServer::aws_with_job_worker(|_| {}).await;
+    tessera_tests::schedule_flows::schedules_are_eventbridge_schedules_on_aws(&server).await;
+    tessera_tests::schedule_flows::bad_schedules_are_refused(&server).await;
+}

@@ -636,3 +636,12 @@ async fn segments_select_passes_by_tag_expressions_on_embedded() {
     tessera_tests::segment_flows::segments_select_passes_by_tag_expressions(&server).await;
     tessera_tests::segment_flows::bad_segments_are_refused(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedules_fire_at_their_time_on_embedded() {
+    let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let clock = std::sync::Arc::new(tessera::ports::ManualClock::new(start));
+    let server = TestServer::embedded_with_clock(clock.clone()).await;
+    tessera_tests::schedule_flows::schedules_fire_at_their_time(start, clock, &server).await;
+    tessera_tests::schedule_flows::bad_schedules_are_refused(&server).await;
+}

@@ -9,6 +9,7 @@ pub mod passentry;
 pub mod passes;
 pub mod projects;
 pub mod public;
+pub mod schedules;
 pub mod segments;
 pub mod stats;
 pub mod tags;

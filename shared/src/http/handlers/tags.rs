@@ -3,9 +3,9 @@ use lambda_http::{Body, Request};
 use serde_json::{Value, json};
 
 use crate::http::request::{id_param, json_body, page_request, pagination_json, path_param};
-use crate::http::{ApiError, ok_json};
+use crate::http::{ApiError, ok_json, views};
 use crate::model::date::format_millis;
-use crate::model::records::{Audience, Tag};
+use crate::model::records::Tag;
 use crate::service::App;
 use crate::service::{bulk_updates, tags};
 
@@ -43,10 +43,7 @@ pub async fn update_passes(app: &App, request: Request) -> Result<Response<Body>
 /// `GET /v1/ticket/{ticketId}`: a bulk update's progress and outcome.
 pub async fn ticket(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let job = bulk_updates::ticket(app, id_param(&request, "ticketId")?).await?;
-    let (kind, audience) = match &job.audience {
-        Audience::Tag(tag) => ("tagUpdate", json!({"tag": tag})),
-        Audience::Segment(id) => ("segmentUpdate", json!({"segmentId": id})),
-    };
+    let (kind, audience) = views::audience(&job.audience);
     let mut view = json!({
         "ticketId": job.ticket_id,
         "kind": kind,
