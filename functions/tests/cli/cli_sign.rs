@@ -210,7 +210,7 @@ fn a_legacy_encrypted_p12_signs_with_its_password_only() {
     );
     assert_eq!(result.status.code(), Some(1));
     let err = stderr(&result);
-    assert!(err.contains("could not be opened (wrong password"), "{err}");
+    assert!(err.contains("could not be opened: wrong password"), "{err}");
     assert!(!err.contains("guess") && !err.contains("s3cret"), "passwords never appear in errors: {err}");
     assert!(!wrong.exists());
 }

@@ -1,12 +1,10 @@
 //! A signing identity: the Pass Type ID certificate and its key, the Apple WWDR intermediate
 //! that issued it, and the pass type and team the certificate names. Loaded from PEM (what
-//! a secret store keeps; parsed without OpenSSL, so functions that only sign link none) or a
-//! .p12 (OpenSSL, at import); checked once at load so signing itself cannot fail on a
-//! mismatched pair.
+//! a secret store keeps) or a .p12, both without OpenSSL, so functions link none; checked once
+//! at load so signing itself cannot fail on a mismatched pair.
 
-use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
-use openssl::x509::{X509, X509VerifyResult};
+use openssl::x509::X509;
 
 use super::der;
 use super::issue::Issue;
@@ -20,8 +18,10 @@ pub enum IdentityError {
     BadCertificate(&'static str),
     #[error("the private key could not be read (wrong password, or not an RSA or P-256 PEM private key)")]
     BadPrivateKey,
-    #[error("the .p12 could not be opened (wrong password, or not a PKCS#12 file)")]
+    #[error("the .p12 could not be opened: wrong password")]
     BadP12,
+    #[error("the .p12 could not be read: {0}")]
+    UnreadableP12(String),
     #[error("the .p12 holds no certificate and private key pair")]
     IncompleteP12,
     #[error("no WWDR intermediate: the .p12 does not include it, so pass it as a PEM file")]
@@ -76,21 +76,34 @@ impl SigningIdentity {
         Self::from_pem(certificate_pem, der::pem("PRIVATE KEY", &pkcs8).as_bytes(), wwdr_pem)
     }
 
-    /// Loads a .p12 as exported by Keychain Access (legacy RC2/3DES encryption included). The
-    /// WWDR intermediate comes from `wwdr_pem` or, failing that, from the .p12's chain.
-    pub fn from_p12(der: &[u8], password: &str, wwdr_pem: Option<&[u8]>) -> Result<Self, IdentityError> {
-        let parsed = parse_p12(der, password)?;
-        let (certificate, key) = parsed.cert.zip(parsed.pkey).ok_or(IdentityError::IncompleteP12)?;
+    /// Loads a .p12 as exported by Keychain Access (legacy RC2/3DES encryption) or by OpenSSL 3
+    /// (PBES2, AES), without OpenSSL. The WWDR intermediate comes from `wwdr_pem` or, failing
+    /// that, from the .p12's chain.
+    pub fn from_p12(file: &[u8], password: &str, wwdr_pem: Option<&[u8]>) -> Result<Self, IdentityError> {
+        let contents = super::pkcs12::read(file, password).map_err(|e| match e {
+            super::pkcs12::Pkcs12Error::WrongPassword => IdentityError::BadP12,
+            other => IdentityError::UnreadableP12(other.to_string()),
+        })?;
+        let certificates: Vec<Certificate> =
+            contents.certificates.iter().filter_map(|der| Certificate::from_der(der).ok()).collect();
+        let key_pkcs8 = contents.keys.first().ok_or(IdentityError::IncompleteP12)?.clone();
+        let key = SigningKey::from_pkcs8(&key_pkcs8).ok_or(IdentityError::BadPrivateKey)?;
+        let certificate = certificates
+            .iter()
+            .find(|c| c.public_key() == key.public_key())
+            .cloned()
+            .ok_or(IdentityError::IncompleteP12)?;
         let wwdr = match wwdr_pem {
-            Some(pem) => X509::from_pem(pem).map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?,
-            None => parsed
-                .ca
-                .into_iter()
-                .flatten()
-                .find(|ca| ca.issued(&certificate) == X509VerifyResult::OK)
+            Some(pem) => {
+                Certificate::from_pem(pem).map_err(|_| IdentityError::BadCertificate("the WWDR intermediate"))?
+            }
+            None => certificates
+                .iter()
+                .find(|ca| certificate.is_issued_by(ca))
+                .cloned()
                 .ok_or(IdentityError::MissingWwdr)?,
         };
-        Self::new(certificate, key, wwdr)
+        Self::assemble(certificate, key, key_pkcs8, wwdr)
     }
 
     /// From OpenSSL's types (the development PKI, .p12 files).
@@ -183,25 +196,4 @@ impl SigningIdentity {
         }
         issues
     }
-}
-
-fn parse_p12(der: &[u8], password: &str) -> Result<openssl::pkcs12::ParsedPkcs12_2, IdentityError> {
-    let p12 = Pkcs12::from_der(der).map_err(|_| IdentityError::BadP12)?;
-    if let Ok(parsed) = p12.parse2(password) {
-        return Ok(parsed);
-    }
-    // Keychain Access exports with RC2/3DES, which OpenSSL 3 only reads with its legacy
-    // provider; load it (and keep the default one) and try once more.
-    load_legacy_provider();
-    p12.parse2(password).map_err(|_| IdentityError::BadP12)
-}
-fn load_legacy_provider() {
-    use std::sync::OnceLock;
-    static PROVIDERS: OnceLock<Vec<openssl::provider::Provider>> = OnceLock::new();
-    PROVIDERS.get_or_init(|| {
-        ["legacy", "default"]
-            .into_iter()
-            .filter_map(|name| openssl::provider::Provider::try_load(None, name, true).ok())
-            .collect()
-    });
 }

@@ -10,6 +10,7 @@ pub mod files;
 pub mod identity;
 mod issue;
 pub mod key;
+pub mod pkcs12;
 pub mod png;
 pub mod png_inspect;
 pub mod resize;
