@@ -58,6 +58,18 @@ impl SecretsManagerSecrets {
             Err(e) => Err(backend(e)),
         }
     }
+
+    /// Deletes a secret at once, without Secrets Manager's recovery window (a certificate
+    /// deleted through the API is gone, and its pass type may be uploaded again right away).
+    /// Secrets Manager answers success for a secret that does not exist.
+    async fn delete(&self, name: &str) -> Result<(), SecretError> {
+        let deleted = self.client.delete_secret().secret_id(name).force_delete_without_recovery(true).send().await;
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(()),
+            Err(e) => Err(backend(e)),
+        }
+    }
 }
 
 fn backend(e: impl std::error::Error) -> SecretError {
@@ -87,5 +99,14 @@ impl Secrets for SecretsManagerSecrets {
     async fn put_google_account(&self, account: &StoredGoogleAccount) -> Result<(), SecretError> {
         let value = serde_json::to_string(account).map_err(|e| SecretError::Backend(e.to_string()))?;
         self.write(&self.google_secret_name(), value, "Tessera Google Wallet issuer account".into()).await
+    }
+
+    async fn delete_signing_identity(&self, pass_type_id: &str) -> Result<(), SecretError> {
+        check_pass_type_id(pass_type_id)?;
+        self.delete(&self.secret_name(pass_type_id)).await
+    }
+
+    async fn delete_google_account(&self) -> Result<(), SecretError> {
+        self.delete(&self.google_secret_name()).await
     }
 }

@@ -65,6 +65,23 @@ impl Secrets for FileSecrets {
         write_file_atomically(&self.root.join(GOOGLE_ACCOUNT_FILE), &bytes, 0o600)
             .map_err(|e| SecretError::Backend(e.to_string()))
     }
+
+    async fn delete_signing_identity(&self, pass_type_id: &str) -> Result<(), SecretError> {
+        check_pass_type_id(pass_type_id)?;
+        match std::fs::remove_dir_all(self.root.join(pass_type_id)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(SecretError::Backend(e.to_string())),
+        }
+    }
+
+    async fn delete_google_account(&self) -> Result<(), SecretError> {
+        match std::fs::remove_file(self.root.join(GOOGLE_ACCOUNT_FILE)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(SecretError::Backend(e.to_string())),
+        }
+    }
 }
 
 const GOOGLE_ACCOUNT_FILE: &str = "google-account.json";

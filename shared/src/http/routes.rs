@@ -5,8 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, schedules, segments, stats,
-    tags, templates, tokens,
+    adaptive, certificates, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, schedules,
+    segments, stats, tags, templates, tokens,
 };
 use super::{Access, Route};
 
@@ -111,6 +111,12 @@ routes! {
     UPDATE_SEGMENT = "update_segment", PUT "/v1/segments/{segmentId}", ApiKey, segments::update;
     DELETE_SEGMENT = "delete_segment", DELETE "/v1/segments/{segmentId}", ApiKey, segments::delete;
     LIST_SEGMENT_PASSES = "list_segment_passes", GET "/v1/segments/{segmentId}/passes", ApiKey, segments::passes;
+    CREATE_CERTIFICATE = "create_certificate", POST "/v1/certificates", ApiKey, certificates::create;
+    LIST_CERTIFICATES = "list_certificates", GET "/v1/certificates", ApiKey, certificates::list;
+    GET_CERTIFICATE = "get_certificate", GET "/v1/certificates/{certificateId}", ApiKey, certificates::get;
+    RENEW_CERTIFICATE = "renew_certificate", PUT "/v1/certificates/{certificateId}", ApiKey, certificates::renew;
+    DELETE_CERTIFICATE = "delete_certificate", DELETE "/v1/certificates/{certificateId}", ApiKey, certificates::delete;
+    HEALTH = "health", GET "/v1/health", ApiKey, certificates::health;
     CREATE_SCHEDULE = "create_schedule", POST "/v1/schedules/{projectId}", ApiKey, schedules::create;
     LIST_SCHEDULES = "list_schedules", GET "/v1/schedules/{projectId}", ApiKey, schedules::list;
     GET_SCHEDULE = "get_schedule", GET "/v1/schedules/{projectId}/{scheduleId}", ApiKey, schedules::get;

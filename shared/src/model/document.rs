@@ -1,5 +1,5 @@
 //! Documents: small JSON records kept by collection and id, each with a version that every
-//! write names (segments, schedules). The store only keeps and orders them; what a body
+//! write names (segments, schedules, certificates). The store only keeps and orders them; what a body
 //! means belongs to the use case of its collection.
 
 use serde_json::Value;
@@ -11,6 +11,7 @@ use crate::model::records::Millis;
 pub enum Collection {
     Segment,
     Schedule,
+    Certificate,
 }
 
 impl Collection {
@@ -18,6 +19,7 @@ impl Collection {
         match self {
             Collection::Segment => "segment",
             Collection::Schedule => "schedule",
+            Collection::Certificate => "certificate",
         }
     }
 }

@@ -475,6 +475,7 @@ pub enum Sequence {
     Ticket,
     Segment,
     Schedule,
+    Certificate,
 }
 
 impl Sequence {
@@ -488,6 +489,7 @@ impl Sequence {
             Sequence::Ticket => "ticket",
             Sequence::Segment => "segment",
             Sequence::Schedule => "schedule",
+            Sequence::Certificate => "certificate",
         }
     }
 }

@@ -66,6 +66,10 @@ pub trait Secrets: Send + Sync {
     /// The Google Wallet issuer account, if one was imported.
     async fn google_account(&self) -> Result<Option<StoredGoogleAccount>, SecretError>;
     async fn put_google_account(&self, account: &StoredGoogleAccount) -> Result<(), SecretError>;
+    /// Deletes the identity of a pass type, key material included, for good (nothing to
+    /// delete is no error).
+    async fn delete_signing_identity(&self, pass_type_id: &str) -> Result<(), SecretError>;
+    async fn delete_google_account(&self) -> Result<(), SecretError>;
 }
 
 /// Pass type identifiers name files and secrets: one plain segment, like `pass.com.example`.

@@ -15,6 +15,8 @@ pub enum TimerJob {
     ExpirePass { pass_id: u64 },
     /// Fire a schedule (`/v1/schedules/{projectId}`) if its time has come.
     RunSchedule { project_id: u64, schedule_id: u64 },
+    /// Warn that a certificate expires soon (daily from 30 days before).
+    CertificateExpiry { certificate_id: u64 },
 }
 
 impl TimerJob {
@@ -23,6 +25,7 @@ impl TimerJob {
         match self {
             TimerJob::ExpirePass { pass_id } => format!("expire-pass-{pass_id}"),
             TimerJob::RunSchedule { schedule_id, .. } => format!("schedule-{schedule_id}"),
+            TimerJob::CertificateExpiry { certificate_id } => format!("certificate-expiry-{certificate_id}"),
         }
     }
 }

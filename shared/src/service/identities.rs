@@ -1,5 +1,8 @@
-//! Signing identities by pass type, loaded once from the Secrets port and kept in memory.
-//! Locally, a pass type without an imported identity gets one from the development PKI.
+//! Signing identities by pass type, loaded from the Secrets port and kept in memory for
+//! [`RELOAD_AFTER_SECONDS`], so a certificate renewed through the API (in another process)
+//! signs here from then on; the process that renews it forgets its copy at once. Locally, a
+//! pass type without an imported identity gets one from the development PKI. An expired
+//! certificate signs nothing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,11 +24,15 @@ impl IdentityCache {
     }
 }
 
+/// How long a loaded identity is used before it is read again.
+pub const RELOAD_AFTER_SECONDS: i64 = 300;
+
 pub struct IdentityCache {
     secrets: Arc<dyn Secrets>,
     dev: Option<Arc<dyn DevIdentities>>,
     team_id: Option<String>,
-    loaded: Mutex<HashMap<String, Arc<SigningIdentity>>>,
+    /// Each identity with when it was loaded (seconds).
+    loaded: Mutex<HashMap<String, (Arc<SigningIdentity>, i64)>>,
 }
 
 impl IdentityCache {
@@ -38,9 +45,28 @@ impl IdentityCache {
     }
 
     pub async fn get(&self, pass_type_id: &str, now_seconds: i64) -> Result<Arc<SigningIdentity>, ServiceError> {
-        if let Some(identity) = self.cached(pass_type_id) {
-            return Ok(identity);
+        let identity = match self.cached(pass_type_id, now_seconds) {
+            Some(identity) => identity,
+            None => self.load(pass_type_id, now_seconds).await?,
+        };
+        if now_seconds > identity.expires_at() {
+            let (y, m, d, ..) = crate::model::date::civil_from_unix(identity.expires_at());
+            return Err(ServiceError::NotConfigured(format!(
+                "the signing certificate of {pass_type_id} expired on {y:04}-{m:02}-{d:02}; renew it \
+                 (PUT /v1/certificates/{{id}}) before passes of it can be signed"
+            )));
         }
+        Ok(identity)
+    }
+
+    /// Drops the kept copy of a pass type's identity (it was renewed or deleted).
+    pub fn forget(&self, pass_type_id: &str) {
+        if let Ok(mut loaded) = self.loaded.lock() {
+            loaded.remove(pass_type_id);
+        }
+    }
+
+    async fn load(&self, pass_type_id: &str, now_seconds: i64) -> Result<Arc<SigningIdentity>, ServiceError> {
         let identity = match self.secrets.signing_identity(pass_type_id).await? {
             Some(stored) => {
                 stored.load().map_err(|e| ServiceError::Internal(format!("signing identity of {pass_type_id}: {e}")))?
@@ -57,13 +83,15 @@ impl IdentityCache {
         }
         let identity = Arc::new(identity);
         if let Ok(mut loaded) = self.loaded.lock() {
-            loaded.insert(pass_type_id.to_string(), identity.clone());
+            loaded.insert(pass_type_id.to_string(), (identity.clone(), now_seconds));
         }
         Ok(identity)
     }
 
-    fn cached(&self, pass_type_id: &str) -> Option<Arc<SigningIdentity>> {
-        self.loaded.lock().ok().and_then(|l| l.get(pass_type_id).cloned())
+    fn cached(&self, pass_type_id: &str, now_seconds: i64) -> Option<Arc<SigningIdentity>> {
+        let loaded = self.loaded.lock().ok()?;
+        let (identity, at) = loaded.get(pass_type_id)?;
+        (now_seconds - at < RELOAD_AFTER_SECONDS && now_seconds >= *at).then(|| identity.clone())
     }
 
     async fn dev_identity(&self, pass_type_id: &str, now_seconds: i64) -> Result<SigningIdentity, ServiceError> {

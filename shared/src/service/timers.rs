@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::error::ServiceError;
-use super::{passes, schedules};
+use super::{certificates, passes, schedules};
 use crate::model::date::parse_wallet_date;
 use crate::model::template::PassContent;
 use crate::ports::timers::TimerJob;
@@ -19,6 +19,7 @@ pub async fn run(app: &App, job: &TimerJob) -> Result<(), ServiceError> {
     match job {
         TimerJob::ExpirePass { pass_id } => passes::expire(app, *pass_id).await,
         TimerJob::RunSchedule { project_id, schedule_id } => schedules::fire(app, *project_id, *schedule_id).await,
+        TimerJob::CertificateExpiry { certificate_id } => certificates::warn_expiry(app, *certificate_id).await,
     }
 }
 

@@ -34,6 +34,12 @@ pub async fn signing_identities_round_trip(b: &Backend) {
         assert!(matches!(b.secrets.put_signing_identity(bad, &first).await, Err(SecretError::InvalidName(_))), "{bad}");
     }
     assert!(!format!("{loaded:?}").contains("PRIVATE KEY"), "Debug redacts the key");
+
+    b.secrets.delete_signing_identity(ptid).await.unwrap();
+    assert_eq!(b.secrets.signing_identity(ptid).await.unwrap(), None, "deleted");
+    b.secrets.delete_signing_identity(ptid).await.expect("nothing left to delete is no error");
+    b.secrets.put_signing_identity(ptid, &first).await.unwrap();
+    assert_eq!(b.secrets.signing_identity(ptid).await.unwrap(), Some(first), "stored again at once");
 }
 
 pub async fn google_accounts_round_trip(b: &Backend) {
@@ -49,4 +55,7 @@ pub async fn google_accounts_round_trip(b: &Backend) {
     let loaded = b.secrets.google_account().await.unwrap().unwrap();
     assert_eq!(loaded.issuer_id, "3388000000087654321", "a new import replaces");
     assert!(!format!("{loaded:?}").contains("PRIVATE KEY"), "Debug redacts the key");
+    b.secrets.delete_google_account().await.unwrap();
+    assert_eq!(b.secrets.google_account().await.unwrap(), None);
+    b.secrets.delete_google_account().await.expect("nothing left to delete is no error");
 }

@@ -124,3 +124,13 @@ async fn schedules_are_eventbridge_schedules_on_aws() {
     tessera_tests::schedule_flows::schedules_are_eventbridge_schedules_on_aws(&server).await;
     tessera_tests::schedule_flows::bad_schedules_are_refused(&server).await;
 }
+
+/// Certificates in Secrets Manager (on moto), records in DynamoDB, the expiry warning in
+/// EventBridge Scheduler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_sign_renew_and_show_in_health_on_aws() {
+    let server = TestServer::aws().await;
+    tessera_tests::certificate_flows::certificates_sign_renew_and_show_in_health(&server).await;
+    tessera_tests::certificate_flows::bad_certificates_are_refused(&server).await;
+    tessera_tests::certificate_flows::certificate_expiry_is_scheduled_on_aws(&server).await;
+}

@@ -645,3 +645,18 @@ async fn schedules_fire_at_their_time_on_embedded() {
     tessera_tests::schedule_flows::schedules_fire_at_their_time(start, clock, &server).await;
     tessera_tests::schedule_flows::bad_schedules_are_refused(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_sign_renew_and_show_in_health_on_embedded() {
+    let server = TestServer::embedded().await;
+    tessera_tests::certificate_flows::certificates_sign_renew_and_show_in_health(&server).await;
+    tessera_tests::certificate_flows::bad_certificates_are_refused(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_certificates_sign_nothing_on_embedded() {
+    let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let clock = std::sync::Arc::new(tessera::ports::ManualClock::new(start));
+    let server = TestServer::embedded_with_clock(clock.clone()).await;
+    tessera_tests::certificate_flows::expired_certificates_sign_nothing(start, clock, &server).await;
+}
