@@ -5,14 +5,13 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use lambda_http::{Request, service_fn};
 use tessera::app::App;
 use tessera::aws::AwsClients;
 use tessera::aws::apns::ApnsPusher;
 use tessera::aws::dynamo::stream::dispatch_stream_batch;
 use tessera::config::{PusherKind, Settings};
 use tessera::embedded::RecordingPusher;
-use tessera::http::{Route, handle};
+use tessera::http::Route;
 use tessera::work_unit;
 
 use crate::telemetry::{self, LogFormat};
@@ -67,10 +66,13 @@ pub async fn serve_pushing_route(route: &'static Route) -> Result<(), lambda_htt
 }
 
 async fn serve_app(route: &'static Route, app: App) -> Result<(), lambda_http::Error> {
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+    use lambda_http::request::LambdaRequest;
+
     let app = Arc::new(app);
-    lambda_http::run(service_fn(move |request: Request| {
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<LambdaRequest>| {
         let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(&app, route, request).await) }
+        async move { Ok::<_, Infallible>(crate::api_gateway::answer(&app, route, event).await) }
     }))
     .await
 }

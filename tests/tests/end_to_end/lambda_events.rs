@@ -1,16 +1,15 @@
-//! The handlers behind API Gateway: real HttpApi (payload 2.0) events go through
-//! lambda_http's own adapter to the shared `handle`, and come back as API Gateway responses
-//! (binary .pkpass bodies base64-encoded, JSON errors as text).
+//! The handlers behind API Gateway: real HttpApi (payload 2.0) events, read by lambda_http,
+//! go through the functions' own adapter (`tessera_functions::api_gateway`) to the shared
+//! `handle`, and come back as API Gateway responses (binary .pkpass bodies base64-encoded,
+//! JSON errors as text).
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use base64::Engine;
-use lambda_http::lambda_runtime::{Context, LambdaEvent, Service};
+use lambda_http::lambda_runtime::{Context, LambdaEvent};
 use lambda_http::request::LambdaRequest;
-use lambda_http::{Adapter, Request, service_fn};
 use serde_json::{Value, json};
-use tessera::http::{ROUTES, handle};
+use tessera::http::ROUTES;
 use tessera_tests::api::{KEY_ID, SECRET, TestServer, event_template};
 
 fn event(route_key: &str, path: &str, path_parameters: Value, query: &str, body: Option<&str>) -> Value {
@@ -39,14 +38,8 @@ fn event(route_key: &str, path: &str, path_parameters: Value, query: &str, body:
 
 async fn invoke(server: &TestServer, route_name: &str, event: Value) -> Value {
     let route = ROUTES.iter().find(|r| r.name == route_name).unwrap();
-    let app = server.app.clone();
-    let mut adapter = Adapter::from(service_fn(move |request: Request| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(&app, route, request).await) }
-    }));
     let request: LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = adapter.call(LambdaEvent::new(request, Context::default())).await.unwrap();
-    serde_json::to_value(&response).unwrap()
+    tessera_functions::api_gateway::answer(&server.app, route, LambdaEvent::new(request, Context::default())).await
 }
 
 #[tokio::test]
