@@ -1,5 +1,6 @@
 //! Plain data types: pass.json, colors and Wallet dates.
 
+pub mod callback;
 pub mod color;
 pub mod date;
 pub mod document;

@@ -11,6 +11,7 @@ pub mod pusher;
 pub mod secrets;
 pub mod store;
 pub mod timers;
+pub mod webhooks;
 
 pub use blobs::{Blob, BlobError, Blobs};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -21,3 +22,4 @@ pub use pusher::{PushOutcome, Pusher};
 pub use secrets::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 pub use store::{Store, StoreError};
 pub use timers::{TimerError, TimerJob, Timers};
+pub use webhooks::{Outbound, SendResult, WebhookSender};

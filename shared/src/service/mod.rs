@@ -4,6 +4,7 @@ pub mod adaptive;
 pub mod api_keys;
 pub mod audiences;
 pub mod bulk_updates;
+pub mod callback_signature;
 pub mod certificates;
 pub mod context;
 pub mod devices;

@@ -64,24 +64,29 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// A client that keeps `policy`'s guards on every connection and redirect (at most 3).
+pub(crate) fn guarded_client(policy: &FetchPolicy, user_agent: &'static str) -> Result<reqwest::Client, String> {
+    let redirect_policy = policy.clone();
+    let builder = reqwest::Client::builder()
+        .timeout(policy.timeout)
+        .connect_timeout(policy.timeout)
+        .dns_resolver(Arc::new(GuardedResolver { allow_private: policy.allow_private }))
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 3 {
+                attempt.error("too many redirects")
+            } else if let Err(reason) = check_url(attempt.url(), &redirect_policy) {
+                attempt.error(reason)
+            } else {
+                attempt.follow()
+            }
+        }))
+        .user_agent(user_agent);
+    crate::tls::with_bundled_roots(builder)
+}
+
 impl ImageFetcher {
     pub fn new(policy: FetchPolicy) -> ImageFetcher {
-        let redirect_policy = policy.clone();
-        let builder = reqwest::Client::builder()
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout)
-            .dns_resolver(Arc::new(GuardedResolver { allow_private: policy.allow_private }))
-            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() >= 3 {
-                    attempt.error("too many redirects")
-                } else if let Err(reason) = check_url(attempt.url(), &redirect_policy) {
-                    attempt.error(reason)
-                } else {
-                    attempt.follow()
-                }
-            }))
-            .user_agent("Tessera image fetcher");
-        ImageFetcher { client: crate::tls::with_bundled_roots(builder), policy }
+        ImageFetcher { client: guarded_client(&policy, "Tessera image fetcher"), policy }
     }
 }
 
@@ -120,7 +125,7 @@ impl ImageSource for ImageFetcher {
     }
 }
 
-fn check_url(url: &reqwest::Url, policy: &FetchPolicy) -> Result<(), String> {
+pub(crate) fn check_url(url: &reqwest::Url, policy: &FetchPolicy) -> Result<(), String> {
     match url.scheme() {
         "https" => {}
         "http" if policy.allow_http => {}

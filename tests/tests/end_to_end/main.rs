@@ -19,3 +19,4 @@ mod openapi;
 mod pkpass_protocol;
 mod route_functions;
 mod template_yaml;
+mod webhook_sender;
