@@ -130,6 +130,7 @@ pub async fn schedules_fire_at_their_time(start: i64, clock: Arc<ManualClock>, s
     let done = fired(server, project, gates["id"].as_u64().unwrap()).await;
     assert_eq!((done["kind"].as_str(), done["tag"].as_str()), (Some("tagUpdate"), Some("fans")), "{done}");
     assert_eq!(done["updated"], 2, "the other project's pass is not in the audience: {done}");
+    assert_eq!(done["total"], 2, "nor counted: {done}");
     assert_eq!(seat(server, fans[0]).await, "GATE A");
     assert_eq!(seat(server, fans[1]).await, "GATE A");
     assert_eq!(seat(server, other_project).await, "12", "another project's pass with the tag");

@@ -70,7 +70,11 @@ pub(crate) async fn start_ticket(
     body: Value,
     project_id: Option<u64>,
 ) -> Result<(), ServiceError> {
-    let total = audiences::known_size(app, &audience).await?.unwrap_or(0);
+    // A project's share of a tag is not known before the walk: count it as it goes.
+    let total = match project_id {
+        None => audiences::known_size(app, &audience).await?.unwrap_or(0),
+        Some(_) => 0,
+    };
     let now = app.now();
     let job = BulkUpdateJob {
         ticket_id,

@@ -290,7 +290,8 @@ async fn store(
 async fn follow_expiry(app: &App, certificate: &Certificate) {
     let (Some(timers), Some(not_after)) = (&app.timers, certificate.not_after()) else { return };
     let job = TimerJob::CertificateExpiry { certificate_id: certificate.id };
-    let at = (not_after - WARN_BEFORE_MS).max(app.now());
+    // A minute ahead at the soonest: a one-time schedule is not set in the past.
+    let at = (not_after - WARN_BEFORE_MS).max(app.now() + 60_000);
     if let Err(e) = timers.set(&job, at).await {
         tracing::error!(certificate = certificate.id, error = %e, "the certificate's expiry warning could not be set");
     }
