@@ -209,3 +209,27 @@ pub async fn certificate_expiry_is_scheduled_on_aws(server: &TestServer) {
     expect_json(server.api(Method::DELETE, &format!("/v1/certificates/{id}")).send().await.unwrap(), 200).await;
     assert!(scheduler.get_schedule().name(&name).send().await.is_err(), "a deleted certificate's timer is gone");
 }
+
+/// Uploads of one pass type racing each other make one record, which they all renew.
+pub async fn racing_uploads_make_one_record(server: &TestServer) {
+    let work = tempfile::tempdir().unwrap();
+    let (p12, _) = identity(&work.path().join("raced"), "pass.dev.tessera.raced", &team(server), false);
+    let body = json!({"vendor": "apple", "certificate": p12, "password": "p12-Secret"});
+    let uploads: Vec<_> = (0..4)
+        .map(|_| {
+            let request = server.api(Method::POST, "/v1/certificates").json(&body).send();
+            tokio::spawn(request)
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for upload in uploads {
+        let response = upload.await.unwrap().unwrap();
+        ids.push(expect_json(response, 200).await["id"].as_u64().unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one record: {ids:?}");
+    let listed = expect_json(server.api(Method::GET, "/v1/certificates").send().await.unwrap(), 200).await;
+    let raced =
+        listed["certificates"].as_array().unwrap().iter().filter(|c| c["passTypeId"] == "pass.dev.tessera.raced");
+    assert_eq!(raced.count(), 1, "{listed}");
+}

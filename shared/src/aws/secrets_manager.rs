@@ -45,15 +45,23 @@ impl SecretsManagerSecrets {
         match self.client.put_secret_value().secret_id(name).secret_string(&value).send().await {
             Ok(_) => Ok(()),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => {
-                self.client
-                    .create_secret()
-                    .name(name)
-                    .description(description)
-                    .secret_string(value)
-                    .send()
-                    .await
-                    .map_err(backend)?;
-                Ok(())
+                let created =
+                    self.client.create_secret().name(name).description(description).secret_string(&value).send().await;
+                match created {
+                    Ok(_) => Ok(()),
+                    // Another writer created it first: write this value as its next version.
+                    Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_exists_exception()) => {
+                        self.client
+                            .put_secret_value()
+                            .secret_id(name)
+                            .secret_string(value)
+                            .send()
+                            .await
+                            .map_err(backend)?;
+                        Ok(())
+                    }
+                    Err(e) => Err(backend(e)),
+                }
             }
             Err(e) => Err(backend(e)),
         }

@@ -240,7 +240,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DevPkiError> {
 
 /// Writes via a temporary file and a rename, so a reader never sees half a key.
 pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<(), DevPkiError> {
-    let tmp = path.with_extension("tmp");
+    // A name of its own, so writers racing on one file never share a temporary one.
+    let tmp = path.with_extension(format!("tmp-{:08x}", rand::random::<u32>()));
     let mut options = fs::OpenOptions::new();
     options.create(true).truncate(true).write(true);
     #[cfg(unix)]

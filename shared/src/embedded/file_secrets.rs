@@ -13,11 +13,18 @@ use crate::ports::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 #[derive(Debug, Clone)]
 pub struct FileSecrets {
     root: PathBuf,
+    /// An identity is three files: writes (and deletes) in this process take turns, so racing
+    /// uploads never leave one's certificate beside another's key.
+    writing: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl FileSecrets {
     pub fn new(root: &Path) -> FileSecrets {
-        FileSecrets { root: root.to_path_buf() }
+        FileSecrets { root: root.to_path_buf(), writing: Default::default() }
+    }
+
+    fn turn(&self) -> Result<std::sync::MutexGuard<'_, ()>, SecretError> {
+        self.writing.lock().map_err(|_| SecretError::Backend("the identity writer lock is poisoned".into()))
     }
 }
 
@@ -38,6 +45,7 @@ impl Secrets for FileSecrets {
 
     async fn put_signing_identity(&self, pass_type_id: &str, identity: &StoredIdentity) -> Result<(), SecretError> {
         check_pass_type_id(pass_type_id)?;
+        let _turn = self.turn()?;
         let dir = self.root.join(pass_type_id);
         std::fs::create_dir_all(&dir).map_err(|e| SecretError::Backend(e.to_string()))?;
         let write = |name: &str, text: &str, mode| {
@@ -60,6 +68,7 @@ impl Secrets for FileSecrets {
     }
 
     async fn put_google_account(&self, account: &StoredGoogleAccount) -> Result<(), SecretError> {
+        let _turn = self.turn()?;
         std::fs::create_dir_all(&self.root).map_err(|e| SecretError::Backend(e.to_string()))?;
         let bytes = serde_json::to_vec(account).map_err(|e| SecretError::Backend(e.to_string()))?;
         write_file_atomically(&self.root.join(GOOGLE_ACCOUNT_FILE), &bytes, 0o600)
@@ -68,6 +77,7 @@ impl Secrets for FileSecrets {
 
     async fn delete_signing_identity(&self, pass_type_id: &str) -> Result<(), SecretError> {
         check_pass_type_id(pass_type_id)?;
+        let _turn = self.turn()?;
         match std::fs::remove_dir_all(self.root.join(pass_type_id)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

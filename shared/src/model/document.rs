@@ -12,6 +12,9 @@ pub enum Collection {
     Segment,
     Schedule,
     Certificate,
+    /// Which certificate holds a pass type (or the Google account): one each, however
+    /// uploads race.
+    CertificateClaim,
 }
 
 impl Collection {
@@ -20,6 +23,7 @@ impl Collection {
             Collection::Segment => "segment",
             Collection::Schedule => "schedule",
             Collection::Certificate => "certificate",
+            Collection::CertificateClaim => "certificateClaim",
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::model::document::{Collection, Document, numeric_id};
 use crate::model::records::{Millis, PageRequest, Sequence, TemplateQuery, Vendor};
 use crate::pkpass::{IdentityError, SigningIdentity};
 use crate::ports::timers::TimerJob;
-use crate::ports::{StoredGoogleAccount, StoredIdentity};
+use crate::ports::{StoreError, StoredGoogleAccount, StoredIdentity};
 use crate::service::App;
 
 /// Certificates a deployment keeps (listing reads them all).
@@ -219,6 +219,14 @@ pub async fn get(app: &App, id: u64) -> Result<Certificate, ServiceError> {
     from_document(&document.ok_or(ServiceError::NotFound("certificate"))?)
 }
 
+/// The claim that makes one record per pass type (or Google account).
+fn claim_key(holder: &Holder) -> String {
+    match holder {
+        Holder::Apple { pass_type_id, .. } => format!("apple:{pass_type_id}"),
+        Holder::Google { .. } => "google".into(),
+    }
+}
+
 /// The record already kept for what `holder` identifies (the pass type; the Google account).
 fn same_holder(existing: &Certificate, holder: &Holder) -> bool {
     match (&existing.holder, holder) {
@@ -233,15 +241,28 @@ fn same_holder(existing: &Certificate, holder: &Holder) -> bool {
 pub async fn create(app: &App, request: CertificateRequest) -> Result<Certificate, ServiceError> {
     let (secret, holder) = upload(&request)?;
     let name = name_of(&request, &holder)?;
-    let all = list(app).await?;
-    if let Some(existing) = all.iter().find(|c| same_holder(c, &holder)) {
-        return store(app, Some(existing), name, secret, holder).await;
+    // Uploads of one pass type racing each other meet at its record: the losers renew it
+    // after the winner, reading it again each time.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let all = list(app).await?;
+        let existing = all.iter().find(|c| same_holder(c, &holder));
+        if existing.is_none() && all.len() >= MAX_CERTIFICATES {
+            return Err(ServiceError::Conflict(format!("a deployment keeps at most {MAX_CERTIFICATES} certificates")));
+        }
+        match store(app, existing, name.clone(), &secret, holder.clone()).await {
+            Err(ServiceError::Conflict(_) | ServiceError::NotFound(_)) if attempt < CREATE_ATTEMPTS => {
+                let pause = 10 * u64::from(attempt) + u64::from(rand::random::<u8>() % 20);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
     }
-    if all.len() >= MAX_CERTIFICATES {
-        return Err(ServiceError::Conflict(format!("a deployment keeps at most {MAX_CERTIFICATES} certificates")));
-    }
-    store(app, None, name, secret, holder).await
 }
+
+/// How often an upload racing others for one pass type tries.
+const CREATE_ATTEMPTS: u32 = 6;
 
 /// Renews a certificate in place: the upload must be for the same pass type (or Google).
 pub async fn renew(app: &App, id: u64, request: CertificateRequest) -> Result<Certificate, ServiceError> {
@@ -255,7 +276,7 @@ pub async fn renew(app: &App, id: u64, request: CertificateRequest) -> Result<Ce
         return Err(ServiceError::invalid("certificate", format!("must be for {what}, which this certificate is for")));
     }
     let name = if request.name.is_some() { name_of(&request, &holder)? } else { existing.name.clone() };
-    store(app, Some(&existing), name, secret, holder).await
+    store(app, Some(&existing), name, &secret, holder).await
 }
 
 /// Writes the secret, then the record; sets the expiry warning's timer.
@@ -263,10 +284,10 @@ async fn store(
     app: &App,
     existing: Option<&Certificate>,
     name: String,
-    secret: Secret,
+    secret: &Secret,
     holder: Holder,
 ) -> Result<Certificate, ServiceError> {
-    match &secret {
+    match secret {
         Secret::Apple { pass_type_id, identity } => {
             app.secrets.put_signing_identity(pass_type_id, identity).await?;
             app.identities.forget(pass_type_id);
@@ -276,7 +297,23 @@ async fn store(
     let now = app.now();
     let (id, created_at, expected) = match existing {
         Some(c) => (c.id, c.created_at, Some(c.version)),
-        None => (app.store.allocate_id(Sequence::Certificate).await?, now, None),
+        None => {
+            let id = app.store.allocate_id(Sequence::Certificate).await?;
+            let claim = json!({"id": id});
+            match app.store.put_document(Collection::CertificateClaim, &claim_key(&holder), &claim, None, now).await {
+                Ok(_) => (id, now, None),
+                // Another upload of the same pass type made its record first: renew that one.
+                Err(StoreError::Duplicate { .. }) => {
+                    let claimed = app.store.get_document(Collection::CertificateClaim, &claim_key(&holder)).await?;
+                    let winner = claimed.and_then(|c| c.body["id"].as_u64()).ok_or(ServiceError::Conflict(
+                        "another upload of this certificate is under way; try again".into(),
+                    ))?;
+                    let current = get(app, winner).await?;
+                    (current.id, current.created_at, Some(current.version))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
     let mut certificate = Certificate { id, name, holder, created_at, updated_at: now, version: 0 };
     let written =
@@ -341,6 +378,7 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
         }
     }
     app.store.delete_document(Collection::Certificate, &numeric_id(id)).await?;
+    app.store.delete_document(Collection::CertificateClaim, &claim_key(&certificate.holder)).await?;
     if let Some(timers) = &app.timers
         && let Err(e) = timers.cancel(&TimerJob::CertificateExpiry { certificate_id: id }).await
     {

@@ -133,4 +133,5 @@ async fn certificates_sign_renew_and_show_in_health_on_aws() {
     tessera_tests::certificate_flows::certificates_sign_renew_and_show_in_health(&server).await;
     tessera_tests::certificate_flows::bad_certificates_are_refused(&server).await;
     tessera_tests::certificate_flows::certificate_expiry_is_scheduled_on_aws(&server).await;
+    tessera_tests::certificate_flows::racing_uploads_make_one_record(&server).await;
 }

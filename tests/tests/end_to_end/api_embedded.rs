@@ -651,6 +651,7 @@ async fn certificates_sign_renew_and_show_in_health_on_embedded() {
     let server = TestServer::embedded().await;
     tessera_tests::certificate_flows::certificates_sign_renew_and_show_in_health(&server).await;
     tessera_tests::certificate_flows::bad_certificates_are_refused(&server).await;
+    tessera_tests::certificate_flows::racing_uploads_make_one_record(&server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
