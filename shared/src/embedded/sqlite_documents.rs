@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::model::document::{Collection, Document};
 use crate::model::records::Millis;
 use crate::ports::StoreError;
+use crate::ports::store::{refused_document_write, written_document};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS documents (
@@ -42,7 +43,7 @@ pub(super) fn put(
     now: Millis,
 ) -> Result<Document, StoreError> {
     let text = serde_json::to_string(body).map_err(|e| StoreError::Backend(format!("encoding a document: {e}")))?;
-    let version = expected.map_or(1, |v| v + 1);
+    let document = written_document(id, body, expected, now);
     let written = match expected {
         None => conn
             .prepare_cached(
@@ -58,14 +59,10 @@ pub(super) fn put(
                  WHERE collection = ?1 AND id = ?2 AND version = ?6",
             )
             .map_err(db)?
-            .execute(params![collection.as_str(), id, version as i64, text, now, expected as i64])
+            .execute(params![collection.as_str(), id, document.version as i64, text, now, expected as i64])
             .map_err(db)?,
     };
-    match (written, expected) {
-        (1, _) => Ok(Document { id: id.to_string(), version, body: body.clone(), updated_at: now }),
-        (_, None) => Err(StoreError::Duplicate { what: collection.as_str(), key: id.to_string() }),
-        (_, Some(_)) => Err(StoreError::Conflict(collection.as_str())),
-    }
+    if written == 1 { Ok(document) } else { Err(refused_document_write(collection, id, expected)) }
 }
 
 pub(super) fn delete(conn: &Connection, collection: Collection, id: &str) -> Result<bool, StoreError> {

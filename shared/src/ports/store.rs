@@ -171,3 +171,16 @@ pub fn updated_since(rows: Vec<(String, Millis)>, since: Option<Millis>) -> Upda
         rows.into_iter().filter(|(_, at)| since.is_none_or(|s| *at > s)).map(|(serial, _)| serial).collect();
     UpdatedSerials { serial_numbers, last_updated, registered }
 }
+
+/// For adapters: the document a write at `expected` makes (the next version; 1 when created).
+pub fn written_document(id: &str, body: &serde_json::Value, expected: Option<u64>, now: Millis) -> Document {
+    Document { id: id.to_string(), version: expected.map_or(1, |v| v + 1), body: body.clone(), updated_at: now }
+}
+
+/// For adapters: what a document write its condition refused means.
+pub fn refused_document_write(collection: Collection, id: &str, expected: Option<u64>) -> StoreError {
+    match expected {
+        None => StoreError::Duplicate { what: collection.as_str(), key: id.to_string() },
+        Some(_) => StoreError::Conflict(collection.as_str()),
+    }
+}

@@ -6,23 +6,20 @@ use std::collections::HashMap;
 
 use super::error::ServiceError;
 use super::segments::{self, Members};
-use crate::model::records::{Audience, Pass, PassFilter};
+use crate::model::records::{Audience, Pass, PassFilter, Template};
 use crate::service::App;
 
 /// The audience's passes with ids above `after`, at most `limit`.
 pub async fn members_after(app: &App, audience: &Audience, after: u64, limit: usize) -> Result<Members, ServiceError> {
+    let walk = |filter: PassFilter| async move {
+        let passes = app.store.passes_after(&filter, after, limit).await?;
+        let next = (passes.len() >= limit).then(|| passes.last().map_or(after, |p| p.id));
+        Ok(Members { passes, next })
+    };
     match audience {
-        Audience::Tag(tag) => {
-            let passes = app.store.passes_after(&PassFilter::Tag(tag.clone()), after, limit).await?;
-            let next = (passes.len() >= limit).then(|| passes.last().map_or(after, |p| p.id));
-            Ok(Members { passes, next })
-        }
+        Audience::Tag(tag) => walk(PassFilter::Tag(tag.clone())).await,
         Audience::Segment(id) => segments::members(app, *id, after, limit).await,
-        Audience::Template(id) => {
-            let passes = app.store.passes_after(&PassFilter::Template(*id), after, limit).await?;
-            let next = (passes.len() >= limit).then(|| passes.last().map_or(after, |p| p.id));
-            Ok(Members { passes, next })
-        }
+        Audience::Template(id) => walk(PassFilter::Template(*id)).await,
         Audience::Pass(id) => {
             let pass = if *id > after { app.store.get_pass(*id).await? } else { None };
             Ok(Members { passes: pass.into_iter().collect(), next: None })
@@ -46,10 +43,8 @@ pub async fn of_project(app: &App, passes: Vec<Pass>, project_id: u64) -> Result
         let keep = match in_project.get(&pass.template_id) {
             Some(keep) => *keep,
             None => {
-                let template = app.store.get_template(pass.template_id).await?;
-                let keep = match template.map(|t| t.project_id) {
-                    Some(Some(id)) => id == project_id,
-                    Some(None) => super::projects::default_project(app).await?.id == project_id,
+                let keep = match app.store.get_template(pass.template_id).await? {
+                    Some(template) => template_in_project(app, &template, project_id).await?,
                     None => false,
                 };
                 in_project.insert(pass.template_id, keep);
@@ -71,4 +66,13 @@ pub async fn known_size(app: &App, audience: &Audience) -> Result<Option<u64>, S
         Audience::Template(_) | Audience::Segment(_) | Audience::ExternalId(_) => Ok(None),
         Audience::Pass(_) => Ok(Some(1)),
     }
+}
+
+/// Whether the template is the project's (one made before projects existed is the default
+/// project's).
+pub async fn template_in_project(app: &App, template: &Template, project_id: u64) -> Result<bool, ServiceError> {
+    Ok(match template.project_id {
+        Some(id) => id == project_id,
+        None => super::projects::default_project(app).await?.id == project_id,
+    })
 }

@@ -151,13 +151,8 @@ fn upload(request: &CertificateRequest) -> Result<(Secret, Holder), ServiceError
 const COMMON_NAME: &str = "2.5.4.3";
 
 fn name_of(request: &CertificateRequest, holder: &Holder) -> Result<String, ServiceError> {
-    match request.name.as_deref().map(str::trim) {
-        Some(name)
-            if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) =>
-        {
-            Err(ServiceError::invalid("name", format!("must be 1 to {MAX_NAME_CHARS} printable characters")))
-        }
-        Some(name) => Ok(name.to_string()),
+    match request.name.as_deref() {
+        Some(name) => super::check_name("name", name, MAX_NAME_CHARS),
         None => Ok(match holder {
             Holder::Apple { pass_type_id, .. } => pass_type_id.clone(),
             Holder::Google { client_email, .. } => client_email.clone(),

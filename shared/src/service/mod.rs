@@ -46,6 +46,16 @@ pub fn check_external_id(field: &str, external_id: &str) -> Result<(), ServiceEr
     Ok(())
 }
 
+/// A display name (of a segment, a schedule, a certificate): trimmed, 1 to `max_chars`
+/// characters, none of them control characters.
+pub fn check_name(field: &str, name: &str, max_chars: usize) -> Result<String, ServiceError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > max_chars || name.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(field, format!("must be 1 to {max_chars} printable characters")));
+    }
+    Ok(name.to_string())
+}
+
 /// An id given as a JSON number or a numeric string (Airship's clients send both).
 pub fn number_or_text(value: &serde_json::Value) -> Option<u64> {
     match value {

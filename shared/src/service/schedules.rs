@@ -164,11 +164,7 @@ async fn audience(app: &App, project_id: u64, request: &AudienceRequest) -> Resu
     let value = request.template_id.as_ref().ok_or_else(|| ServiceError::invalid("audience", "is empty"))?;
     let id = id_in("audience.templateId", value)?;
     let template = app.store.get_template(id).await?.ok_or(ServiceError::NotFound("template"))?;
-    let in_project = match template.project_id {
-        Some(project) => project == project_id,
-        None => projects::default_project(app).await?.id == project_id,
-    };
-    if !in_project {
+    if !super::audiences::template_in_project(app, &template, project_id).await? {
         return Err(ServiceError::invalid("audience.templateId", "is not a template of this project"));
     }
     Ok(Audience::Template(id))
@@ -253,14 +249,7 @@ pub async fn create(app: &App, project: &ProjectRef, request: ScheduleRequest) -
         return Err(ServiceError::NotConfigured("schedules need timers (TESSERA_TIMER_FUNCTION_ARN on AWS)".into()));
     };
     let project_id = project_id(app, project).await?;
-    let name = match request.name.as_deref().map(str::trim) {
-        Some(name)
-            if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) =>
-        {
-            return Err(ServiceError::invalid("name", format!("must be 1 to {MAX_NAME_CHARS} printable characters")));
-        }
-        name => name.map(str::to_string),
-    };
+    let name = request.name.as_deref().map(|name| super::check_name("name", name, MAX_NAME_CHARS)).transpose()?;
     let scheduled_at = when(app, &request.scheduled_at)?;
     let action = action(&request)?;
     bulk_updates::check(app, &action.as_update()).map_err(|e| match (e, &action) {

@@ -52,12 +52,9 @@ pub struct Members {
 }
 
 fn checked(request: &SegmentRequest) -> Result<(String, Criteria), ServiceError> {
-    let name = request.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(ServiceError::invalid("name", format!("must be 1 to {MAX_NAME_CHARS} printable characters")));
-    }
+    let name = super::check_name("name", &request.name, MAX_NAME_CHARS)?;
     let criteria = Criteria::parse(&request.criteria, "criteria").map_err(|p| ServiceError::Invalid(vec![p]))?;
-    Ok((name.to_string(), criteria))
+    Ok((name, criteria))
 }
 
 fn body(name: &str, criteria: &Criteria, created_at: Millis) -> Value {

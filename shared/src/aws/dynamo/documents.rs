@@ -12,6 +12,7 @@ use super::{DynamoStore, Query, backend, names};
 use crate::model::document::{Collection, Document};
 use crate::model::records::Millis;
 use crate::ports::StoreError;
+use crate::ports::store::{refused_document_write, written_document};
 
 fn partition(collection: Collection) -> String {
     format!("DOC#{}", collection.as_str())
@@ -42,9 +43,13 @@ impl DynamoStore {
         now: Millis,
     ) -> Result<Document, StoreError> {
         let text = serde_json::to_string(body).map_err(|e| StoreError::Backend(format!("encoding a document: {e}")))?;
-        let version = expected.map_or(1, |v| v + 1);
+        let written = written_document(id, body, expected, now);
         let mut item = key(collection, id);
-        item.extend([("dver".to_string(), n(version)), ("body".to_string(), s(text)), ("dupd".to_string(), n(now))]);
+        item.extend([
+            ("dver".to_string(), n(written.version)),
+            ("body".to_string(), s(text)),
+            ("dupd".to_string(), n(now)),
+        ]);
         let (condition, values) = match expected {
             None => ("attribute_not_exists(#pk)", None),
             Some(v) => ("#dver = :expected", Some(HashMap::from([(":expected".to_string(), n(v))]))),
@@ -60,12 +65,9 @@ impl DynamoStore {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(Document { id: id.to_string(), version, body: body.clone(), updated_at: now }),
+            Ok(_) => Ok(written),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Err(match expected {
-                    None => StoreError::Duplicate { what: collection.as_str(), key: id.to_string() },
-                    Some(_) => StoreError::Conflict(collection.as_str()),
-                })
+                Err(refused_document_write(collection, id, expected))
             }
             Err(e) => Err(backend(e)),
         }
