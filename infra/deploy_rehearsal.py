@@ -207,7 +207,7 @@ def allowed(action, granted):
 def hold_roles_to_operations(translated, functions, table, log):
     made = operations_made(log)
     check(bool(made), f"the tests noted the AWS operations of each function ({log}; run infra/test.sh first)")
-    units = [name for name, *_ in table] + ["push_dispatcher", "job_worker", "timer_worker"]
+    units = [name for name, *_ in table] + ["push_dispatcher", "job_worker", "timer_worker", "callback_worker"]
     unknown = sorted(set(made) - set(units))
     check(not unknown, f"every unit the tests noted is a function ({unknown or len(made)})")
     denied = {}

@@ -121,7 +121,7 @@ async fn dispatch_stream_event(app: &App, event: &serde_json::Value) -> Result<s
 async fn serve_worker<F, Fut>(run: F) -> Result<(), lambda_http::Error>
 where
     F: Fn(Arc<App>, serde_json::Value) -> Fut,
-    Fut: std::future::Future<Output = Result<(), lambda_http::Error>>,
+    Fut: std::future::Future<Output = Result<serde_json::Value, lambda_http::Error>>,
 {
     use lambda_http::lambda_runtime::{self, LambdaEvent};
 
@@ -137,13 +137,45 @@ where
 /// The job worker: fed by the job queue (SQS, one message a step), it runs bulk updates a
 /// step at a time, each step queueing the next.
 pub async fn serve_job_worker() -> Result<(), lambda_http::Error> {
-    serve_worker(|app, event| async move { run_job_event(&app, &event).await.map(|_| ()) }).await
+    serve_worker(|app, event| async move { run_job_event(&app, &event).await.map(|_| serde_json::Value::Null) }).await
 }
 
 /// The timer worker: EventBridge Scheduler invokes it with a timer's job (a pass reaching its
 /// expiration date).
 pub async fn serve_timer_worker() -> Result<(), lambda_http::Error> {
-    serve_worker(|app, event| async move { run_timer_event(&app, &event).await }).await
+    serve_worker(|app, event| async move { run_timer_event(&app, &event).await.map(|_| serde_json::Value::Null) }).await
+}
+
+/// The callback worker: fed by the callback queue (each new delivery, from the table's
+/// stream through EventBridge Pipes, and each retry), it makes one attempt per message.
+pub async fn serve_callback_worker() -> Result<(), lambda_http::Error> {
+    serve_worker(|app, event| async move { run_callback_event(&app, &event).await }).await
+}
+
+/// Attempts the deliveries an SQS event names and answers the partial batch response: a
+/// message whose attempt could not be recorded (the store or the queue failing, not the
+/// receiver) comes back by SQS's own retry, and after a few, the dead-letter queue.
+pub async fn run_callback_event(app: &App, event: &serde_json::Value) -> Result<serde_json::Value, lambda_http::Error> {
+    work_unit::run(work_unit::CALLBACK_DRAIN, run_callback_messages(app, event)).await
+}
+
+async fn run_callback_messages(app: &App, event: &serde_json::Value) -> Result<serde_json::Value, lambda_http::Error> {
+    let mut failures = Vec::new();
+    for record in event["Records"].as_array().into_iter().flatten() {
+        let body = record["body"].as_str().unwrap_or_default();
+        let Some(delivery) = tessera::aws::sqs_deliveries::delivery_of_message(body) else {
+            tracing::warn!("a callback queue message names no delivery; dropped");
+            continue;
+        };
+        match tessera::service::callbacks::run_delivery(app, &delivery).await {
+            Ok(attempt) => tracing::info!(delivery, ?attempt, "callback attempt"),
+            Err(error) => {
+                tracing::warn!(delivery, %error, "a callback attempt could not be recorded; SQS brings it back");
+                failures.push(serde_json::json!({"itemIdentifier": record["messageId"]}));
+            }
+        }
+    }
+    Ok(serde_json::json!({"batchItemFailures": failures}))
 }
 
 /// Runs the job a schedule's input carries. A failure fails the invocation, so EventBridge

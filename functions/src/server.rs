@@ -22,6 +22,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl std::fut
     tessera::service::bulk_updates::run_local_worker(&app);
     // So do timers (expirations) kept in this process's data folder.
     tessera::service::timers::run_local_ticker(&app);
+    // Callbacks go out from the outbox in this process, unless a queue feeds another (AWS).
+    if app.delivery_queue.is_none() {
+        tessera::service::callbacks::run_local_drain(&app);
+    }
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

@@ -7,12 +7,15 @@ use std::sync::Arc;
 
 pub use crate::service::context::{App, AppConfig, Ports};
 
-use crate::aws::{AwsClients, AwsResources, DynamoStore, S3Blobs, SchedulerTimers, SecretsManagerSecrets, SqsJobQueue};
+use crate::aws::{
+    AwsClients, AwsResources, DynamoStore, S3Blobs, SchedulerTimers, SecretsManagerSecrets, SqsDeliveryQueue,
+    SqsJobQueue,
+};
 use crate::cache::HotBlobs;
 use crate::embedded::{DevPkiIssuer, FileBlobs, FileSecrets, LocalJobQueue, LocalTimers, SqliteStore};
 use crate::ports::{Blobs, DevIdentities, Secrets, Store, StoreError, SystemClock};
 use crate::service::identities::IdentityCache;
-use crate::web::ImageFetcher;
+use crate::web::{GuardedWebhookSender, ImageFetcher};
 
 /// The ports every backend shares around its own store, blobs and secrets: the hot .pkpass
 /// cache and the image fetcher. Both composition roots below end here (tests use it to put
@@ -24,6 +27,7 @@ pub fn assemble(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, secrets: Arc<dyn S
         secrets,
         clock: Arc::new(SystemClock),
         images: Arc::new(ImageFetcher::new(config.image_fetch.clone())),
+        webhooks: Arc::new(GuardedWebhookSender::new(config.image_fetch.clone())),
         dev_identities: None,
     };
     App::new(ports, config)
@@ -63,6 +67,10 @@ impl App {
         );
         let app = match &resources.job_queue_url {
             Some(url) => app.with_jobs(Arc::new(SqsJobQueue::new(clients.sqs.clone(), url))),
+            None => app,
+        };
+        let app = match &resources.callback_queue_url {
+            Some(url) => app.with_delivery_queue(Arc::new(SqsDeliveryQueue::new(clients.sqs.clone(), url))),
             None => app,
         };
         match &resources.timer_target {

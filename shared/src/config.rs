@@ -11,6 +11,7 @@
 //! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
 //! | `TESSERA_AWS_ENDPOINT` | one endpoint for every AWS client, e.g. an emulator's (empty: AWS's own) |
 //! | `TESSERA_JOB_QUEUE_URL` | the SQS queue bulk updates run through (AWS) |
+//! | `TESSERA_CALLBACK_QUEUE_URL` | the SQS queue callback deliveries wait on between attempts (AWS, callback worker) |
 //! | `TESSERA_TIMER_FUNCTION_ARN`, `TESSERA_TIMER_ROLE_ARN` | what EventBridge Scheduler invokes when a timer fires, and as whom (AWS) |
 //! | `TESSERA_PUSHER` | `apns` or `record`: how the process that dispatches changes pushes |
 //! | `TESSERA_APNS_PUSH_TYPE`, `TESSERA_APNS_PRIORITY` | APNs headers (unset: APNs decides) |
@@ -95,6 +96,7 @@ impl Settings {
                 blob_prefix: or("TESSERA_BLOB_PREFIX", ""),
                 secret_prefix: or("TESSERA_SECRET_PREFIX", "tessera"),
                 job_queue_url: var("TESSERA_JOB_QUEUE_URL"),
+                callback_queue_url: var("TESSERA_CALLBACK_QUEUE_URL"),
                 timer_target: var("TESSERA_TIMER_FUNCTION_ARN")
                     .zip(var("TESSERA_TIMER_ROLE_ARN"))
                     .map(|(function_arn, role_arn)| crate::aws::TimerTarget { function_arn, role_arn }),

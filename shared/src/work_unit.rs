@@ -11,6 +11,7 @@ use std::future::Future;
 pub const PUSH_DISPATCHER: &str = "push_dispatcher";
 pub const JOB_WORKER: &str = "job_worker";
 pub const TIMER_WORKER: &str = "timer_worker";
+pub const CALLBACK_DRAIN: &str = "callback_worker";
 
 tokio::task_local! {
     static WORK_UNIT: &'static str;

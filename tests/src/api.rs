@@ -89,6 +89,34 @@ impl TestServer {
         server
     }
 
+    /// The embedded backend on a clock the test sets, sending callbacks to local receivers
+    /// (plain http, loopback: the operator's flag for local testing).
+    pub async fn embedded_for_callbacks(clock: Arc<tessera::ports::ManualClock>) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (listener, base) = listen().await;
+        let mut app = App::embedded(dir.path(), local_receivers(AppConfig::new(&base))).unwrap();
+        app.clock = clock;
+        TestServer::start(listener, base, app, Some(dir)).await
+    }
+
+    /// The AWS backend on a clock the test sets, its callbacks going as template.yaml sends
+    /// them: each new delivery from the table's stream (the pipe, played by the test kit) to
+    /// the callback queue (SQS on moto), whose messages the callback worker's handler takes.
+    pub async fn aws_for_callbacks(clock: Arc<tessera::ports::ManualClock>) -> TestServer {
+        let (listener, base) = listen().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = local_receivers(AppConfig::new(&base));
+        config.dev_pki_dir = Some(dir.path().join("pki"));
+        let (mut app, resources) = crate::moto::aws_app_with_callbacks(config).await;
+        app.clock = clock;
+        let mut server = TestServer::start(listener, base, app, Some(dir)).await;
+        let queue = resources.callback_queue_url.clone().unwrap();
+        crate::moto::feed_outbox_stream(Arc::downgrade(&server.app), resources.table.clone(), queue.clone());
+        crate::moto::feed_callback_queue(Arc::downgrade(&server.app), queue);
+        server.aws = Some(resources);
+        server
+    }
+
     /// The AWS backend with the job worker fed from its queue, as Lambda would feed it (the
     /// emulator serves one request at a time, so only tests that need it poll the queue).
     pub async fn aws_with_job_worker(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
@@ -144,6 +172,12 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
     }
+}
+
+fn local_receivers(mut config: AppConfig) -> AppConfig {
+    config.image_fetch.allow_http = true;
+    config.image_fetch.allow_private = true;
+    config
 }
 
 async fn listen() -> (tokio::net::TcpListener, String) {

@@ -113,6 +113,7 @@ pub fn unique_resources() -> AwsResources {
         blob_prefix: "blobs/".into(),
         secret_prefix: format!("tessera-{suffix}"),
         job_queue_url: None,
+        callback_queue_url: None,
         timer_target: Some(tessera::aws::TimerTarget {
             function_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:tessera-{suffix}-timer-worker"),
             role_arn: "arn:aws:iam::123456789012:role/tessera-scheduler".into(),
@@ -129,6 +130,142 @@ pub async fn aws_app(config: tessera::app::AppConfig) -> (tessera::app::App, Aws
     let queue = clients.sqs.create_queue().queue_name(&resources.table).send().await.expect("a queue on the emulator");
     resources.job_queue_url = queue.queue_url;
     (tessera::app::App::aws(&clients, &resources, config).with_dev_pki(), resources)
+}
+
+/// [`aws_app`] with a callback queue, as template.yaml gives the callback worker: callback
+/// deliveries wait on it between attempts instead of being walked in the process.
+pub async fn aws_app_with_callbacks(config: tessera::app::AppConfig) -> (tessera::app::App, AwsResources) {
+    let clients = clients().await;
+    let mut resources = unique_resources();
+    bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
+    let queue = clients.sqs.create_queue().queue_name(format!("{}-callbacks", resources.table)).send();
+    resources.callback_queue_url = queue.await.expect("a queue on the emulator").queue_url;
+    (tessera::app::App::aws(&clients, &resources, config).with_dev_pki(), resources)
+}
+
+/// Plays the EventBridge pipe of template.yaml (CallbackPipe): reads the table's stream on
+/// the emulator from its start and sends each record that inserts a callback delivery (the
+/// pipe's filter: `insert_filter_pattern`) to the callback queue, as the record's JSON, for
+/// as long as `alive` holds.
+pub fn feed_outbox_stream(alive: std::sync::Weak<tessera::app::App>, table: String, queue_url: String) {
+    use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+    tokio::spawn(async move {
+        let streams = streams_client().await;
+        let sqs = clients().await.sqs;
+        let listed = streams.list_streams().table_name(&table).send().await.expect("the table's stream");
+        let arn = listed.streams()[0].stream_arn().expect("a stream ARN").to_string();
+        let described = streams.describe_stream().stream_arn(&arn).send().await.expect("the stream's shards");
+        let shards = described.stream_description().map(|d| d.shards().to_vec()).unwrap_or_default();
+        let shard = shards[0].shard_id().expect("a shard id").to_string();
+        // A fresh iterator each round, after the last record read: the emulator replaces a
+        // table's shard when it rolls back a failed transaction, and an old iterator reads on
+        // from the shard it was made for.
+        let mut last: Option<String> = None;
+        while alive.strong_count() > 0 {
+            let iterator = streams.get_shard_iterator().stream_arn(&arn).shard_id(&shard);
+            let iterator = match &last {
+                None => iterator.shard_iterator_type(ShardIteratorType::TrimHorizon),
+                Some(sequence) => {
+                    iterator.shard_iterator_type(ShardIteratorType::AfterSequenceNumber).sequence_number(sequence)
+                }
+            };
+            let records = match iterator.send().await.ok().and_then(|i| i.shard_iterator) {
+                Some(iterator) => streams.get_records().shard_iterator(iterator).send().await.ok(),
+                None => None,
+            };
+            for record in records.as_ref().map(|r| r.records()).unwrap_or_default() {
+                let json = stream_record_json(record);
+                let collection = tessera::model::document::Collection::CallbackDelivery;
+                if tessera::aws::dynamo::inserted_document_id(&json, collection).is_some() {
+                    let sent = sqs.send_message().queue_url(&queue_url).message_body(json.to_string()).send();
+                    sent.await.expect("the pipe's send to the callback queue");
+                }
+                last = record.dynamodb().and_then(|d| d.sequence_number()).map(str::to_string).or(last);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+}
+
+async fn streams_client() -> aws_sdk_dynamodbstreams::Client {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(tessera::aws::http_client::sdk_http_client())
+        .endpoint_url(endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
+        .load()
+        .await;
+    aws_sdk_dynamodbstreams::Client::new(&config)
+}
+
+/// A stream record as the pipe forwards it: the event's name and the item's keys.
+fn stream_record_json(record: &aws_sdk_dynamodbstreams::types::Record) -> serde_json::Value {
+    use aws_sdk_dynamodbstreams::types::AttributeValue;
+    let keys: serde_json::Map<String, serde_json::Value> = record
+        .dynamodb()
+        .and_then(|d| d.keys())
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| match value {
+            AttributeValue::S(text) => Some((name.clone(), serde_json::json!({ "S": text }))),
+            _ => None,
+        })
+        .collect();
+    serde_json::json!({
+        "eventID": record.event_id(),
+        "eventName": record.event_name().map(|n| n.as_str()),
+        "eventSource": "aws:dynamodb",
+        "dynamodb": {
+            "Keys": keys,
+            "SequenceNumber": record.dynamodb().and_then(|d| d.sequence_number()),
+        },
+    })
+}
+
+/// Plays the callback queue's event source mapping: hands each message to the callback
+/// worker's handler as an SQS event and deletes it unless the answer names it as failed.
+pub fn feed_callback_queue(app: std::sync::Weak<tessera::app::App>, queue_url: String) {
+    tokio::spawn(async move {
+        let sqs = clients().await.sqs;
+        loop {
+            if app.strong_count() == 0 {
+                return;
+            }
+            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(5).send();
+            let messages = match received.await {
+                Ok(received) => received.messages.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            if messages.is_empty() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+            let Some(app) = app.upgrade() else { return };
+            let records: Vec<serde_json::Value> = messages
+                .iter()
+                .map(|m| serde_json::json!({"messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body, "eventSource": "aws:sqs"}))
+                .collect();
+            let answer =
+                tessera_functions::lambda::run_callback_event(&app, &serde_json::json!({"Records": records})).await;
+            let failed: Vec<String> = match &answer {
+                Ok(answer) => answer["batchItemFailures"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f["itemIdentifier"].as_str().map(str::to_string))
+                    .collect(),
+                Err(_) => messages.iter().filter_map(|m| m.message_id.clone()).collect(),
+            };
+            for message in &messages {
+                if message.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
+                    continue;
+                }
+                if let Some(handle) = &message.receipt_handle {
+                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(handle).send().await;
+                }
+            }
+        }
+    });
 }
 
 /// A fresh, bootstrapped AWS backend on the emulator.

@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// `<keyId>:<secret>`: the API key to create or accept (scripts and tests).
     #[arg(long, env = "TESSERA_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
+    /// Local testing only: image URLs and callback receivers may be plain http and private or
+    /// loopback addresses (a receiver on this machine).
+    #[arg(long)]
+    allow_private_urls: bool,
 }
 
 pub async fn run(args: ServeArgs, settings: Settings, data_dir: &Path) -> Result<String, Vec<String>> {
@@ -56,7 +60,12 @@ pub async fn run(args: ServeArgs, settings: Settings, data_dir: &Path) -> Result
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
     let public_url =
         args.public_url.or(settings.public_url.clone()).unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
-    let config = settings.app_config(&public_url);
+    let mut config = settings.app_config(&public_url);
+    if args.allow_private_urls {
+        config.image_fetch.allow_private = true;
+        config.image_fetch.allow_http = true;
+        println!("Image URLs and callback receivers may be http and private addresses (--allow-private-urls)");
+    }
     let app = match args.backend {
         Backend::Embedded => App::embedded(data_dir, config).map_err(|e| vec![e.to_string()])?,
         Backend::Aws => App::aws(&AwsClients::from_env().await, &settings.aws, config),

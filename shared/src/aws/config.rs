@@ -22,6 +22,9 @@ pub struct AwsResources {
     /// The SQS queue bulk updates run through (`TESSERA_JOB_QUEUE_URL`); without it they are
     /// refused.
     pub job_queue_url: Option<String>,
+    /// The SQS queue callback deliveries wait on between attempts
+    /// (`TESSERA_CALLBACK_QUEUE_URL`; the callback worker's only).
+    pub callback_queue_url: Option<String>,
     /// What EventBridge Scheduler invokes when a timer fires (`TESSERA_TIMER_FUNCTION_ARN`,
     /// `TESSERA_TIMER_ROLE_ARN`); without it expirations apply only when a pass is read.
     pub timer_target: Option<crate::aws::TimerTarget>,

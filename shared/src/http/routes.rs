@@ -5,8 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, certificates, devices, diagnostics, doctor, openapi, passentry, passes, projects, public, schedules,
-    segments, stats, tags, templates, tokens,
+    adaptive, callbacks, certificates, devices, diagnostics, doctor, openapi, passentry, passes, projects, public,
+    schedules, segments, stats, tags, templates, tokens,
 };
 use super::{Access, Route};
 
@@ -41,6 +41,12 @@ routes! {
     GET_PROJECT = "get_project", GET "/v1/project/{id}", ApiKey, projects::get;
     UPDATE_PROJECT = "update_project", PUT "/v1/project/{id}", ApiKey, projects::update;
     DELETE_PROJECT = "delete_project", DELETE "/v1/project/{id}", ApiKey, projects::delete;
+    /// Where the project's events go (Airship's callback settings).
+    SET_CALLBACK = "set_callback", POST "/v1/project/{id}/settings/callback", ApiKey, callbacks::set;
+    GET_CALLBACK = "get_callback", GET "/v1/project/{id}/settings/callback", ApiKey, callbacks::get;
+    DELETE_CALLBACK = "delete_callback", DELETE "/v1/project/{id}/settings/callback", ApiKey, callbacks::delete;
+    LIST_CALLBACK_DELIVERIES = "list_callback_deliveries", GET "/v1/project/{id}/settings/callback/deliveries", ApiKey, callbacks::deliveries;
+    RESEND_CALLBACK_DELIVERY = "resend_callback_delivery", POST "/v1/project/{id}/settings/callback/deliveries/{deliveryId}/resend", ApiKey, callbacks::resend;
     CREATE_PROJECT_WITH_EXTERNAL_ID = "create_project_with_external_id", POST "/v1/project/id/{externalId}", ApiKey, projects::create;
     GET_PROJECT_BY_EXTERNAL_ID = "get_project_by_external_id", GET "/v1/project/id/{externalId}", ApiKey, projects::get;
     UPDATE_PROJECT_BY_EXTERNAL_ID = "update_project_by_external_id", PUT "/v1/project/id/{externalId}", ApiKey, projects::update;

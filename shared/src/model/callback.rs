@@ -5,12 +5,16 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+use serde_json::Value;
+
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackEvent {
-    /// A device (Apple's or an Android wallet's) registered the pass, or Google said saved.
+    /// A device (Apple's or an Android wallet's) registered the pass, or Google said saved:
+    /// one event per device.
     Install,
-    /// The last device unregistered it, or Google said deleted.
+    /// A device unregistered it, or Google said deleted.
     Uninstall,
     /// The holder gave the personalization the pass asked for.
     Personalize,
@@ -55,6 +59,46 @@ impl CallbackEvent {
             CallbackEvent::CertificateExpiring => format!("{base}/v1/certificate/expiring"),
         }
     }
+}
+
+/// What a pass event's callback carries (Airship's keys, plus the event and its id, which
+/// receivers use to drop a delivery they already had).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PassEventBody {
+    pub event: &'static str,
+    pub event_id: String,
+    /// ISO 8601, UTC.
+    pub occurred_at: String,
+    pub project_id: u64,
+    pub pass_id: u64,
+    pub template_id: u64,
+    pub serial_number: String,
+    pub pass_type_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// `ios`, `android` (a wallet speaking Apple's protocol) or `google`; absent for events
+    /// that are not about one wallet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<&'static str>,
+    /// What the holder gave (`personalize` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personalization: Option<Value>,
+}
+
+/// What a `certificateExpiring` callback carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateEventBody {
+    pub event: &'static str,
+    pub event_id: String,
+    pub occurred_at: String,
+    pub project_id: u64,
+    pub certificate_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass_type_id: Option<String>,
+    pub not_after: String,
+    pub days_left: i64,
 }
 
 /// How long a delivery is retried after its first attempt before it is kept as dead: a

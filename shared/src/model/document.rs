@@ -15,6 +15,13 @@ pub enum Collection {
     /// Which certificate holds a pass type (or the Google account): one each, however
     /// uploads race.
     CertificateClaim,
+    /// A project's callback settings (by project id): where events go, headers, secrets.
+    CallbackSettings,
+    /// Callback deliveries still to make (the outbox): delivered ones are removed.
+    CallbackDelivery,
+    /// Deliveries given up on, with their last error, until re-sent or the project's
+    /// callbacks are removed.
+    DeadCallback,
 }
 
 impl Collection {
@@ -24,6 +31,9 @@ impl Collection {
             Collection::Schedule => "schedule",
             Collection::Certificate => "certificate",
             Collection::CertificateClaim => "certificateClaim",
+            Collection::CallbackSettings => "callbackSettings",
+            Collection::CallbackDelivery => "callbackDelivery",
+            Collection::DeadCallback => "deadCallback",
         }
     }
 }

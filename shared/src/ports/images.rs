@@ -16,9 +16,10 @@ pub trait ImageSource: Send + Sync {
 pub struct FetchPolicy {
     pub max_bytes: usize,
     pub timeout: std::time::Duration,
-    /// Tests only: allow loopback and private addresses.
+    /// Local testing only (`tessera serve --allow-private-urls`): allow loopback and private
+    /// addresses.
     pub allow_private: bool,
-    /// Tests only: allow plain http.
+    /// Local testing only: allow plain http.
     pub allow_http: bool,
 }
 

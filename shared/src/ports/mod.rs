@@ -22,4 +22,4 @@ pub use pusher::{PushOutcome, Pusher};
 pub use secrets::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
 pub use store::{Store, StoreError};
 pub use timers::{TimerError, TimerJob, Timers};
-pub use webhooks::{Outbound, SendResult, WebhookSender};
+pub use webhooks::{DeliveryQueue, Outbound, SendResult, WebhookSender};

@@ -16,6 +16,14 @@ pub struct Outbound {
 /// `lastError`; never containing the headers, which may hold the integrator's credentials).
 pub type SendResult = Result<u16, String>;
 
+/// Where callback deliveries wait for their next attempt, when another process makes it (SQS
+/// on AWS, feeding the callback worker); the local outbox is walked instead and needs none.
+#[async_trait]
+pub trait DeliveryQueue: Send + Sync {
+    /// Brings the delivery (`<project>#<delivery>`) back after `delay`, or sooner.
+    async fn retry_later(&self, delivery: &str, delay: std::time::Duration) -> Result<(), super::QueueError>;
+}
+
 #[async_trait]
 pub trait WebhookSender: Send + Sync {
     async fn post(&self, request: &Outbound) -> SendResult;

@@ -346,6 +346,11 @@ pub async fn warn_expiry(app: &App, id: u64) -> Result<(), ServiceError> {
         return Ok(());
     }
     tracing::warn!(certificate = id, name = %certificate.name, days_left = days, "a signing certificate expires soon; renew it");
+    let pass_type_id = match &certificate.holder {
+        Holder::Apple { pass_type_id, .. } => Some(pass_type_id.as_str()),
+        Holder::Google { .. } => None,
+    };
+    super::callbacks::certificate_event(app, id, pass_type_id, not_after).await;
     if let Some(timers) = &app.timers {
         let next = (now + DAY_MS).min(not_after + 1);
         let job = TimerJob::CertificateExpiry { certificate_id: id };

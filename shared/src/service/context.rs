@@ -11,7 +11,10 @@ use super::identities::IdentityCache;
 use super::push::{Change, Dispatcher};
 use super::trail::TrailRecorder;
 use crate::pkpass::PassAssets;
-use crate::ports::{Blobs, Clock, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store, Timers};
+use crate::ports::{
+    Blobs, Clock, DeliveryQueue, DevIdentities, FetchPolicy, ImageSource, JobQueue, Pusher, Secrets, Store, Timers,
+    WebhookSender,
+};
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -66,6 +69,8 @@ pub struct Ports {
     pub secrets: Arc<dyn Secrets>,
     pub clock: Arc<dyn Clock>,
     pub images: Arc<dyn ImageSource>,
+    /// Where callbacks are POSTed.
+    pub webhooks: Arc<dyn WebhookSender>,
     /// Development identities for pass types without an imported one (local use).
     pub dev_identities: Option<Arc<dyn DevIdentities>>,
 }
@@ -78,6 +83,12 @@ pub struct App {
     pub config: AppConfig,
     pub identities: IdentityCache,
     pub images: Arc<dyn ImageSource>,
+    pub webhooks: Arc<dyn WebhookSender>,
+    /// Where callback deliveries wait between attempts when another process makes them
+    /// (SQS); `None`: the local drain walks the outbox.
+    pub delivery_queue: Option<Arc<dyn DeliveryQueue>>,
+    /// Wakes the local callback drain when an event is queued.
+    callback_wake: Arc<tokio::sync::Notify>,
     /// Tells registered devices and Google about changes, in the background of this process;
     /// `None` where another process does it (API Lambdas: the table's stream feeds the
     /// dispatcher function).
@@ -106,7 +117,7 @@ impl App {
 impl App {
     /// The context on these ports; it dispatches nothing until given a pusher.
     pub fn new(ports: Ports, config: AppConfig) -> App {
-        let Ports { store, blobs, secrets, clock, images, dev_identities } = ports;
+        let Ports { store, blobs, secrets, clock, images, webhooks, dev_identities } = ports;
         let identities = IdentityCache::new(secrets.clone(), dev_identities, config.team_id.clone());
         let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
         let trail = TrailRecorder::direct(store.clone(), clock.clone());
@@ -119,6 +130,9 @@ impl App {
             config,
             identities,
             images,
+            webhooks,
+            delivery_queue: None,
+            callback_wake: Arc::new(tokio::sync::Notify::new()),
             google,
             dispatcher: None,
             jobs: None,
@@ -130,6 +144,12 @@ impl App {
     /// Queues background work on `queue`.
     pub fn with_jobs(mut self, queue: Arc<dyn JobQueue>) -> App {
         self.jobs = Some(queue);
+        self
+    }
+
+    /// Leaves callback deliveries between attempts on `queue`.
+    pub fn with_delivery_queue(mut self, queue: Arc<dyn DeliveryQueue>) -> App {
+        self.delivery_queue = Some(queue);
         self
     }
 
@@ -185,6 +205,15 @@ impl App {
             cache.retain(|(id, _), _| *id != template_id);
             cache.insert((template_id, version), assets);
         }
+    }
+
+    /// A callback was queued: the local drain (if this process runs one) goes at once.
+    pub fn wake_callback_drain(&self) {
+        self.callback_wake.notify_one();
+    }
+
+    pub(crate) fn callback_drain_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.callback_wake.clone()
     }
 
     pub fn now(&self) -> i64 {

@@ -7,7 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::error::ServiceError;
-use super::passes;
+use super::{callbacks, passes};
+use crate::model::callback::CallbackEvent;
 use crate::model::records::{Millis, NewRegistration, Pass, Platform, RegisterOutcome, Template, UpdatedSerials};
 use crate::model::trail::{TRAIL_MAX_LISTED, TrailEvent, TrailSubject, UnregisterCause};
 use crate::service::App;
@@ -64,6 +65,9 @@ pub async fn register(
     let outcome = app.store.register_device(&registration, app.now()).await?;
     let again = outcome == RegisterOutcome::AlreadyRegistered;
     app.trail.record(trail_of(&pass), TrailEvent::Registered { device: device.to_string(), again }).await;
+    if !again {
+        callbacks::pass_event(app, CallbackEvent::Install, &pass, Some(credentials.platform.as_str()), None).await;
+    }
     Ok(outcome)
 }
 
@@ -82,6 +86,7 @@ pub async fn unregister(
     if app.store.unregister_device(device, &pass.pass_type_id, &pass.serial_number, app.now()).await? {
         let event = TrailEvent::Unregistered { device: device.to_string(), cause: UnregisterCause::Device };
         app.trail.record(trail_of(&pass), event).await;
+        callbacks::pass_event(app, CallbackEvent::Uninstall, &pass, Some(credentials.platform.as_str()), None).await;
     }
     Ok(())
 }
@@ -181,6 +186,9 @@ pub async fn personalize(
     let identity = app.identities.get(&pass.pass_type_id, now_seconds).await?;
     let signature = crate::pkpass::sign_detached(&identity, personalization_token.as_bytes(), now_seconds)
         .map_err(|e| ServiceError::Internal(format!("signing the personalization token: {e}")))?;
-    passes::personalize(app, pass.id, Value::Object(info)).await?;
+    let info = Value::Object(info);
+    passes::personalize(app, pass.id, info.clone()).await?;
+    callbacks::pass_event(app, CallbackEvent::Personalize, &pass, Some(credentials.platform.as_str()), Some(info))
+        .await;
     Ok(signature)
 }

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audiences;
 pub mod bulk_updates;
 pub mod callback_signature;
+pub mod callbacks;
 pub mod certificates;
 pub mod context;
 pub mod devices;

@@ -252,10 +252,10 @@ impl PassStatus {
 }
 
 /// The pass's `expirationDate` header as it shows: its own keys over its template's.
-fn expiration_header(record: &PassRecord) -> FieldSpec {
-    let template = record.template.as_ref().and_then(|t| t.content.headers.get("expirationDate"));
+fn expiration_header(template: Option<&Template>, content: &PassContent) -> FieldSpec {
+    let template = template.and_then(|t| t.content.headers.get("expirationDate"));
     let mut header = template.cloned().unwrap_or_default();
-    if let Some(own) = record.pass.content.headers.get("expirationDate") {
+    if let Some(own) = content.headers.get("expirationDate") {
         header.merge(own.clone());
     }
     header
@@ -264,13 +264,19 @@ fn expiration_header(record: &PassRecord) -> FieldSpec {
 /// Voided: deactivated (PassEntry's action), or its expirationDate labelled `voided`
 /// (Airship's way).
 pub fn is_voided(record: &PassRecord) -> bool {
-    record.pass.content.deactivated_at.is_some() || expiration_header(record).label.as_deref() == Some("voided")
+    voided(record.template.as_ref(), &record.pass.content)
+}
+
+fn voided(template: Option<&Template>, content: &PassContent) -> bool {
+    content.deactivated_at.is_some() || expiration_header(template, content).label.as_deref() == Some("voided")
 }
 
 /// Deactivated (voided, or past its own or its template's expiration date), else what the
 /// devices say.
 pub fn pass_status(record: &PassRecord, now: Millis) -> PassStatus {
-    let expiration = expiration_header(record).value.and_then(|v| v.as_str().map(str::to_string));
+    let expiration = expiration_header(record.template.as_ref(), &record.pass.content)
+        .value
+        .and_then(|v| v.as_str().map(str::to_string));
     let expired = expiration.and_then(|e| parse_wallet_date(&e).ok()).is_some_and(|d| d.unix_seconds * 1000 <= now);
     if is_voided(record) || expired {
         return PassStatus::Deactivated;
@@ -816,6 +822,10 @@ async fn change(
         app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
     }
     app.notify(Change::Pass(id));
+    if !voided(Some(&template), &pass.content) && voided(Some(&template), &content) {
+        let event = crate::model::callback::CallbackEvent::Deactivate;
+        super::callbacks::pass_event(app, event, &updated, None, None).await;
+    }
     Ok((content, warnings))
 }
 

@@ -135,3 +135,13 @@ async fn certificates_sign_renew_and_show_in_health_on_aws() {
     tessera_tests::certificate_flows::certificate_expiry_is_scheduled_on_aws(&server).await;
     tessera_tests::certificate_flows::racing_uploads_make_one_record(&server).await;
 }
+
+/// Callbacks through the table's stream (the pipe), the callback queue (SQS on moto) and
+/// the callback worker's handler, retries coming back as delayed messages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_go_through_the_stream_and_the_callback_queue_on_aws() {
+    let clock =
+        std::sync::Arc::new(tessera::ports::ManualClock::new(tessera::ports::Clock::now(&tessera::ports::SystemClock)));
+    let server = TestServer::aws_for_callbacks(clock.clone()).await;
+    tessera_tests::callback_flows::callbacks_reach_a_receiver_signed_and_survive_it_being_down(&server, clock).await;
+}

@@ -661,3 +661,12 @@ async fn expired_certificates_sign_nothing_on_embedded() {
     let server = TestServer::embedded_with_clock(clock.clone()).await;
     tessera_tests::certificate_flows::expired_certificates_sign_nothing(start, clock, &server).await;
 }
+
+/// Callbacks from the local outbox, drained by the server's own task.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_reach_a_receiver_signed_and_survive_it_being_down() {
+    let clock =
+        std::sync::Arc::new(tessera::ports::ManualClock::new(tessera::ports::Clock::now(&tessera::ports::SystemClock)));
+    let server = TestServer::embedded_for_callbacks(clock.clone()).await;
+    tessera_tests::callback_flows::callbacks_reach_a_receiver_signed_and_survive_it_being_down(&server, clock).await;
+}

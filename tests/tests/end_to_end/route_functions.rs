@@ -12,7 +12,7 @@ use std::path::Path;
 
 use tessera::http::{ROUTES, Route};
 
-const NOT_ROUTES: [&str; 4] = ["tessera", "push_dispatcher", "job_worker", "timer_worker"];
+const NOT_ROUTES: [&str; 5] = ["tessera", "push_dispatcher", "job_worker", "timer_worker", "callback_worker"];
 
 /// The whole source of a route's Lambda binary.
 fn binary_source(route: &Route) -> String {

@@ -158,3 +158,42 @@ fn schedules_invoke_the_timer_worker_as_the_scheduler_role() {
         assert!(policies.contains("scheduler:CreateSchedule") && policies.contains("iam:PassRole"), "{function}");
     }
 }
+
+/// A tagged value (`!GetAtt X.Y`, `!Ref X`) as `tag value`.
+fn intrinsic(value: &Value) -> String {
+    match value {
+        Value::Tagged(tagged) => format!("{} {}", tagged.tag, tagged.value.as_str().unwrap_or_default()),
+        other => panic!("not an intrinsic function: {other:?}"),
+    }
+}
+
+/// Callbacks: the pipe feeds the callback queue with the stream records the code's filter
+/// lets through (inserted deliveries), the queue dead-letters, and the worker reads it,
+/// answers partial batch failures, and may send retries back to it.
+#[test]
+fn the_callback_queue_is_fed_by_the_table_stream_through_the_pipe() {
+    let template = template();
+    let resources = &template["Resources"];
+    let pipe = &resources["CallbackPipe"]["Properties"];
+    assert_eq!(resources["CallbackPipe"]["Type"].as_str(), Some("AWS::Pipes::Pipe"));
+    assert_eq!(intrinsic(&pipe["Source"]), "!GetAtt Table.StreamArn");
+    assert_eq!(intrinsic(&pipe["Target"]), "!GetAtt CallbackQueue.Arn");
+    let pattern = str_of(&pipe["SourceParameters"]["FilterCriteria"]["Filters"][0], "Pattern");
+    let expected = tessera::aws::dynamo::insert_filter_pattern(tessera::model::document::Collection::CallbackDelivery);
+    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    assert_eq!(parse(pattern), parse(&expected));
+
+    let queue = &resources["CallbackQueue"]["Properties"];
+    assert_eq!(intrinsic(&queue["RedrivePolicy"]["deadLetterTargetArn"]), "!GetAtt CallbackDeadLetterQueue.Arn");
+    let worker = &resources["CallbackWorkerFunction"]["Properties"];
+    assert_eq!(worker["CodeUri"].as_str(), Some("target/lambda/callback_worker/"));
+    let timeout = worker["Timeout"].as_u64().unwrap();
+    assert!(queue["VisibilityTimeout"].as_u64().unwrap() >= 6 * timeout);
+    let event = &worker["Events"]["Queue"]["Properties"];
+    assert_eq!(intrinsic(&event["Queue"]), "!GetAtt CallbackQueue.Arn");
+    assert_eq!(event["FunctionResponseTypes"][0].as_str(), Some("ReportBatchItemFailures"));
+    let variable = &worker["Environment"]["Variables"]["TESSERA_CALLBACK_QUEUE_URL"];
+    assert_eq!(intrinsic(variable), "!Ref CallbackQueue");
+    let role = serde_json::to_string(&serde_json::to_value(&resources["CallbackPipeRole"]).unwrap()).unwrap();
+    assert!(role.contains("dynamodb:GetRecords") && role.contains("sqs:SendMessage"), "{role}");
+}

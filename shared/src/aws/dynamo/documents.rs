@@ -18,6 +18,23 @@ fn partition(collection: Collection) -> String {
     format!("DOC#{}", collection.as_str())
 }
 
+/// The document a stream record (as Lambda or EventBridge Pipes pass it on) inserted into
+/// `collection`, by id.
+pub fn inserted_document_id(record: &Value, collection: Collection) -> Option<String> {
+    if record["eventName"].as_str() != Some("INSERT") {
+        return None;
+    }
+    let keys = &record["dynamodb"]["Keys"];
+    (keys["pk"]["S"].as_str()? == partition(collection)).then(|| keys["sk"]["S"].as_str().map(str::to_string))?
+}
+
+/// The filter pattern (EventBridge Pipes, Lambda event source mappings) that lets through
+/// only the records [`inserted_document_id`] accepts.
+pub fn insert_filter_pattern(collection: Collection) -> String {
+    serde_json::json!({"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [partition(collection)]}}}})
+        .to_string()
+}
+
 fn key(collection: Collection, id: &str) -> Item {
     HashMap::from([("pk".to_string(), s(partition(collection))), ("sk".to_string(), s(id))])
 }

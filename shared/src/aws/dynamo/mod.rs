@@ -15,6 +15,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Select, Transac
 
 use crate::model::records::{Direction, PageRequest};
 use crate::ports::StoreError;
+pub use documents::{insert_filter_pattern, inserted_document_id};
 pub use items::Item;
 
 #[derive(Clone)]

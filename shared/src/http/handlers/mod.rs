@@ -1,6 +1,7 @@
 //! Route handlers: parse the request, call a use case, shape the response.
 
 pub mod adaptive;
+pub mod callbacks;
 pub mod certificates;
 pub mod devices;
 pub mod diagnostics;
