@@ -54,6 +54,7 @@ OPTIONAL = {
     "TESSERA_APNS_PRIORITY": "unset lets APNs decide",
     "TESSERA_APNS_ENDPOINT": "unset is Apple's production host, the one Wallet uses",
     "TESSERA_PUSHER": "only the functions that push need it (checked separately)",
+    "TESSERA_CALLBACK_QUEUE_URL": "only the callback worker sends retries to the callback queue (checked separately)",
 }
 
 
@@ -286,6 +287,17 @@ def hold_to_code(endpoint, translated, resources, operations_log):
                 for f in m.get("FilterCriteria", {}).get("Filters", [])]
     check(patterns == [{"eventName": ["MODIFY"]}],
           f"and only modifications invoke it: the trail's inserts and expiries do not ({patterns})")
+
+    worker = configurations["CallbackWorkerFunction"].get("Environment", {}).get("Variables", {})
+    check("TESSERA_CALLBACK_QUEUE_URL" in worker, "the callback worker knows its queue, to send retries back to it")
+    mappings = lambdas.list_event_source_mappings(FunctionName=functions["CallbackWorkerFunction"])["EventSourceMappings"]
+    from_queue = [m for m in mappings if ":sqs:" in m.get("EventSourceArn", "")]
+    check(len(from_queue) == 1, f"the callback queue feeds the callback worker ({len(from_queue)} mappings)")
+    pipes = [r for r in resources.values() if r["ResourceType"] == "AWS::Pipes::Pipe"]
+    declared = [r["Properties"] for r in translated["Resources"].values() if r["Type"] == "AWS::Pipes::Pipe"]
+    check(len(declared) == 1 and declared[0]["Source"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+          and declared[0]["Target"] == {"Fn::GetAtt": ["CallbackQueue", "Arn"]},
+          f"a pipe takes the table's stream to the callback queue (declared; {len(pipes)} created by the emulator)")
 
 
 def main():

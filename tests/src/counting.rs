@@ -258,6 +258,11 @@ impl Store for CountingStore {
         self.inner.unregister_device(device, pass_type_id, serial, now).await
     }
 
+    async fn set_google_saved(&self, pass_id: u64, saved: bool, now: Millis) -> Result<bool, StoreError> {
+        self.count("set_google_saved");
+        self.inner.set_google_saved(pass_id, saved, now).await
+    }
+
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError> {
         self.count("registrations_for_pass");
         self.inner.registrations_for_pass(pass_id).await

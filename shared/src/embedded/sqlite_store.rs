@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS passes (
   external_id TEXT, authentication_token TEXT NOT NULL, tags TEXT NOT NULL, adaptive_link_id TEXT,
   install_status TEXT NOT NULL, installed_at INTEGER, uninstalled_at INTEGER, platform TEXT,
   devices INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  body TEXT NOT NULL,
+  body TEXT NOT NULL, google_saved INTEGER NOT NULL DEFAULT 0,
   UNIQUE (pass_type_id, serial_number), UNIQUE (template_id, external_id));
 CREATE INDEX IF NOT EXISTS passes_template ON passes(template_id, id);
 CREATE INDEX IF NOT EXISTS passes_template_updated ON passes(template_id, updated_at, id);
@@ -72,8 +72,11 @@ const TEMPLATE_COLUMNS: &str =
 const PROJECT_COLUMNS: &str = "id, external_id, name, project_type, pass_type_id, created_at, updated_at, body";
 
 /// Columns added since the first release, for databases made before them: (table, column, type).
-const ADDED_COLUMNS: [(&str, &str, &str); 2] =
-    [("templates", "project_id", "INTEGER"), ("templates", "external_id", "TEXT")];
+const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+    ("templates", "project_id", "INTEGER"),
+    ("templates", "external_id", "TEXT"),
+    ("passes", "google_saved", "INTEGER NOT NULL DEFAULT 0"),
+];
 
 /// Brings a database made by an earlier version up to [`SCHEMA`], then indexes what needs it.
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
@@ -1014,6 +1017,22 @@ impl Store for SqliteStore {
             )
             .map_err(db)?;
             Ok(true)
+        })
+        .await
+    }
+
+    async fn set_google_saved(&self, pass_id: u64, saved: bool, now: Millis) -> Result<bool, StoreError> {
+        self.tx(move |tx| {
+            let sql = if saved {
+                "UPDATE passes SET google_saved = 1, devices = devices + 1, install_status = 'installed', \
+                 installed_at = COALESCE(installed_at, ?1) WHERE id = ?2 AND google_saved = 0"
+            } else {
+                "UPDATE passes SET google_saved = 0, devices = MAX(devices - 1, 0), \
+                 install_status = CASE WHEN devices <= 1 THEN 'uninstalled' ELSE install_status END, \
+                 uninstalled_at = CASE WHEN devices <= 1 THEN ?1 ELSE uninstalled_at END \
+                 WHERE id = ?2 AND google_saved = 1"
+            };
+            Ok(tx.execute(sql, params![now, pass_id as i64]).map_err(db)? == 1)
         })
         .await
     }

@@ -95,6 +95,9 @@ pub trait Store: Send + Sync {
         serial: &str,
         now: Millis,
     ) -> Result<bool, StoreError>;
+    /// Google said the holder saved (`true`) or deleted (`false`) the pass: it counts as one
+    /// device while saved. Returns whether this changed anything (Google repeats itself).
+    async fn set_google_saved(&self, pass_id: u64, saved: bool, now: Millis) -> Result<bool, StoreError>;
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError>;
     async fn registrations_for_template(&self, template_id: u64) -> Result<Vec<Registration>, StoreError>;
     /// The device's passes of this type changed after `since` (all of them without a tag).

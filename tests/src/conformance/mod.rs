@@ -82,7 +82,7 @@ macro_rules! conformance_suite {
                 racing_updaters_lose_nothing, deleting_a_pass_frees_its_claims, wallet_sync_status_is_kept_apart_from_the_pass,
                 template_deletes_leave_no_orphans, pass_cursors_by_filter;
             store_devices: registration_lifecycle_drives_installation, updated_serials_follow_pass_and_template_changes,
-                status_filters_follow_registrations;
+                status_filters_follow_registrations, google_saves_count_as_a_device;
             store_trail: trails_are_kept_by_subject_in_time_order, trail_reads_return_the_newest_events;
             store_documents: documents_keep_versions, one_of_racing_document_writers_wins, documents_list_in_id_order;
             store_links: single_use_links, multiple_use_links_count_installs, expired_links,

@@ -148,3 +148,36 @@ pub async fn status_filters_follow_registrations(b: &Backend) {
     assert_eq!(with(InstallFilter::BeenInstalled).await, [now.id, was.id]);
     assert_eq!(with(InstallFilter::NotBeenInstalled).await, [never.id]);
 }
+
+/// Google's save and delete callbacks: the save counts as one device while it lasts, each
+/// said once however often Google repeats itself, beside Apple devices.
+pub async fn google_saves_count_as_a_device(b: &Backend) {
+    let template = b.store.create_template(&new_template("t"), T0).await.unwrap();
+    let pass = b.store.create_pass(&new_pass(template.id, "G-1"), T0).await.unwrap();
+    let installation = || async { b.store.get_pass(pass.id).await.unwrap().unwrap().installation };
+
+    assert!(!b.store.set_google_saved(pass.id, false, T0 + 5).await.unwrap(), "never saved: nothing to delete");
+    assert!(b.store.set_google_saved(pass.id, true, T0 + 10).await.unwrap());
+    assert!(!b.store.set_google_saved(pass.id, true, T0 + 20).await.unwrap(), "a repeated save changes nothing");
+    let saved = installation().await;
+    assert_eq!((saved.status, saved.devices, saved.installed_at), (InstallStatus::Installed, 1, Some(T0 + 10)));
+    assert_eq!(b.store.get_pass(pass.id).await.unwrap().unwrap().version, 1, "not a content change");
+
+    b.store.register_device(&device("phone", "G-1", Platform::Ios), T0 + 30).await.unwrap();
+    assert!(b.store.set_google_saved(pass.id, false, T0 + 40).await.unwrap());
+    let still = installation().await;
+    assert_eq!((still.status, still.devices), (InstallStatus::Installed, 1), "the phone still holds it");
+    assert!(!b.store.set_google_saved(pass.id, false, T0 + 45).await.unwrap(), "a repeated delete changes nothing");
+    b.store.unregister_device("phone", "pass.dev.tessera.example", "G-1", T0 + 50).await.unwrap();
+    let gone = installation().await;
+    assert_eq!((gone.status, gone.devices, gone.uninstalled_at), (InstallStatus::Uninstalled, 0, Some(T0 + 50)));
+
+    assert!(b.store.set_google_saved(pass.id, true, T0 + 60).await.unwrap());
+    assert!(b.store.set_google_saved(pass.id, false, T0 + 70).await.unwrap());
+    let deleted = installation().await;
+    assert_eq!(
+        (deleted.status, deleted.devices, deleted.uninstalled_at),
+        (InstallStatus::Uninstalled, 0, Some(T0 + 70))
+    );
+    assert!(!b.store.set_google_saved(999_999, true, T0).await.unwrap(), "no such pass");
+}

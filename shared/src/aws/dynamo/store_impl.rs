@@ -20,6 +20,30 @@ fn values<const N: usize>(pairs: [(&str, AttributeValue); N]) -> HashMap<String,
 }
 
 impl DynamoStore {
+    /// The pass's last device (or Google's save) is gone: it counts as uninstalled.
+    async fn mark_uninstalled_if_last(&self, pass_id: u64, now: Millis) -> Result<(), StoreError> {
+        let last = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(pass_key(pass_id)))
+            .update_expression("SET #ist = :uninstalled, #uat = :now")
+            .condition_expression("attribute_exists(#pk) AND #ndev <= :zero AND #ist = :installed")
+            .set_expression_attribute_names(names(&["#ist #uat #pk #ndev"]))
+            .set_expression_attribute_values(Some(values([
+                (":uninstalled", s(InstallStatus::Uninstalled.as_str())),
+                (":installed", s(InstallStatus::Installed.as_str())),
+                (":now", n(now)),
+                (":zero", n(0)),
+            ])))
+            .send()
+            .await;
+        match last {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(backend(e)),
+        }
+    }
     fn put_op(&self, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(self.table())
@@ -868,27 +892,51 @@ impl Store for DynamoStore {
                 .map_err(backend)?;
             return Ok(deleted.attributes.is_some_and(|a| !a.is_empty()));
         }
-        let last = self
+        self.mark_uninstalled_if_last(pass_id, now).await?;
+        Ok(true)
+    }
+
+    async fn set_google_saved(&self, pass_id: u64, saved: bool, now: Millis) -> Result<bool, StoreError> {
+        let (update, condition) = if saved {
+            (
+                "SET #gsaved = :yes, #ist = :installed, #iat = if_not_exists(#iat, :now) ADD #ndev :one",
+                "attribute_exists(#pk) AND (attribute_not_exists(#gsaved) OR #gsaved = :no)",
+            )
+        } else {
+            ("SET #gsaved = :no ADD #ndev :minus", "attribute_exists(#pk) AND #gsaved = :yes")
+        };
+        let mut vals = values([(":yes", AttributeValue::Bool(true)), (":no", AttributeValue::Bool(false))]);
+        if saved {
+            vals.extend(values([
+                (":installed", s(InstallStatus::Installed.as_str())),
+                (":now", n(now)),
+                (":one", n(1)),
+            ]));
+        } else {
+            vals.extend(values([(":minus", n(-1))]));
+        }
+        let changed = self
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(pass_key(pass_id)))
-            .update_expression("SET #ist = :uninstalled, #uat = :now")
-            .condition_expression("attribute_exists(#pk) AND #ndev = :zero AND #ist = :installed")
-            .set_expression_attribute_names(names(&["#ist #uat #pk #ndev"]))
-            .set_expression_attribute_values(Some(values([
-                (":uninstalled", s(InstallStatus::Uninstalled.as_str())),
-                (":installed", s(InstallStatus::Installed.as_str())),
-                (":now", n(now)),
-                (":zero", n(0)),
-            ])))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(names(&[update, condition]))
+            .set_expression_attribute_values(Some(vals))
             .send()
             .await;
-        match last {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(true),
-            Err(e) => Err(backend(e)),
+        match changed {
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                return Ok(false);
+            }
+            Err(e) => return Err(backend(e)),
         }
+        if !saved {
+            self.mark_uninstalled_if_last(pass_id, now).await?;
+        }
+        Ok(true)
     }
 
     async fn registrations_for_pass(&self, pass_id: u64) -> Result<Vec<Registration>, StoreError> {
