@@ -49,6 +49,7 @@ PARAMETERS = {"PublicUrl": "https://wallet.example.com", "Architecture": "x86_64
 OPTIONAL = {
     "TESSERA_GOOGLE_API_URL": "tests point Google's API at a fake",
     "TESSERA_GOOGLE_TOKEN_URL": "tests point Google's token endpoint at a fake",
+    "TESSERA_GOOGLE_KEYS_URL": "tests point Google's callback keys at a fake",
     "TESSERA_BLOB_PREFIX": "defaults to the bucket's root",
     "TESSERA_APNS_PUSH_TYPE": "unset lets APNs decide",
     "TESSERA_APNS_PRIORITY": "unset lets APNs decide",

@@ -7,7 +7,7 @@
 //! | `TESSERA_TEAM_ID` | the Apple team this deployment signs for |
 //! | `TESSERA_PASS_TYPE_ID` | the pass type of Apple templates that name none |
 //! | `TESSERA_GOOGLE_ORIGINS` | sites allowed to show the save button (comma-separated) |
-//! | `TESSERA_GOOGLE_API_URL`, `TESSERA_GOOGLE_TOKEN_URL` | Google's endpoints (tests) |
+//! | `TESSERA_GOOGLE_API_URL`, `TESSERA_GOOGLE_TOKEN_URL`, `TESSERA_GOOGLE_KEYS_URL` | Google's endpoints (tests) |
 //! | `TESSERA_TABLE`, `TESSERA_BUCKET`, `TESSERA_BLOB_PREFIX`, `TESSERA_SECRET_PREFIX` | AWS resources |
 //! | `TESSERA_AWS_ENDPOINT` | one endpoint for every AWS client, e.g. an emulator's (empty: AWS's own) |
 //! | `TESSERA_JOB_QUEUE_URL` | the SQS queue bulk updates run through (AWS) |
@@ -52,6 +52,7 @@ pub struct Settings {
     pub google_origins: Vec<String>,
     pub google_api_url: Option<String>,
     pub google_token_url: Option<String>,
+    pub google_keys_url: Option<String>,
     pub aws: AwsResources,
     pub pusher: Option<PusherKind>,
     pub apns: ApnsOptions,
@@ -90,6 +91,7 @@ impl Settings {
                 .unwrap_or_default(),
             google_api_url: var("TESSERA_GOOGLE_API_URL"),
             google_token_url: var("TESSERA_GOOGLE_TOKEN_URL"),
+            google_keys_url: var("TESSERA_GOOGLE_KEYS_URL"),
             aws: AwsResources {
                 table: or("TESSERA_TABLE", "tessera"),
                 bucket: or("TESSERA_BUCKET", "tessera-blobs"),
@@ -124,6 +126,9 @@ impl Settings {
         }
         if let Some(url) = &self.google_token_url {
             config.google.endpoints.token_url = url.clone();
+        }
+        if let Some(url) = &self.google_keys_url {
+            config.google.endpoints.keys_url = url.clone();
         }
         if let Some(bytes) = self.hot_cache_bytes {
             config.hot_pkpass_bytes = bytes;

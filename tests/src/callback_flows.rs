@@ -14,6 +14,9 @@ use tessera::service::callback_signature;
 
 use crate::api::{NFC_READER_PUBLIC_KEY, TestServer, expect_error, expect_json, png_data_url};
 use crate::callback_receiver::{CallbackReceiver, Received};
+use crate::google_callback_signer::{GoogleSigner, message};
+use crate::google_fake::ISSUER_ID;
+use crate::google_flows::{GoogleSetup, google_small_template};
 
 const PASS_TYPE: &str = "pass.dev.tessera.example";
 const HOUR: i64 = 3_600_000;
@@ -242,4 +245,83 @@ pub async fn callbacks_reach_a_receiver_signed_and_survive_it_being_down(server:
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(receiver.received().len(), seen + 3, "nothing after the settings are gone");
+}
+
+/// Google's save and delete callbacks, checked against the keys Google publishes (the fake
+/// serves the test's root): the pass counts as installed, then uninstalled, and the project's
+/// receiver hears `install` and `uninstall` from `google`. Google's repeats change nothing;
+/// forged, misaddressed and expired messages are refused and change nothing.
+pub async fn google_saves_and_deletes_are_installs(setup: &GoogleSetup) {
+    use tessera::ports::Clock;
+    let server = &setup.server;
+    let signer = GoogleSigner::generate();
+    setup.google.publish_callback_keys(signer.keys());
+    let receiver = CallbackReceiver::start(0);
+    let template = server.create_template(&google_small_template()).await;
+    let (template_id, project) = (template["id"].as_u64().unwrap(), template["projectId"].as_u64().unwrap());
+    let settings = json!({"baseUrl": receiver.base});
+    let settings = server.api(Method::POST, &format!("/v1/project/{project}/settings/callback")).json(&settings);
+    let secret = expect_json(settings.send().await.unwrap(), 200).await["signingSecret"].as_str().unwrap().to_string();
+    let pass = server.create_pass(template_id, &json!({})).await;
+    let (id, serial) = (pass["id"].as_u64().unwrap(), pass["serialNumber"].as_str().unwrap().to_string());
+    let status = || async {
+        expect_json(server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await["status"]
+            .clone()
+    };
+
+    let now = tessera::ports::SystemClock.now();
+    let (class_id, object_id) =
+        (format!("{ISSUER_ID}.tessera-template-{template_id}"), format!("{ISSUER_ID}.{serial}"));
+    let (later, key_expiry) = (now + HOUR, now + 24 * HOUR);
+    let saved = message(&class_id, &object_id, "save", later, "nonce-1");
+    let post = |body: &Value| server.anonymous(Method::POST, "/v1/google/callback").json(body).send();
+    let mut tampered = signer.callback(ISSUER_ID, &saved, key_expiry);
+    tampered["signedMessage"] = json!(message(&class_id, &object_id, "del", later, "nonce-1").to_string());
+    let refused = [
+        signer.callback("3388000000000000000", &saved, key_expiry),
+        tampered,
+        signer.callback(ISSUER_ID, &message(&class_id, &object_id, "save", now - 1000, "nonce-2"), key_expiry),
+        signer.callback(ISSUER_ID, &saved, now - 1000),
+        GoogleSigner::generate().callback(ISSUER_ID, &saved, key_expiry),
+    ];
+    for body in &refused {
+        expect_error(post(body).await.unwrap(), 400, "invalid_request", Some("signedMessage")).await;
+    }
+    assert_eq!(status().await, "not_been_installed", "refused callbacks change nothing");
+    let unsigned = json!({"protocolVersion": "ECv2SigningOnly", "signedMessage": saved.to_string()});
+    expect_error(post(&unsigned).await.unwrap(), 400, "invalid_request", Some("signedMessage")).await;
+
+    let save = signer.callback(ISSUER_ID, &saved, key_expiry);
+    assert_eq!(expect_json(post(&save).await.unwrap(), 200).await["status"], "recorded");
+    let call = &received(&receiver, 1).await[0];
+    let event = body_of(call);
+    assert_eq!(
+        (call.path.as_str(), &event["event"], &event["platform"], &event["passId"]),
+        ("/v1/pass/install", &json!("install"), &json!("google"), &json!(id))
+    );
+    let header = &call.headers["tessera-signature"];
+    let at = tessera::ports::SystemClock.now() / 1000;
+    assert_eq!(callback_signature::verify(header, &call.body, secret.as_bytes(), at, 300), Ok(()));
+    assert_eq!(status().await, "installed");
+    assert_eq!(expect_json(post(&save).await.unwrap(), 200).await["status"], "already recorded", "Google's retry");
+
+    let deleted = signer.callback(ISSUER_ID, &message(&class_id, &object_id, "del", later, "nonce-3"), key_expiry);
+    assert_eq!(expect_json(post(&deleted).await.unwrap(), 200).await["status"], "recorded");
+    let calls = received(&receiver, 2).await;
+    assert_eq!((calls[1].path.as_str(), &body_of(&calls[1])["platform"]), ("/v1/pass/uninstall", &json!("google")));
+    assert_eq!(status().await, "uninstalled");
+
+    // Classes Tessera writes tell Google where to call.
+    let update = server.api(Method::PUT, &format!("/v1/pass/{id}")).json(&json!({"fields": {"Seat": {"value": "9"}}}));
+    expect_json(update.send().await.unwrap(), 200).await;
+    crate::google_flows::synced(server, id, 2).await;
+    let class = setup.google.resource(&format!("genericClass/{class_id}")).expect("the class, written with the object");
+    let url = format!("{}/v1/google/callback", crate::google_flows::CALLBACKS_PUBLIC_URL);
+    assert_eq!(class["callbackOptions"], json!({"url": url}));
+
+    let stranger = message(&class_id, &format!("{ISSUER_ID}.no-such-serial"), "save", later, "nonce-4");
+    let answer = expect_json(post(&signer.callback(ISSUER_ID, &stranger, key_expiry)).await.unwrap(), 200).await;
+    assert_eq!(answer["status"], "no such pass");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(receiver.received().len(), 2, "repeats and strangers are not events");
 }

@@ -74,6 +74,9 @@ struct State {
     resources: HashMap<String, Value>,
     notifications: HashMap<String, usize>,
     failures: Vec<u16>,
+    /// Google's root keys for callbacks, as `pay.google.com/gp/m/issuer/keys` serves them.
+    callback_keys: Option<Value>,
+    callback_key_fetches: usize,
 }
 
 pub struct FakeGoogle {
@@ -102,6 +105,20 @@ impl FakeGoogle {
 
     pub fn token_url(&self) -> String {
         format!("{}/token", self.base)
+    }
+
+    /// Where the fake serves Google's root keys for callbacks.
+    pub fn keys_url(&self) -> String {
+        format!("{}/gp/m/issuer/keys", self.base)
+    }
+
+    /// The root keys the fake publishes from now on.
+    pub fn publish_callback_keys(&self, keys: Value) {
+        self.state.lock().unwrap().callback_keys = Some(keys);
+    }
+
+    pub fn callback_key_fetches(&self) -> usize {
+        self.state.lock().unwrap().callback_key_fetches
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -166,6 +183,14 @@ fn serve(stream: TcpStream, state: &Mutex<State>, key: &PKey<Public>, token_url:
     let mut body = vec![0; length];
     if reader.read_exact(&mut body).is_err() {
         return;
+    }
+    if path == "/gp/m/issuer/keys" {
+        let mut state = state.lock().unwrap();
+        state.callback_key_fetches += 1;
+        return match state.callback_keys.clone() {
+            Some(keys) => respond(&stream, 200, &keys),
+            None => respond(&stream, 404, &json!({})),
+        };
     }
     if path == "/token" {
         let form = String::from_utf8_lossy(&body).to_string();

@@ -11,6 +11,7 @@ use crate::google_fake::{FakeGoogle, TestServiceAccount, verify_jwt};
 
 pub const SAVE_PREFIX: &str = "https://pay.google.com/gp/v/save/";
 pub const ORIGIN: &str = "https://www.example.com";
+pub const CALLBACKS_PUBLIC_URL: &str = "https://wallet.example.com";
 
 pub struct GoogleSetup {
     pub server: TestServer,
@@ -21,19 +22,36 @@ pub struct GoogleSetup {
 fn configure(config: &mut tessera::app::AppConfig, google: &FakeGoogle) {
     config.google.endpoints.api_base = google.api_base();
     config.google.endpoints.token_url = google.token_url();
+    config.google.endpoints.keys_url = google.keys_url();
     config.google.origins = vec![ORIGIN.into()];
     config.google.retry_base = Duration::from_millis(10);
 }
 
 /// A server whose Google Wallet is the fake, with the service account imported.
 pub async fn setup(aws: bool) -> GoogleSetup {
+    setup_with(aws, |_| {}).await
+}
+
+/// [`setup`] with callbacks allowed to local receivers (plain http, loopback), and a public
+/// https URL, as Google calls only those.
+pub async fn setup_for_callbacks(aws: bool) -> GoogleSetup {
+    setup_with(aws, |c| {
+        c.public_url = CALLBACKS_PUBLIC_URL.into();
+        c.image_fetch.allow_http = true;
+        c.image_fetch.allow_private = true;
+    })
+    .await
+}
+
+async fn setup_with(aws: bool, adjust: impl Fn(&mut tessera::app::AppConfig)) -> GoogleSetup {
     let account = TestServiceAccount::generate();
     let google = FakeGoogle::start(&account);
-    let server = if aws {
-        TestServer::aws_configured(|c| configure(c, &google)).await
-    } else {
-        TestServer::embedded_configured(|c| configure(c, &google)).await
+    let setup = |c: &mut tessera::app::AppConfig| {
+        configure(c, &google);
+        adjust(c);
     };
+    let server =
+        if aws { TestServer::aws_configured(setup).await } else { TestServer::embedded_configured(setup).await };
     server.app.secrets.put_google_account(&account.stored()).await.unwrap();
     GoogleSetup { server, google, account }
 }

@@ -196,6 +196,7 @@ pub mod device_flows;
 pub mod doctor_flows;
 pub mod expiration_flows;
 pub mod google_airship_flows;
+pub mod google_callback_signer;
 pub mod google_fake;
 pub mod google_flows;
 pub mod google_schema;

@@ -24,9 +24,18 @@ impl Server {
     }
 
     fn start_with(data_dir: &Path, api_key: Option<&str>, env: &[(&str, &str)]) -> Server {
+        Server::start_with_args(data_dir, api_key, env, &[])
+    }
+
+    fn start_with_args(data_dir: &Path, api_key: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
-        command.arg("serve").env("TESSERA_DATA_DIR", data_dir).env("PORT", port.to_string()).env("NO_COLOR", "1");
+        command
+            .arg("serve")
+            .args(args)
+            .env("TESSERA_DATA_DIR", data_dir)
+            .env("PORT", port.to_string())
+            .env("NO_COLOR", "1");
         command
             .env_remove("TESSERA_API_KEY")
             .env_remove("TESSERA_PUBLIC_URL")
@@ -130,6 +139,28 @@ async fn a_host_without_a_trust_store_starts_and_serves() {
     let (status, output) = server.stop();
     assert!(status.success(), "{output}");
     assert!(!output.contains("panicked"), "{output}");
+}
+
+/// Callback receivers (and image URLs) on this machine, over plain http, are refused unless
+/// the operator allows them for local testing with `--allow-private-urls`.
+#[tokio::test]
+async fn private_urls_are_refused_unless_the_operator_allows_them() {
+    let key = "ops:ops-secret-0123456789abcdef";
+    for (args, expected) in [(&[][..], 400), (&["--allow-private-urls"][..], 200)] {
+        let data = tempfile::tempdir().unwrap();
+        let mut server = Server::start_with_args(data.path(), Some(key), &[], args);
+        let project = json!({"name": "Local", "projectType": "generic", "description": "Local"});
+        let project: Value =
+            call(&server.base, key, reqwest::Method::POST, "/v1/project", Some(project)).await.json().await.unwrap();
+        let path = format!("/v1/project/{}/settings/callback", project["id"]);
+        let receiver = json!({"baseUrl": "http://127.0.0.1:9/hooks"});
+        let answer = call(&server.base, key, reqwest::Method::POST, &path, Some(receiver)).await;
+        assert_eq!(answer.status(), expected, "{args:?}");
+        if !args.is_empty() {
+            server.wait_for("callback receivers may be http and private addresses");
+        }
+        server.stop();
+    }
 }
 
 #[tokio::test]

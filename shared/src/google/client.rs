@@ -17,6 +17,9 @@ pub struct GoogleEndpoints {
     pub api_base: String,
     /// `https://oauth2.googleapis.com/token`
     pub token_url: String,
+    /// Google's root keys for save and delete callbacks
+    /// (`https://pay.google.com/gp/m/issuer/keys`).
+    pub keys_url: String,
 }
 
 impl Default for GoogleEndpoints {
@@ -24,6 +27,7 @@ impl Default for GoogleEndpoints {
         GoogleEndpoints {
             api_base: "https://walletobjects.googleapis.com/walletobjects/v1".into(),
             token_url: "https://oauth2.googleapis.com/token".into(),
+            keys_url: super::callback_message::KEYS_URL.into(),
         }
     }
 }
@@ -190,6 +194,17 @@ impl WalletClient {
         let path = format!("{resource}/{id}/addMessage");
         let (status, answer) = self.call(account, Method::POST, &path, Some(&json!({"message": message}))).await?;
         Self::ok(status, &answer)
+    }
+
+    /// Google's root keys for callbacks (a public document: no token).
+    pub async fn callback_keys(&self) -> Result<Value, GoogleError> {
+        let response = self.http()?.get(&self.endpoints.keys_url).send().await.map_err(unavailable)?;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status != 200 || !body["keys"].is_array() {
+            return Err(GoogleError::Unavailable(format!("Google's callback keys answered {status} without keys")));
+        }
+        Ok(body)
     }
 
     pub async fn get(&self, account: &GoogleAccount, resource: &str, id: &str) -> Result<Option<Value>, GoogleError> {

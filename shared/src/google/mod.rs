@@ -2,6 +2,7 @@
 //! the mapping of a rendered pass to a class and an object, and the walletobjects REST client.
 
 pub mod account;
+pub mod callback_message;
 pub mod client;
 pub mod jwt;
 pub mod mapping;

@@ -155,6 +155,8 @@ routes! {
     LATEST_PASS = "latest_pass", GET +HEAD "/v1/passes/{passTypeIdentifier}/{serialNumber}", Public, devices::latest_pass;
     PERSONALIZE_PASS = "personalize_pass", POST "/v1/passes/{passTypeIdentifier}/{serialNumber}/personalize", Public, devices::personalize;
     DEVICE_LOG = "device_log", POST "/v1/log", Public, devices::log;
+    /// Google Wallet's save and delete callbacks (Google signs them; no API key).
+    GOOGLE_CALLBACK = "google_callback", POST "/v1/google/callback", Public, callbacks::google;
     PUBLIC_DOWNLOAD = "public_download", GET "/v1/download/pass/{token}", Public, public::download;
     OPEN_DYNAMIC_LINK = "open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic;
 }

@@ -119,7 +119,12 @@ impl App {
     pub fn new(ports: Ports, config: AppConfig) -> App {
         let Ports { store, blobs, secrets, clock, images, webhooks, dev_identities } = ports;
         let identities = IdentityCache::new(secrets.clone(), dev_identities, config.team_id.clone());
-        let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), config.google.clone()));
+        let mut google_settings = config.google.clone();
+        if config.public_url.starts_with("https://") {
+            // Google calls only https URLs; a local http deployment hears nothing from it.
+            google_settings.callback_url.get_or_insert_with(|| format!("{}/v1/google/callback", config.public_url));
+        }
+        let google = Arc::new(GoogleWallet::new(store.clone(), secrets.clone(), clock.clone(), google_settings));
         let trail = TrailRecorder::direct(store.clone(), clock.clone());
         App {
             trail,

@@ -35,6 +35,9 @@ pub struct GoogleSettings {
     pub origins: Vec<String>,
     /// First wait between attempts; doubled each time.
     pub retry_base: Duration,
+    /// Where Google sends save and delete callbacks (a class's `callbackOptions.url`): this
+    /// deployment's `/v1/google/callback` when its public URL is https.
+    pub callback_url: Option<String>,
 }
 
 impl Default for GoogleSettings {
@@ -43,6 +46,7 @@ impl Default for GoogleSettings {
             endpoints: GoogleEndpoints::default(),
             origins: Vec::new(),
             retry_base: Duration::from_millis(500),
+            callback_url: None,
         }
     }
 }
@@ -59,7 +63,13 @@ pub struct GoogleWallet {
     account: Mutex<Option<Arc<GoogleAccount>>>,
     /// One sync at a time per pass, so an older state never lands after a newer one.
     pass_locks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Google's root keys for callbacks, and when they were fetched.
+    callback_keys: tokio::sync::Mutex<Option<(std::time::Instant, Arc<Value>)>>,
 }
+
+/// How long Google's callback keys are used before they are fetched again (Google rotates
+/// them rarely and announces it; a refused signature also fetches them again).
+const CALLBACK_KEYS_TTL: Duration = Duration::from_secs(3600);
 
 /// A template and pass, rendered once for Google.
 struct Rendered {
@@ -78,7 +88,11 @@ fn images_of(template: &TemplateContent, pass: &PassContent) -> GoogleImages {
 }
 
 fn class_id(account: &GoogleAccount, template_id: u64) -> String {
-    account.id(&format!("tessera-template-{template_id}"))
+    format!("{}{template_id}", class_id_prefix(account))
+}
+
+fn class_id_prefix(account: &GoogleAccount) -> String {
+    account.id("tessera-template-")
 }
 
 /// Renders the pass as Apple would see it (Google reads the same merged fields), and gathers
@@ -185,7 +199,27 @@ impl GoogleWallet {
             settings,
             account: Mutex::new(None),
             pass_locks: Mutex::new(HashMap::new()),
+            callback_keys: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// Google's root keys for callbacks: the ones fetched within the hour, unless `fresh`.
+    pub async fn callback_keys(&self, fresh: bool) -> Result<Arc<Value>, ServiceError> {
+        let mut cached = self.callback_keys.lock().await;
+        if let Some((at, keys)) = cached.as_ref()
+            && !fresh
+            && at.elapsed() < CALLBACK_KEYS_TTL
+        {
+            return Ok(keys.clone());
+        }
+        let keys = Arc::new(self.client.callback_keys().await.map_err(upstream)?);
+        *cached = Some((std::time::Instant::now(), keys.clone()));
+        Ok(keys)
+    }
+
+    /// The template a class id of this issuer names (`<issuer>.tessera-template-<id>`).
+    pub fn template_of_class(account: &GoogleAccount, class_id: &str) -> Option<u64> {
+        class_id.strip_prefix(&class_id_prefix(account))?.parse().ok()
     }
 
     /// The issuer account, loaded once from the Secrets port.
@@ -215,9 +249,13 @@ impl GoogleWallet {
         let kind = GoogleKind::for_style(object_input.pass.style().unwrap_or(PassStyle::Generic));
         let class_id = class_id(account, template.id);
         let now_seconds = self.clock.now() / 1000;
+        let mut class = class_for(kind, &class_input, &class_id);
+        if let Some(url) = &self.settings.callback_url {
+            class["callbackOptions"] = json!({ "url": url });
+        }
         let pass = GooglePass {
             kind,
-            class: class_for(kind, &class_input, &class_id),
+            class,
             object: object_for(kind, &object_input, &account.id(serial), &class_id, now_seconds),
         };
         let shown = &object_input.pass;

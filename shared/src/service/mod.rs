@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod doctor;
 pub mod error;
 pub mod google;
+pub mod google_callbacks;
 pub mod google_fields;
 pub mod health;
 pub mod identities;

@@ -422,3 +422,15 @@ async fn several_adaptive_links_open_as_one_save_link_on_android() {
     let listed = expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await;
     assert_eq!(listed["count"], 4, "a link without an external id mints a pass per open");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn google_saves_and_deletes_are_installs() {
+    let setup = tessera_tests::google_flows::setup_for_callbacks(false).await;
+    tessera_tests::callback_flows::google_saves_and_deletes_are_installs(&setup).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn google_saves_and_deletes_are_installs_on_aws() {
+    let setup = tessera_tests::google_flows::setup_for_callbacks(true).await;
+    tessera_tests::callback_flows::google_saves_and_deletes_are_installs(&setup).await;
+}

@@ -5,12 +5,13 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 use serde_json::{Value, json};
 
-use crate::http::request::{id_param, json_body, query};
+use crate::http::request::{body_bytes, id_param, json_body, query};
 use crate::http::{ApiError, ok_json};
 use crate::model::date::format_millis;
 use crate::service::App;
 use crate::service::callback_signature;
 use crate::service::callbacks::{self, CallbackSettings, Delivery, DeliveryState};
+use crate::service::google_callbacks::{self, Received};
 use crate::service::projects::ProjectRef;
 
 const DEFAULT_DELIVERIES: usize = 100;
@@ -109,4 +110,17 @@ pub async fn deliveries(app: &App, request: Request) -> Result<Response<Body>, A
 pub async fn resend(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let delivery = callbacks::resend(app, &project(&request)?, id_param(&request, "deliveryId")?).await?;
     ok_json(&delivery_json(&delivery))
+}
+
+/// `POST /v1/google/callback`: Google Wallet's save and delete callbacks, signed by Google. A
+/// message about no pass of this deployment is answered 200 all the same, so Google stops
+/// sending it.
+pub async fn google(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let outcome = google_callbacks::receive(app, body_bytes(&request)).await?;
+    let status = match outcome {
+        Received::Changed => "recorded",
+        Received::Repeated => "already recorded",
+        Received::UnknownPass => "no such pass",
+    };
+    ok_json(&json!({"status": status}))
 }
