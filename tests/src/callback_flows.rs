@@ -34,7 +34,7 @@ fn card_template() -> Value {
 }
 
 /// Polls (bounded) until the receiver has `count` calls; answers them.
-async fn received(receiver: &CallbackReceiver, count: usize) -> Vec<Received> {
+pub async fn received(receiver: &CallbackReceiver, count: usize) -> Vec<Received> {
     for _ in 0..600 {
         let got = receiver.received();
         if got.len() >= count {
@@ -64,7 +64,7 @@ async fn deliveries_until(
     panic!("{state} deliveries of project {project} never came right");
 }
 
-fn body_of(call: &Received) -> Value {
+pub fn body_of(call: &Received) -> Value {
     serde_json::from_slice(&call.body).unwrap()
 }
 

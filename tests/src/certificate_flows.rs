@@ -233,3 +233,34 @@ pub async fn racing_uploads_make_one_record(server: &TestServer) {
         listed["certificates"].as_array().unwrap().iter().filter(|c| c["passTypeId"] == "pass.dev.tessera.raced");
     assert_eq!(raced.count(), 1, "{listed}");
 }
+
+/// The daily expiry warning is also a `certificateExpiring` callback, signed, to every
+/// project that has callbacks (the server must allow local receivers).
+pub async fn certificate_expiry_is_a_callback(server: &TestServer) {
+    use crate::callback_flows::{body_of, received};
+    let receiver = crate::callback_receiver::CallbackReceiver::start(0);
+    let project = json!({"name": "Warned", "projectType": "generic", "description": "Warned"});
+    let project = upload(server, Method::POST, "/v1/project", &project).await["id"].as_u64().unwrap();
+    let settings = json!({"baseUrl": receiver.base});
+    let settings = upload(server, Method::POST, &format!("/v1/project/{project}/settings/callback"), &settings).await;
+    let secret = settings["signingSecret"].as_str().unwrap().to_string();
+    let work = tempfile::tempdir().unwrap();
+    let (p12, _) = identity(&work.path().join("warned"), "pass.dev.tessera.warned", &team(server), false);
+    let body = json!({"vendor": "apple", "certificate": p12, "password": "p12-Secret"});
+    let id = upload(server, Method::POST, "/v1/certificates", &body).await["id"].as_u64().unwrap();
+
+    let job = json!({"job": "certificateExpiry", "certificateId": id});
+    tessera_functions::lambda::run_timer_event(&server.app, &job).await.unwrap();
+    let call = &received(&receiver, 1).await[0];
+    assert_eq!(call.path, "/v1/certificate/expiring");
+    let event = body_of(call);
+    assert_eq!(
+        (&event["event"], &event["certificateId"], &event["passTypeId"], &event["projectId"]),
+        (&json!("certificateExpiring"), &json!(id), &json!("pass.dev.tessera.warned"), &json!(project)),
+    );
+    // 30 days from now, less the days the test clock has moved on.
+    assert!((25..=30).contains(&event["daysLeft"].as_i64().unwrap()), "{event}");
+    let now = server.app.clock.now() / 1000;
+    let header = &call.headers["tessera-signature"];
+    assert_eq!(tessera::service::callback_signature::verify(header, &call.body, secret.as_bytes(), now, 300), Ok(()));
+}

@@ -78,13 +78,7 @@ fn start_moto() -> String {
 /// Clients for the emulator, as the SDK builds them from the standard AWS environment, noting
 /// the operations each route or worker makes ([`crate::aws_operations`]).
 pub async fn clients() -> AwsClients {
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(tessera::aws::http_client::sdk_http_client())
-        .endpoint_url(endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
-        .load()
-        .await;
+    let config = sdk_config().await;
     // Built as AwsClients::new builds them, each noting its operations.
     let s3 = aws_sdk_s3::config::Builder::from(&config).force_path_style(true).interceptor(OperationLog);
     AwsClients {
@@ -187,15 +181,20 @@ pub fn feed_outbox_stream(alive: std::sync::Weak<tessera::app::App>, table: Stri
     });
 }
 
-async fn streams_client() -> aws_sdk_dynamodbstreams::Client {
-    let config = aws_config::defaults(BehaviorVersion::latest())
+/// The SDK's configuration for the emulator, as the SDK builds it from the standard AWS
+/// environment.
+async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
         .http_client(tessera::aws::http_client::sdk_http_client())
         .endpoint_url(endpoint())
         .region(Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
         .load()
-        .await;
-    aws_sdk_dynamodbstreams::Client::new(&config)
+        .await
+}
+
+async fn streams_client() -> aws_sdk_dynamodbstreams::Client {
+    aws_sdk_dynamodbstreams::Client::new(&sdk_config().await)
 }
 
 /// A stream record as the pipe forwards it: the event's name and the item's keys.
@@ -222,49 +221,13 @@ fn stream_record_json(record: &aws_sdk_dynamodbstreams::types::Record) -> serde_
     })
 }
 
-/// Plays the callback queue's event source mapping: hands each message to the callback
-/// worker's handler as an SQS event and deletes it unless the answer names it as failed.
+/// Plays the callback queue's event source mapping (batches of five, partial batch
+/// responses) for the callback worker's handler.
 pub fn feed_callback_queue(app: std::sync::Weak<tessera::app::App>, queue_url: String) {
-    tokio::spawn(async move {
-        let sqs = clients().await.sqs;
-        loop {
-            if app.strong_count() == 0 {
-                return;
-            }
-            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(5).send();
-            let messages = match received.await {
-                Ok(received) => received.messages.unwrap_or_default(),
-                Err(_) => Vec::new(),
-            };
-            if messages.is_empty() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-            let Some(app) = app.upgrade() else { return };
-            let records: Vec<serde_json::Value> = messages
-                .iter()
-                .map(|m| serde_json::json!({"messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body, "eventSource": "aws:sqs"}))
-                .collect();
-            let answer =
-                tessera_functions::lambda::run_callback_event(&app, &serde_json::json!({"Records": records})).await;
-            let failed: Vec<String> = match &answer {
-                Ok(answer) => answer["batchItemFailures"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|f| f["itemIdentifier"].as_str().map(str::to_string))
-                    .collect(),
-                Err(_) => messages.iter().filter_map(|m| m.message_id.clone()).collect(),
-            };
-            for message in &messages {
-                if message.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
-                    continue;
-                }
-                if let Some(handle) = &message.receipt_handle {
-                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(handle).send().await;
-                }
-            }
-        }
+    feed_queue(app, queue_url, 5, |app, event| async move {
+        let answer = tessera_functions::lambda::run_callback_event(&app, &event).await.map_err(|_| ())?;
+        let failures = answer["batchItemFailures"].as_array().cloned().unwrap_or_default();
+        Ok(failures.iter().filter_map(|f| f["itemIdentifier"].as_str().map(str::to_string)).collect())
     });
 }
 
@@ -281,10 +244,26 @@ pub async fn aws_backend() -> Backend {
     }
 }
 
-/// Plays the Lambda event source mapping for the job queue: receives each message from the
-/// emulator's SQS queue, hands it to the job worker's handler as an SQS event, and deletes it
-/// once handled (a failed step stays, to be received again), for as long as the app lives.
+/// Plays the Lambda event source mapping for the job queue: each message goes to the job
+/// worker's handler; a failed step stays, to be received again.
 pub fn feed_job_queue(app: std::sync::Weak<tessera::app::App>, queue_url: String) {
+    feed_queue(app, queue_url, 1, |app, event| async move {
+        match tessera_functions::lambda::run_job_event(&app, &event).await {
+            Ok(_) => Ok(Vec::new()),
+            Err(_) => Err(()),
+        }
+    });
+}
+
+/// Plays a queue's Lambda event source mapping, for as long as the app lives: receives up to
+/// `batch` messages from the emulator's queue, hands them to `handle` as an SQS event, and
+/// deletes each one `handle` does not answer as failed (by message id; `Err`: all failed),
+/// as `ReportBatchItemFailures` does.
+fn feed_queue<F, Fut>(app: std::sync::Weak<tessera::app::App>, queue_url: String, batch: i32, handle: F)
+where
+    F: Fn(Arc<tessera::app::App>, serde_json::Value) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Vec<String>, ()>> + Send,
+{
     tokio::spawn(async move {
         let sqs = clients().await.sqs;
         loop {
@@ -292,24 +271,33 @@ pub fn feed_job_queue(app: std::sync::Weak<tessera::app::App>, queue_url: String
                 return;
             }
             // Short polls: a long poll would hold the one-request-at-a-time emulator.
-            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(1).send();
+            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(batch).send();
             let messages = match received.await {
                 Ok(received) => received.messages.unwrap_or_default(),
                 Err(_) => Vec::new(),
             };
             if messages.is_empty() {
                 tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
             }
-            for message in messages {
-                let Some(app) = app.upgrade() else { return };
-                let event = serde_json::json!({"Records": [{
-                    "messageId": message.message_id, "receiptHandle": message.receipt_handle, "body": message.body,
-                    "eventSource": "aws:sqs", "awsRegion": "us-east-1",
-                }]});
-                if tessera_functions::lambda::run_job_event(&app, &event).await.is_ok()
-                    && let Some(handle) = &message.receipt_handle
-                {
-                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(handle).send().await;
+            let Some(app) = app.upgrade() else { return };
+            let records: Vec<serde_json::Value> = messages
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
+                        "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+                    })
+                })
+                .collect();
+            let failed = handle(app, serde_json::json!({ "Records": records })).await;
+            for message in &messages {
+                let kept = match &failed {
+                    Ok(failed) => message.message_id.as_ref().is_some_and(|id| failed.contains(id)),
+                    Err(()) => true,
+                };
+                if let (false, Some(receipt)) = (kept, &message.receipt_handle) {
+                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
                 }
             }
         }

@@ -59,6 +59,24 @@ pub fn query(request: &Request, name: &str) -> Option<String> {
     request.query_string_parameters().first(name).map(str::to_string)
 }
 
+/// A cursor page's `pageSize` (1 to `max`, `default` when absent) and `after` (an id, 0 when
+/// absent), for lists walked by id rather than numbered pages.
+pub fn cursor(request: &Request, default: usize, max: usize) -> Result<(usize, u64), ApiError> {
+    let page_size = match query(request, "pageSize") {
+        None => default,
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| ApiError::bad_request("pageSize", format!("must be between 1 and {max}")))?,
+    };
+    let after = match query(request, "after") {
+        None => 0,
+        Some(text) => text.parse().map_err(|_| ApiError::bad_request("after", "must be an id from an earlier page"))?,
+    };
+    Ok((page_size, after))
+}
+
 /// `page`, `pageSize`, `order` and `direction` as the API documents them.
 pub fn page_request(request: &Request) -> Result<PageRequest, ApiError> {
     paging(request, false)

@@ -639,50 +639,74 @@ pub async fn run_delivery(app: &App, key: &str) -> Result<Attempt, ServiceError>
     Ok(attempt)
 }
 
-/// The local drain: attempts every due delivery of the outbox, a few at a time; answers how
-/// many were attempted.
-pub async fn drain_due(app: &Arc<App>) -> Result<usize, ServiceError> {
+/// The local drain: attempts every due delivery of the outbox, a few at a time; answers when
+/// the next one is due (`None`: the outbox is empty).
+pub async fn drain_due(app: &Arc<App>) -> Result<Option<Millis>, ServiceError> {
     let now = app.now();
     let mut after = String::new();
-    let mut attempted = 0;
+    let mut next_due: Option<Millis> = None;
     loop {
         let page = app.store.list_documents(Collection::CallbackDelivery, &after, DRAIN_PAGE).await?;
-        let due: Vec<String> = page
-            .iter()
-            .filter(|d| d.body.get("nextAttemptAt").and_then(|t| t.as_i64()).is_none_or(|t| t <= now))
-            .map(|d| d.id.clone())
-            .collect();
+        let mut due = Vec::new();
+        for document in &page {
+            match document.body.get("nextAttemptAt").and_then(|t| t.as_i64()) {
+                Some(at) if at > now => earliest(&mut next_due, at),
+                _ => due.push(document.id.clone()),
+            }
+        }
         for batch in due.chunks(DRAIN_CONCURRENCY) {
             let mut running = tokio::task::JoinSet::new();
             for key in batch {
                 let (app, key) = (app.clone(), key.clone());
                 running.spawn(crate::work_unit::run(crate::work_unit::CALLBACK_DRAIN, async move {
-                    if let Err(error) = deliver(&app, &key).await {
-                        tracing::warn!(delivery = key, %error, "a callback attempt failed");
-                    }
+                    deliver(&app, &key).await.inspect_err(|error| {
+                        tracing::warn!(delivery = key, %error, "a callback attempt could not be recorded");
+                    })
                 }));
             }
-            while running.join_next().await.is_some() {}
-            attempted += batch.len();
+            while let Some(outcome) = running.join_next().await {
+                match outcome {
+                    Ok(Ok(Attempt::RetryAt(at))) => earliest(&mut next_due, at),
+                    Ok(Ok(_)) => {}
+                    // Try again next round.
+                    Ok(Err(_)) | Err(_) => earliest(&mut next_due, now),
+                }
+            }
         }
         match page.last() {
             Some(last) if page.len() == DRAIN_PAGE => after = last.id.clone(),
-            _ => return Ok(attempted),
+            _ => return Ok(next_due),
         }
     }
 }
 
-/// Runs the local drain in this process: a round each second, and at once when an event is
-/// queued.
+fn earliest(next_due: &mut Option<Millis>, at: Millis) {
+    *next_due = Some(next_due.map_or(at, |n| n.min(at)));
+}
+
+/// How often the local drain reads the outbox when nothing tells it to: another process on
+/// the same data folder may have queued deliveries.
+const RESCAN: Duration = Duration::from_secs(30);
+
+/// Runs the local drain in this process: at once when an event is queued here, when the
+/// earliest retry is due (checked each second, on the app's clock), and every
+/// [`RESCAN`] in any case.
 pub fn run_local_drain(app: &Arc<App>) {
     let app = app.clone();
     let wake = app.callback_drain_wake();
     tokio::spawn(crate::work_unit::run(crate::work_unit::CALLBACK_DRAIN, async move {
         loop {
-            if let Err(error) = drain_due(&app).await {
+            let next_due = drain_due(&app).await.unwrap_or_else(|error| {
                 tracing::warn!(%error, "the callback outbox could not be read");
+                Some(app.now())
+            });
+            let scanned = std::time::Instant::now();
+            loop {
+                let woken = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await.is_ok();
+                if woken || next_due.is_some_and(|at| app.now() >= at) || scanned.elapsed() >= RESCAN {
+                    break;
+                }
             }
-            let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
         }
     }));
 }

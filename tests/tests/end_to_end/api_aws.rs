@@ -144,4 +144,5 @@ async fn callbacks_go_through_the_stream_and_the_callback_queue_on_aws() {
         std::sync::Arc::new(tessera::ports::ManualClock::new(tessera::ports::Clock::now(&tessera::ports::SystemClock)));
     let server = TestServer::aws_for_callbacks(clock.clone()).await;
     tessera_tests::callback_flows::callbacks_reach_a_receiver_signed_and_survive_it_being_down(&server, clock).await;
+    tessera_tests::certificate_flows::certificate_expiry_is_a_callback(&server).await;
 }

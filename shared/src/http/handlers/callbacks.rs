@@ -5,7 +5,7 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 use serde_json::{Value, json};
 
-use crate::http::request::{body_bytes, id_param, json_body, query};
+use crate::http::request::{body_bytes, cursor, id_param, json_body, query};
 use crate::http::{ApiError, ok_json};
 use crate::model::date::format_millis;
 use crate::service::App;
@@ -83,18 +83,7 @@ pub async fn deliveries(app: &App, request: Request) -> Result<Response<Body>, A
         Some(text) => DeliveryState::parse(&text)
             .ok_or_else(|| ApiError::bad_request("state", "must be \"pending\" or \"dead\""))?,
     };
-    let page_size = match query(&request, "pageSize") {
-        None => DEFAULT_DELIVERIES,
-        Some(text) => text
-            .parse()
-            .ok()
-            .filter(|n| (1..=MAX_DELIVERIES).contains(n))
-            .ok_or_else(|| ApiError::bad_request("pageSize", format!("must be between 1 and {MAX_DELIVERIES}")))?,
-    };
-    let after = match query(&request, "after") {
-        None => 0,
-        Some(text) => text.parse().map_err(|_| ApiError::bad_request("after", "must be a delivery id"))?,
-    };
+    let (page_size, after) = cursor(&request, DEFAULT_DELIVERIES, MAX_DELIVERIES)?;
     let found = callbacks::list_deliveries(app, &project(&request)?, state, after, page_size).await?;
     let next = (found.len() == page_size).then(|| found.last().map(|d| d.id.to_string())).flatten();
     let items: Vec<Value> = found.iter().map(delivery_json).collect();

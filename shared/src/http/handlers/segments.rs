@@ -4,7 +4,7 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 use serde_json::{Value, json};
 
-use crate::http::request::{id_param, json_body, page_request, pagination_json, query};
+use crate::http::request::{cursor, id_param, json_body, page_request, pagination_json};
 use crate::http::{ApiError, ok_json, views};
 use crate::model::date::format_millis;
 use crate::service::segments::{self, Segment};
@@ -57,18 +57,7 @@ pub async fn delete(app: &App, request: Request) -> Result<Response<Body>, ApiEr
 /// `after` of the next page, absent at the end.
 pub async fn passes(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = id_param(&request, "segmentId")?;
-    let page_size = match query(&request, "pageSize") {
-        None => DEFAULT_MEMBERS,
-        Some(text) => text
-            .parse()
-            .ok()
-            .filter(|n| (1..=MAX_MEMBERS).contains(n))
-            .ok_or_else(|| ApiError::bad_request("pageSize", format!("must be between 1 and {MAX_MEMBERS}")))?,
-    };
-    let after = match query(&request, "after") {
-        None => 0,
-        Some(text) => text.parse().map_err(|_| ApiError::bad_request("after", "must be a pass id"))?,
-    };
+    let (page_size, after) = cursor(&request, DEFAULT_MEMBERS, MAX_MEMBERS)?;
     let (found, next) = segments::member_records(app, id, after, page_size).await?;
     let now = app.now();
     let items: Vec<Value> =
