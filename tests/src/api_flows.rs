@@ -41,6 +41,17 @@ pub async fn template_and_pass_life(server: &TestServer) {
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["content-type"], "application/vnd.apple.pkpass");
     expect_error(server.anonymous(Method::GET, &link).send().await.unwrap(), 410, "link_used", None).await;
+    // A browser opening the used link, or one that leads nowhere, gets a page in its language.
+    let browse = |path: String, language: &'static str| {
+        server.anonymous(Method::GET, &path).header("Accept", "text/html").header("Accept-Language", language).send()
+    };
+    let used_page = browse(link.clone(), "fr-CH, fr;q=0.9, en;q=0.8").await.unwrap();
+    assert_eq!(used_page.status(), 410);
+    let page = used_page.text().await.unwrap();
+    assert!(page.contains("<html lang=\"fr\">") && page.contains("Ce lien a déjà été utilisé"), "{page}");
+    let nowhere = browse("/v1/download/pass/no-such-token".into(), "ja").await.unwrap();
+    assert_eq!(nowhere.status(), 404);
+    assert!(nowhere.text().await.unwrap().contains("This link does not lead to a pass"));
     let used = expect_json(server.api(Method::GET, &format!("/v1/pass/{pass_id}")).send().await.unwrap(), 200).await;
     assert_eq!((used["publicUrl"]["used"].as_bool(), used["publicUrl"]["installs"].as_u64()), (Some(true), Some(1)));
 

@@ -4,7 +4,7 @@ use lambda_http::Body;
 use lambda_http::http::{Response, StatusCode};
 use serde_json::json;
 
-use crate::service::ServiceError;
+use crate::service::{LinkRefusal, ServiceError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -72,6 +72,13 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             ServiceError::Gone(message) => ApiError::new(StatusCode::GONE, "gone", message),
+            ServiceError::LinkRefused(refusal) => match refusal {
+                LinkRefusal::Unknown => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such link"),
+                LinkRefusal::Used => {
+                    ApiError::new(StatusCode::GONE, "link_used", "this single-use link has already been used")
+                }
+                LinkRefusal::Expired => ApiError::new(StatusCode::GONE, "link_expired", "this link has expired"),
+            },
             ServiceError::BreaksPasses { count, first } => {
                 let passes: Vec<_> = first
                     .iter()

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod diagnostics_views;
 pub mod error;
 pub mod handlers;
+pub mod page_words;
 pub mod pages;
 pub mod passentry_views;
 pub mod request;
@@ -230,7 +231,12 @@ pub fn redirect_response(url: &str) -> Response<Body> {
 }
 
 pub fn html_response(html: String) -> Response<Body> {
+    html_response_with_status(StatusCode::OK, html)
+}
+
+pub fn html_response_with_status(status: StatusCode, html: String) -> Response<Body> {
     let mut response = Response::new(Body::Text(html));
+    *response.status_mut() = status;
     response.headers_mut().insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
     response
 }

@@ -1,6 +1,8 @@
 //! HTML pages for people who open a link in a browser.
 
+use super::page_words::{Language, Words, say};
 use crate::model::records::AdaptiveLink;
+use crate::service::LinkRefusal;
 
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -33,4 +35,40 @@ pub fn adaptive_choice(base: &str, link: &AdaptiveLink) -> String {
 figure{{margin:2rem 0}}</style></head><body>\n<h1>Add this pass to your wallet</h1>\n{buttons}\
 <figure>{qr}<figcaption>Or scan this code with your phone's camera.</figcaption></figure>\n</body></html>\n"
     )
+}
+
+/// The page a holder sees for a link that gives no pass: what happened and what to do, in
+/// their language; no script, no remote asset.
+pub fn link_refused(refusal: LinkRefusal, language: Language) -> String {
+    let (title, text) = match refusal {
+        LinkRefusal::Unknown => (Words::UnknownLinkTitle, Words::UnknownLinkText),
+        LinkRefusal::Used => (Words::UsedLinkTitle, Words::UsedLinkText),
+        LinkRefusal::Expired => (Words::ExpiredLinkTitle, Words::ExpiredLinkText),
+    };
+    let (title, text) = (escape_html(say(title, language)), escape_html(say(text, language)));
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+<title>{title}</title><style>{PROBLEM_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n<p>{text}</p>\n</main></body></html>\n",
+        lang = language.code(),
+    )
+}
+
+/// System fonts, dark text on white (contrast over 15:1), a readable measure.
+const PROBLEM_CSS: &str = "body{font-family:system-ui,-apple-system,sans-serif;color:#1d1d1f;background:#fff;\
+margin:0;line-height:1.5}main{max-width:32rem;margin:4rem auto;padding:0 1.25rem}h1{font-size:1.5rem;margin:0 0 1rem}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_link_pages_say_why_in_the_holder_s_language() {
+        let page = link_refused(LinkRefusal::Used, Language::German);
+        assert!(page.contains("<html lang=\"de\">"), "{page}");
+        assert!(page.contains("<h1>Dieser Link wurde bereits verwendet</h1>"), "{page}");
+        assert!(!page.contains("<script"), "no script");
+        let french = link_refused(LinkRefusal::Unknown, Language::French);
+        assert!(french.contains("Ce lien ne mène à aucun pass") && french.contains("l’adresse"), "{french}");
+    }
 }

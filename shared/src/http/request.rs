@@ -55,6 +55,17 @@ pub fn id_param(request: &Request, name: &str) -> Result<u64, ApiError> {
     text.parse().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request(name, "must be a positive integer id"))
 }
 
+/// Whether the client takes HTML (a browser opening a link); API clients and download
+/// managers, which send `*/*` or a file type, get files and JSON.
+pub fn accepts_html(request: &Request) -> bool {
+    header(request, "accept").is_some_and(|accept| accept.to_ascii_lowercase().contains("text/html"))
+}
+
+/// A request header's value, when it is text.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
 pub fn query(request: &Request, name: &str) -> Option<String> {
     request.query_string_parameters().first(name).map(str::to_string)
 }

@@ -9,6 +9,15 @@ pub struct BrokenPass {
     pub problems: Vec<FieldProblem>,
 }
 
+/// Why a public or dynamic link gives no pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
+    Unknown,
+    /// A single-use link already used.
+    Used,
+    Expired,
+}
+
 /// What a use case can answer besides success; the HTTP layer maps each to a status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceError {
@@ -23,6 +32,9 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    /// A link that gives no pass (the holder's page names why).
+    #[error("{0:?} link")]
+    LinkRefused(LinkRefusal),
     /// A template change refused because passes of the template would no longer render:
     /// how many, and the first few with their problems.
     #[error("the change would break {count} passes of the template")]

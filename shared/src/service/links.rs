@@ -3,13 +3,32 @@
 
 use serde_json::Value;
 
-use super::error::ServiceError;
+use super::error::{LinkRefusal, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
 use crate::model::date::parse_wallet_date;
 use crate::model::records::{LinkKind, LinkUse, Pass, PublicLink};
 use crate::ports::StoreError;
 use crate::service::App;
+
+/// A public link's pass, signed, for the holder's download: a single-use link is used up by
+/// it (after the file is built, so a failure does not spend the link).
+pub async fn download_public(app: &App, token: &str) -> Result<(Pass, Vec<u8>), ServiceError> {
+    let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
+    let link = app.store.get_link(token).await?.ok_or(unknown.clone())?;
+    let pass_id = link.pass_id.ok_or(unknown)?;
+    let (pass, bytes) = passes::pkpass(app, pass_id).await?;
+    granted(app.store.use_link(token, app.now()).await?)?;
+    Ok((pass, bytes))
+}
+
+fn granted(used: LinkUse) -> Result<(), ServiceError> {
+    match used {
+        LinkUse::Granted { .. } => Ok(()),
+        LinkUse::Expired => Err(ServiceError::LinkRefused(LinkRefusal::Expired)),
+        LinkUse::AlreadyUsed => Err(ServiceError::LinkRefused(LinkRefusal::Used)),
+    }
+}
 
 /// Parses an expiry (`field` names it in errors) as an ISO 8601 date-time, or a date (valid
 /// through that day, UTC); it must lie ahead.
@@ -95,13 +114,9 @@ pub async fn create_dynamic(
 
 /// Opens a dynamic link: the first open creates the pass (once, however many open at once).
 pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), ServiceError> {
-    let link =
-        app.store.get_link(token).await?.filter(|l| l.payload.is_some()).ok_or(ServiceError::NotFound("link"))?;
-    match app.store.use_link(token, app.now()).await? {
-        LinkUse::Granted { .. } => {}
-        LinkUse::Expired => return Err(ServiceError::Gone("this link has expired".into())),
-        LinkUse::AlreadyUsed => return Err(ServiceError::Gone("this link has already been used".into())),
-    }
+    let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
+    let link = app.store.get_link(token).await?.filter(|l| l.payload.is_some()).ok_or(unknown)?;
+    granted(app.store.use_link(token, app.now()).await?)?;
     let pass_id = match link.pass_id {
         Some(id) => id,
         None => {

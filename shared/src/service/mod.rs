@@ -38,7 +38,7 @@ pub mod update_funnel;
 pub mod wallet_log;
 
 pub use context::{App, AppConfig};
-pub use error::{FieldProblem, ServiceError};
+pub use error::{FieldProblem, LinkRefusal, ServiceError};
 
 /// External ids (of projects, templates and passes) are 1 to 255 characters.
 pub fn check_external_id(field: &str, external_id: &str) -> Result<(), ServiceError> {

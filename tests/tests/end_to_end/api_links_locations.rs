@@ -217,7 +217,20 @@ async fn an_expired_dynamic_link_is_gone_and_mints_nothing() {
     .await;
     clock.advance(3_600_001);
     let response = server.client.get(created["url"].as_str().unwrap()).send().await.unwrap();
-    expect_error(response, 410, "gone", None).await;
+    expect_error(response, 410, "link_expired", None).await;
+    // A browser gets a page saying so, in its language.
+    let opened = server
+        .client
+        .get(created["url"].as_str().unwrap())
+        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("Accept-Language", "es-ES,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 410);
+    assert_eq!(opened.headers()["content-type"], "text/html; charset=utf-8");
+    let page = opened.text().await.unwrap();
+    assert!(page.contains("<html lang=\"es\">") && page.contains("Este enlace ha caducado"), "{page}");
     assert_eq!(expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"], 0);
 }
 
