@@ -278,3 +278,38 @@ pub async fn partial_updates_and_the_void_example(server: &TestServer) {
     let matching = json!({"templateId": template_id.to_string()});
     server.create_pass(template_id, &matching).await;
 }
+
+/// `GET /v1/pass/{id}/preview`: the pass as its holder sees it, drawn from its signed file:
+/// colours, logo and logo text, fields with their labels, the QR code with the pass's own
+/// message, and nothing that runs.
+pub async fn previews_draw_the_pass(server: &TestServer) {
+    let logo =
+        crate::api::png_data_url(&std::fs::read(crate::pass_fixture("event-ticket").join("logo@2x.png")).unwrap());
+    let mut template = crate::api::event_template();
+    template["headers"]["logo_image_2x"] = json!({"value": logo});
+    template["headers"]["barcodeAltText"] = json!({"value": "Row 7 <Gate B>"});
+    let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({"fields": {"Seat": {"value": "14"}}})).await;
+    let id = pass["id"].as_u64().unwrap();
+    let response = server.api(Method::GET, &format!("/v1/pass/{id}/preview")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    let fragment = response.text().await.unwrap();
+    assert!(fragment.starts_with("<style>") && fragment.ends_with("</article>"), "one fragment: {fragment}");
+    assert!(fragment.contains("tessera-pass--eventTicket"));
+    assert!(fragment.contains("background:rgb(60,65,76);color:rgb(255,255,255)"), "the pass's colours");
+    assert!(fragment.contains("<span class=\"logo-text\">Arena</span>"));
+    assert!(fragment.contains("alt=\"Example Arena\" src=\"data:image/png;base64,"), "the logo, inline");
+    for shown in [">EVENT<", ">The Tour<", ">SEAT<", ">14<"] {
+        assert!(fragment.contains(shown), "{shown} in {fragment}");
+    }
+    assert!(!fragment.contains(">12<"), "the pass's own seat, not the template's");
+    assert!(fragment.contains("aria-label=\"QR code\"") && fragment.contains("<p>Row 7 &lt;Gate B&gt;</p>"));
+    assert!(
+        !fragment.contains("<script") && !fragment.contains("No re-entry"),
+        "no script; back fields stay on the back"
+    );
+
+    let missing = server.api(Method::GET, "/v1/pass/999999/preview").send().await.unwrap();
+    crate::api::expect_error(missing, 404, "not_found", None).await;
+}

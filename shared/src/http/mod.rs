@@ -7,6 +7,7 @@ pub mod error;
 pub mod handlers;
 pub mod page_words;
 pub mod pages;
+pub mod pass_preview;
 pub mod passentry_views;
 pub mod request;
 pub mod routes;

@@ -94,6 +94,8 @@ routes! {
     DELETE_PASS = "delete_pass", DELETE "/v1/pass/{id}", ApiKey, passes::delete;
     DOWNLOAD_PASS = "download_pass", GET "/v1/pass/{id}/download", ApiKey, passes::download;
     VIEW_PASS_JSON = "view_pass_json", GET "/v1/pass/{id}/viewJSONPass", ApiKey, passes::view_json;
+    /// The pass drawn as its holder sees it (an HTML fragment).
+    PASS_PREVIEW = "pass_preview", GET "/v1/pass/{id}/preview", ApiKey, passes::preview;
     PASS_DIAGNOSTICS = "pass_diagnostics", GET "/v1/pass/{id}/diagnostics", ApiKey, diagnostics::get;
     /// Pushes in the request: its Lambda has a pusher (see [`Route::sends_pushes`]).
     PUSH_PASS = "push_pass", PUT "/v1/pass/{id}/push", ApiKey, passes::push;

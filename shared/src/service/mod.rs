@@ -22,6 +22,7 @@ pub mod links;
 pub mod pass_push;
 pub mod passentry;
 pub mod passes;
+pub mod preview;
 pub mod projects;
 pub mod push;
 pub mod render;

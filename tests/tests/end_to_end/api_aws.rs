@@ -146,3 +146,8 @@ async fn callbacks_go_through_the_stream_and_the_callback_queue_on_aws() {
     tessera_tests::callback_flows::callbacks_reach_a_receiver_signed_and_survive_it_being_down(&server, clock).await;
     tessera_tests::certificate_flows::certificate_expiry_is_a_callback(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previews_draw_the_pass_on_aws() {
+    tessera_tests::api_flows::previews_draw_the_pass(&TestServer::aws().await).await;
+}

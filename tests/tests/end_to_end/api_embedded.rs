@@ -671,3 +671,8 @@ async fn callbacks_reach_a_receiver_signed_and_survive_it_being_down() {
     tessera_tests::callback_flows::callbacks_reach_a_receiver_signed_and_survive_it_being_down(&server, clock).await;
     tessera_tests::certificate_flows::certificate_expiry_is_a_callback(&server).await;
 }
+
+#[tokio::test]
+async fn previews_draw_the_pass_on_embedded() {
+    tessera_tests::api_flows::previews_draw_the_pass(&TestServer::embedded().await).await;
+}

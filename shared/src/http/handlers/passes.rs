@@ -84,6 +84,12 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
 }
 
+/// `GET /v1/pass/{id}/preview`: the pass as its holder sees it, as an HTML fragment.
+pub async fn preview(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let preview = crate::service::preview::of_pass(app, id_param(&request, "id")?).await?;
+    Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview)))
+}
+
 /// The pass.json the .pkpass carries, byte for byte (Airship's `viewJSONPass`).
 pub async fn view_json(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let pass_json = passes::pass_json(app, id_param(&request, "id")?).await?;
