@@ -313,3 +313,44 @@ pub async fn previews_draw_the_pass(server: &TestServer) {
     let missing = server.api(Method::GET, "/v1/pass/999999/preview").send().await.unwrap();
     crate::api::expect_error(missing, 404, "not_found", None).await;
 }
+
+/// A browser opening a pass's public link gets a page: the pass drawn, an "Add to Apple
+/// Wallet" button that downloads it, and on a computer a QR code of the link. Looking does
+/// not use a single-use link up; the button's download does, and then the page says so.
+pub async fn browsers_get_the_pass_page(server: &TestServer) {
+    let template_id = server.create_template(&crate::api::event_template()).await["id"].as_u64().unwrap();
+    let pass = server.create_pass(template_id, &json!({"publicUrl": {"type": "single"}})).await;
+    let link = pass["publicUrl"]["path"].as_str().unwrap().trim_start_matches(&server.base).to_string();
+    let browse = |path: String, user_agent: &'static str, language: &'static str| {
+        server
+            .anonymous(Method::GET, &path)
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header("User-Agent", user_agent)
+            .header("Accept-Language", language)
+            .send()
+    };
+    const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+    const DESKTOP: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
+
+    for _ in 0..2 {
+        let phone = browse(link.clone(), IPHONE, "de-DE").await.unwrap();
+        assert_eq!(phone.status(), 200, "looking twice uses nothing up");
+        assert_eq!(phone.headers()["content-type"], "text/html; charset=utf-8");
+        let page = phone.text().await.unwrap();
+        assert!(page.contains("<html lang=\"de\">") && page.contains("<title>Concert tickets</title>"), "{page}");
+        assert!(page.contains("tessera-pass--eventTicket") && page.contains(">The Tour<"), "the pass drawn: {page}");
+        let download = format!("href=\"{}{link}?download=1\"", server.base);
+        assert!(page.contains(&download) && page.contains("Zu Apple Wallet hinzufügen"), "{page}");
+        assert!(!page.contains("class=\"phone\"") && !page.contains("<script"), "no QR on a phone, no script");
+    }
+    let desktop = browse(link.clone(), DESKTOP, "en").await.unwrap().text().await.unwrap();
+    assert!(desktop.contains("class=\"phone\"") && desktop.contains("Scan this code with your phone"), "{desktop}");
+    assert!(desktop.len() < 100_000, "light: {} bytes", desktop.len());
+
+    let downloaded = browse(format!("{link}?download=1"), IPHONE, "en").await.unwrap();
+    assert_eq!(downloaded.status(), 200);
+    assert_eq!(downloaded.headers()["content-type"], "application/vnd.apple.pkpass");
+    let used = browse(link.clone(), IPHONE, "en").await.unwrap();
+    assert_eq!(used.status(), 410);
+    assert!(used.text().await.unwrap().contains("This link has already been used"));
+}

@@ -52,6 +52,8 @@ pub enum Words {
     UsedLinkText,
     ExpiredLinkTitle,
     ExpiredLinkText,
+    AddToAppleWallet,
+    ScanWithPhone,
 }
 
 pub fn say(words: Words, language: Language) -> &'static str {
@@ -96,6 +98,16 @@ pub fn say(words: Words, language: Language) -> &'static str {
         (ExpiredLinkText, German) => "Bitten Sie den Absender um einen neuen Link.",
         (ExpiredLinkText, French) => "Demandez un nouveau lien à la personne qui vous l’a envoyé.",
         (ExpiredLinkText, Spanish) => "Pida un enlace nuevo a quien se lo envió.",
+        (AddToAppleWallet, English) => "Add to Apple Wallet",
+        (AddToAppleWallet, German) => "Zu Apple Wallet hinzufügen",
+        (AddToAppleWallet, French) => "Ajouter à Apple Wallet",
+        (AddToAppleWallet, Spanish) => "Añadir a Apple Wallet",
+        (ScanWithPhone, English) => "On a computer? Scan this code with your phone to add the pass there.",
+        (ScanWithPhone, German) => {
+            "Am Computer? Scannen Sie diesen Code mit Ihrem Telefon, um den Pass dort hinzuzufügen."
+        }
+        (ScanWithPhone, French) => "Sur un ordinateur ? Scannez ce code avec votre téléphone pour y ajouter le pass.",
+        (ScanWithPhone, Spanish) => "¿En un ordenador? Escanee este código con su teléfono para añadir el pase allí.",
     }
 }
 
@@ -117,7 +129,16 @@ mod tests {
     #[test]
     fn every_word_is_said_in_every_language() {
         use Words::*;
-        let all = [UnknownLinkTitle, UnknownLinkText, UsedLinkTitle, UsedLinkText, ExpiredLinkTitle, ExpiredLinkText];
+        let all = [
+            UnknownLinkTitle,
+            UnknownLinkText,
+            UsedLinkTitle,
+            UsedLinkText,
+            ExpiredLinkTitle,
+            ExpiredLinkText,
+            AddToAppleWallet,
+            ScanWithPhone,
+        ];
         for words in all {
             let said: Vec<&str> = Language::ALL.iter().map(|l| say(words, *l)).collect();
             let distinct: std::collections::BTreeSet<&str> = said.iter().copied().collect();

@@ -54,6 +54,69 @@ pub fn link_refused(refusal: LinkRefusal, language: Language) -> String {
     )
 }
 
+/// What the pass page shows around the pass.
+pub struct PassPage<'a> {
+    /// The pass, drawn (`pass_preview::fragment`).
+    pub pass: &'a str,
+    /// The page's title: the pass's description.
+    pub title: &'a str,
+    /// Where the Apple button downloads the .pkpass.
+    pub download_url: &'a str,
+    /// This page's own address, for the QR code shown on computers.
+    pub page_url: &'a str,
+    pub language: Language,
+    /// A phone or tablet (the QR code to carry the pass to one is left out).
+    pub on_phone: bool,
+}
+
+/// The page a browser gets for a pass's link: the pass as it will look, an "Add to Apple
+/// Wallet" button that downloads it, and on a computer a QR code of the link for the phone.
+/// No script, no remote asset.
+pub fn pass_page(page: &PassPage) -> String {
+    let language = page.language;
+    let add = escape_html(say(Words::AddToAppleWallet, language));
+    let qr = if page.on_phone {
+        String::new()
+    } else {
+        let code = qr_svg(page.page_url);
+        format!(
+            "<figure class=\"phone\">{code}<figcaption>{}</figcaption></figure>",
+            escape_html(say(Words::ScanWithPhone, language))
+        )
+    };
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+<title>{title}</title><style>{PROBLEM_CSS}{PASS_PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n{pass}\n\
+<p><a class=\"apple-wallet\" href=\"{download}\" type=\"application/vnd.apple.pkpass\">{WALLET_GLYPH}<span>{add}</span></a></p>\n\
+{qr}\n</main></body></html>\n",
+        lang = language.code(),
+        title = escape_html(page.title),
+        pass = page.pass,
+        download = escape_html(page.download_url),
+    )
+}
+
+fn qr_svg(text: &str) -> String {
+    let svg = qrcode::QrCode::new(text.as_bytes())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
+        .unwrap_or_default();
+    // The renderer starts with an XML declaration, which has no place inside HTML.
+    let svg = svg.find("<svg").map(|start| svg[start..].to_string()).unwrap_or_default();
+    svg.replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\"", 1)
+}
+
+/// Apple's badge shape: black, rounded, the Wallet cards beside the words.
+const WALLET_GLYPH: &str = "<svg aria-hidden=\"true\" width=\"28\" height=\"22\" viewBox=\"0 0 28 22\">\
+<rect x=\"1\" y=\"1\" width=\"26\" height=\"20\" rx=\"4\" fill=\"#d9d9d9\"/>\
+<rect x=\"1\" y=\"4\" width=\"26\" height=\"5\" fill=\"#34a853\"/><rect x=\"1\" y=\"7\" width=\"26\" height=\"5\" fill=\"#fbbc04\"/>\
+<rect x=\"1\" y=\"10\" width=\"26\" height=\"5\" fill=\"#ea4335\"/><rect x=\"1\" y=\"13\" width=\"26\" height=\"8\" rx=\"3\" fill=\"#1d1d1f\"/></svg>";
+
+const PASS_PAGE_CSS: &str = ".tessera-pass{margin:1rem auto}.apple-wallet{display:inline-flex;align-items:center;gap:.6rem;\
+background:#000;color:#fff;border-radius:.6rem;padding:.7rem 1.2rem;text-decoration:none;font-weight:600}\
+.apple-wallet:focus-visible{outline:3px solid #0a84ff;outline-offset:3px}main{text-align:center}\
+.phone{margin:2rem 0}.phone figcaption{font-size:.9rem;color:#3a3a3c}";
+
 /// System fonts, dark text on white (contrast over 15:1), a readable measure.
 const PROBLEM_CSS: &str = "body{font-family:system-ui,-apple-system,sans-serif;color:#1d1d1f;background:#fff;\
 margin:0;line-height:1.5}main{max-width:32rem;margin:4rem auto;padding:0 1.25rem}h1{font-size:1.5rem;margin:0 0 1rem}";

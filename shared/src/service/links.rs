@@ -22,6 +22,22 @@ pub async fn download_public(app: &App, token: &str) -> Result<(Pass, Vec<u8>), 
     Ok((pass, bytes))
 }
 
+/// A public link's pass as its holder sees it, for the page a browser opening the link gets:
+/// looking does not use the link up (only the download does), but a used or expired link
+/// shows no pass.
+pub async fn preview_public(app: &App, token: &str) -> Result<super::preview::PassPreview, ServiceError> {
+    let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
+    let link = app.store.get_link(token).await?.ok_or(unknown.clone())?;
+    let pass_id = link.pass_id.ok_or(unknown)?;
+    if link.expires_at.is_some_and(|at| at <= app.now()) {
+        return Err(ServiceError::LinkRefused(LinkRefusal::Expired));
+    }
+    if link.kind == LinkKind::Single && link.used {
+        return Err(ServiceError::LinkRefused(LinkRefusal::Used));
+    }
+    super::preview::of_pass(app, pass_id).await
+}
+
 fn granted(used: LinkUse) -> Result<(), ServiceError> {
     match used {
         LinkUse::Granted { .. } => Ok(()),

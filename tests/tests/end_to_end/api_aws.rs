@@ -151,3 +151,8 @@ async fn callbacks_go_through_the_stream_and_the_callback_queue_on_aws() {
 async fn previews_draw_the_pass_on_aws() {
     tessera_tests::api_flows::previews_draw_the_pass(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_get_the_pass_page_on_aws() {
+    tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::aws().await).await;
+}

@@ -676,3 +676,8 @@ async fn callbacks_reach_a_receiver_signed_and_survive_it_being_down() {
 async fn previews_draw_the_pass_on_embedded() {
     tessera_tests::api_flows::previews_draw_the_pass(&TestServer::embedded().await).await;
 }
+
+#[tokio::test]
+async fn browsers_get_the_pass_page_on_embedded() {
+    tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::embedded().await).await;
+}
