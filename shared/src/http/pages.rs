@@ -12,11 +12,7 @@ fn escape_html(text: &str) -> String {
 /// scan with a phone.
 pub fn adaptive_choice(base: &str, link: &AdaptiveLink) -> String {
     let url = format!("{base}/v1/pass/adaptive/{}", link.id);
-    let qr = qrcode::QrCode::new(url.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
-        .unwrap_or_default();
-    // The renderer starts with an XML declaration, which has no place inside HTML.
-    let qr = qr.find("<svg").map(|start| qr[start..].to_string()).unwrap_or_default();
+    let qr = qr_svg(&url, 200);
     let mut buttons = String::new();
     if link.apple_template_id.is_some() {
         buttons.push_str(&format!("<a class=\"button\" href=\"{}/ios\">Add to Apple Wallet</a>\n", escape_html(&url)));
@@ -78,7 +74,7 @@ pub fn pass_page(page: &PassPage) -> String {
     let qr = if page.on_phone {
         String::new()
     } else {
-        let code = qr_svg(page.page_url);
+        let code = qr_svg(page.page_url, 160);
         format!(
             "<figure class=\"phone\">{code}<figcaption>{}</figcaption></figure>",
             escape_html(say(Words::ScanWithPhone, language))
@@ -97,9 +93,11 @@ pub fn pass_page(page: &PassPage) -> String {
     )
 }
 
-fn qr_svg(text: &str) -> String {
+/// A QR code of `text` as inline SVG (at least `size` pixels square), labelled for screen
+/// readers; empty if the text is too long for a QR code.
+pub(crate) fn qr_svg(text: &str, size: u32) -> String {
     let svg = qrcode::QrCode::new(text.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(size, size).quiet_zone(true).build())
         .unwrap_or_default();
     // The renderer starts with an XML declaration, which has no place inside HTML.
     let svg = svg.find("<svg").map(|start| svg[start..].to_string()).unwrap_or_default();

@@ -92,15 +92,7 @@ fn barcode(pass: &PassJson) -> String {
     let message = code.message.as_deref().unwrap_or_default();
     let alt = code.alt_text.as_deref().map(|t| format!("<p>{}</p>", escape(t))).unwrap_or_default();
     let drawn = match code.format.as_deref() {
-        Some("PKBarcodeFormatQR") => qrcode::QrCode::new(message.as_bytes())
-            .ok()
-            .map(|qr| {
-                let svg = qr.render::<qrcode::render::svg::Color>().quiet_zone(true).build();
-                // The renderer starts with an XML declaration, which has no place inside HTML.
-                let svg = svg.find("<svg").map_or(String::new(), |start| svg[start..].to_string());
-                svg.replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\"", 1)
-            })
-            .unwrap_or_default(),
+        Some("PKBarcodeFormatQR") => super::pages::qr_svg(message, 0),
         _ => format!("<p><code>{}</code></p>", escape(message)),
     };
     format!("<div class=\"barcode\">{drawn}{alt}</div>")
