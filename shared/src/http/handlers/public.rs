@@ -1,12 +1,12 @@
-//! Public links: no API key; the unguessable token is the credential. A browser is answered
-//! a page when a link gives no pass; other clients get JSON errors.
+//! Public links: no API key; the unguessable token is the credential. A browser gets pages
+//! (the pass's, or why the link gives none); other clients get the file or a JSON error.
 
 use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 
 use crate::http::page_words::Language;
 use crate::http::request::{accepts_html, header, path_param, query};
-use crate::http::{ApiError, file_response, html_response_with_status, pages};
+use crate::http::{ApiError, file_response, html_response, html_response_with_status, pages};
 use crate::model::records::Pass;
 use crate::pkpass::PKPASS_MIME;
 use crate::service::{App, ServiceError, links};
@@ -37,7 +37,7 @@ async fn page(app: &App, request: &Request, token: &str) -> Result<Response<Body
         language: Language::negotiate(header(request, "accept-language")),
         on_phone: ["iPhone", "iPad", "Android"].iter().any(|device| user_agent.contains(device)),
     };
-    Ok(html_response_with_status(lambda_http::http::StatusCode::OK, pages::pass_page(&page)))
+    Ok(html_response(pages::pass_page(&page)))
 }
 
 pub async fn dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
