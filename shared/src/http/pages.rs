@@ -45,7 +45,7 @@ pub fn link_refused(refusal: LinkRefusal, language: Language) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
-<title>{title}</title><style>{PROBLEM_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n<p>{text}</p>\n</main></body></html>\n",
+<title>{title}</title><style>{PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n<p>{text}</p>\n</main></body></html>\n",
         lang = language.code(),
     )
 }
@@ -83,7 +83,7 @@ pub fn pass_page(page: &PassPage) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
-<title>{title}</title><style>{PROBLEM_CSS}{PASS_PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n{pass}\n\
+<title>{title}</title><style>{PAGE_CSS}{PASS_PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n{pass}\n\
 <p><a class=\"apple-wallet\" href=\"{download}\" type=\"application/vnd.apple.pkpass\">{WALLET_GLYPH}<span>{add}</span></a></p>\n\
 {qr}\n</main></body></html>\n",
         lang = language.code(),
@@ -116,7 +116,7 @@ background:#000;color:#fff;border-radius:.6rem;padding:.7rem 1.2rem;text-decorat
 .phone{margin:2rem 0}.phone figcaption{font-size:.9rem;color:#3a3a3c}";
 
 /// System fonts, dark text on white (contrast over 15:1), a readable measure.
-const PROBLEM_CSS: &str = "body{font-family:system-ui,-apple-system,sans-serif;color:#1d1d1f;background:#fff;\
+const PAGE_CSS: &str = "body{font-family:system-ui,-apple-system,sans-serif;color:#1d1d1f;background:#fff;\
 margin:0;line-height:1.5}main{max-width:32rem;margin:4rem auto;padding:0 1.25rem}h1{font-size:1.5rem;margin:0 0 1rem}";
 
 #[cfg(test)]

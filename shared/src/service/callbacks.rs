@@ -286,33 +286,19 @@ pub async fn set_settings(
     let project_id = project_id(app, project).await?;
     let current = read_settings(app, project_id).await?;
     let now = app.now();
-    let (stored, new_secret) = match &current {
-        None => {
-            let secret = new_secret()?;
-            let stored = StoredSettings {
-                base_url,
-                headers,
-                secret: secret.clone(),
-                previous_secret: None,
-                previous_secret_until: None,
-                created_at: now,
-            };
-            (stored, Some(secret))
-        }
-        Some(current) if request.rotate_secret => {
-            let secret = new_secret()?;
-            let stored = StoredSettings {
-                base_url,
-                headers,
-                secret: secret.clone(),
-                previous_secret: Some(current.stored.secret.clone()),
-                previous_secret_until: Some(now + ROTATION_GRACE_MS),
-                created_at: current.created_at,
-            };
-            (stored, Some(secret))
-        }
-        Some(current) => (StoredSettings { base_url, headers, ..current.stored.clone() }, None),
+    let stored = match &current {
+        Some(current) if !request.rotate_secret => StoredSettings { base_url, headers, ..current.stored.clone() },
+        // The first settings, or a rotation: a new secret, the one it replaces signing too for a while.
+        _ => StoredSettings {
+            base_url,
+            headers,
+            secret: new_secret()?,
+            previous_secret: current.as_ref().map(|c| c.stored.secret.clone()),
+            previous_secret_until: current.as_ref().map(|_| now + ROTATION_GRACE_MS),
+            created_at: current.as_ref().map_or(now, |c| c.created_at),
+        },
     };
+    let new_secret = (current.is_none() || request.rotate_secret).then(|| stored.secret.clone());
     let expected = current.as_ref().map(|c| c.version);
     let (id, body) = (numeric_id(project_id), to_body(&stored)?);
     let written = app.store.put_document(Collection::CallbackSettings, &id, &body, expected, now);
@@ -521,7 +507,7 @@ async fn queue<T: Serialize>(
 /// leaves the outbox; failed, it is due again after the retry schedule's delay, or dead
 /// once the retry window is spent.
 pub async fn deliver(app: &App, key: &str) -> Result<Attempt, ServiceError> {
-    let Some((project_id, _)) = parse_delivery_key(key) else { return Ok(Attempt::Gone) };
+    let Some((project_id, delivery_id)) = parse_delivery_key(key) else { return Ok(Attempt::Gone) };
     let Some(document) = app.store.get_document(Collection::CallbackDelivery, key).await? else {
         return Ok(Attempt::Gone);
     };
@@ -537,7 +523,7 @@ pub async fn deliver(app: &App, key: &str) -> Result<Attempt, ServiceError> {
         app.store.delete_document(Collection::CallbackDelivery, key).await?;
         return Ok(Attempt::Gone);
     };
-    let outbound = outbound(&settings, event, stored.subject, key, &stored.body, now);
+    let outbound = outbound(&settings, event, stored.subject, delivery_id, &stored.body, now);
     let result = app.webhooks.post(&outbound).await;
     stored.attempts += 1;
     let first_attempt_at = *stored.first_attempt_at.get_or_insert(now);
@@ -608,7 +594,7 @@ fn outbound(
     settings: &CallbackSettings,
     event: CallbackEvent,
     subject: u64,
-    key: &str,
+    delivery_id: u64,
     body: &str,
     now: Millis,
 ) -> Outbound {
@@ -622,7 +608,6 @@ fn outbound(
     let mut headers: Vec<(String, String)> = settings.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     headers.push((callback_signature::HEADER.to_string(), signature));
     headers.push(("Tessera-Event".to_string(), event.as_str().to_string()));
-    let delivery_id = parse_delivery_key(key).map_or(0, |(_, id)| id);
     headers.push(("Tessera-Delivery".to_string(), delivery_id.to_string()));
     Outbound { url: event.url(&settings.base_url, subject), headers, body: body.as_bytes().to_vec() }
 }

@@ -3,7 +3,7 @@ use lambda_http::{Body, Request};
 
 use serde_json::json;
 
-use crate::http::request::{json_body, page_request, pagination_json, path_param, query};
+use crate::http::request::{header, json_body, page_request, pagination_json, path_param, query};
 use crate::http::{ApiError, file_response, html_response, json_response, pages, redirect_response, views};
 use crate::model::records::{PassFilter, Vendor};
 use crate::pkpass::{PKPASS_MIME, PKPASSES_MIME};
@@ -60,7 +60,7 @@ pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiErro
 pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let ids = query(&request, "ids").ok_or_else(|| ApiError::bad_request("ids", "is required"))?;
     let links = adaptive::several(app, &ids).await?;
-    let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let user_agent = header(&request, "user-agent").unwrap_or_default();
     let wallet = match query(&request, "deviceType").map(|d| d.to_ascii_lowercase()).as_deref() {
         Some("ios" | "iphone" | "apple") => Some(Vendor::Apple),
         Some("android" | "google") => Some(Vendor::Google),
@@ -91,7 +91,7 @@ pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>,
 pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = path_param(&request, "adaptiveLinkId")?;
     let link = adaptive::get(app, &id).await?;
-    let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let user_agent = header(&request, "user-agent").unwrap_or_default();
     match (adaptive::wallet_for_user_agent(user_agent), link.apple_template_id, link.google_template_id) {
         (Some(Vendor::Apple), Some(_), _) => {
             let (pass, bytes) = adaptive::open_ios(app, &id).await?;

@@ -6,7 +6,7 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::http::request::{json_body, path_param, query};
+use crate::http::request::{header, json_body, path_param, query};
 use crate::http::{ApiError, file_response, json_response};
 use crate::model::date::{format_http_date, parse_http_date};
 use crate::model::records::{Platform, RegisterOutcome};
@@ -18,8 +18,7 @@ use crate::service::wallet_log;
 
 /// The credentials of `Authorization: ApplePass <token>` or `AndroidPass <token>`.
 fn credentials(request: &Request) -> Result<DeviceCredentials<'_>, ApiError> {
-    let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    match header.split_once(' ') {
+    match header(request, "authorization").unwrap_or_default().split_once(' ') {
         Some(("ApplePass", token)) => Ok(DeviceCredentials { platform: Platform::Ios, token: token.trim() }),
         Some(("AndroidPass", token)) => Ok(DeviceCredentials { platform: Platform::Android, token: token.trim() }),
         _ => Err(ServiceError::Unauthorized.into()),
@@ -96,7 +95,7 @@ pub async fn updated_serials(app: &App, request: Request) -> Result<Response<Bod
 pub async fn latest_pass(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let credentials = credentials(&request)?;
     let pass = PathPass::of(&request)?;
-    let since = request.headers().get("if-modified-since").and_then(|v| v.to_str().ok()).and_then(parse_http_date);
+    let since = header(&request, "if-modified-since").and_then(parse_http_date);
     let date_header = |seconds: i64| {
         HeaderValue::from_str(&format_http_date(seconds))
             .map_err(|_| ApiError::from(ServiceError::Internal("date header".into())))
