@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, on both backends: the embedded one, and the AWS one
 # against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols); the
-# OpenAPI test fuzzes the running server with schemathesis.
+# OpenAPI test fuzzes the running server with schemathesis; zxing-cpp reads the barcodes of
+# pass previews.
 # Google classes and objects are held to Google's walletobjects discovery document (from
 # google-api-python-client). Installs moto, schemathesis and that client into .venv on first
 # use, starts one moto instance on a free 127.0.0.1 port (serving requests one at a time, see
@@ -15,6 +16,11 @@ if [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/schemathesis" ]; then
   echo "installing moto[server] and schemathesis into $venv ..." >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' schemathesis
+fi
+
+# zxing-cpp reads back the barcodes Tessera draws (tests/src/barcode_reader.rs).
+if ! "$venv/bin/python" -c 'import zxingcpp, PIL' 2>/dev/null; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check zxing-cpp pillow
 fi
 
 # Google's own description of the walletobjects API, to hold classes and objects to.

@@ -314,6 +314,38 @@ pub async fn previews_draw_the_pass(server: &TestServer) {
     crate::api::expect_error(missing, 404, "not_found", None).await;
 }
 
+/// `GET /v1/pass/{id}/preview` with `Accept: image/png`: the pass drawn by the server, its
+/// barcode in each of Wallet's four symbologies read back by zxing-cpp with the pass's own
+/// message (in its own encoding), and the HTML fragment naming the same symbology.
+pub async fn previews_draw_every_barcode(server: &TestServer) {
+    let cases = [
+        ("PKBarcodeFormatPDF417", "iso-8859-1", "Grüße-4711 Row 7", "PDF417", "PDF417 barcode"),
+        ("PKBarcodeFormatAztec", "utf-8", "Zoë ✓ 42", "Aztec", "Aztec code"),
+        ("PKBarcodeFormatCode128", "iso-8859-1", "TCK-000123", "Code128", "Code 128 barcode"),
+        ("PKBarcodeFormatQR", "iso-8859-1", "https://example.com/t/9", "QRCode", "QR code"),
+    ];
+    for (format, encoding, message, read_as, label) in cases {
+        let mut template = crate::api::event_template();
+        template["headers"]["barcode_type"] = json!({"value": format});
+        template["headers"]["barcode_value"] = json!({"value": message});
+        template["headers"]["barcode_encoding"] = json!({"value": encoding});
+        let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+        let id = server.create_pass(template_id, &json!({})).await["id"].as_u64().unwrap();
+        let path = format!("/v1/pass/{id}/preview");
+        let response = server.api(Method::GET, &path).header("Accept", "image/png").send().await.unwrap();
+        assert_eq!(response.status(), 200, "{format}");
+        assert_eq!(response.headers()["content-type"], "image/png");
+        let png = response.bytes().await.unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 640, "twice the card's 320 px");
+        let read = crate::barcode_reader::read_png(&png);
+        let expected = crate::barcode_reader::Read { format: read_as.into(), text: message.into() };
+        assert_eq!(read, vec![expected], "{format}");
+        let fragment = server.api(Method::GET, &path).send().await.unwrap().text().await.unwrap();
+        assert!(fragment.contains(&format!("aria-label=\"{label}\"")), "{format}: {fragment}");
+    }
+}
+
 /// A browser opening a pass's public link gets a page: the pass drawn, an "Add to Apple
 /// Wallet" button that downloads it, and on a computer a QR code of the link. Looking does
 /// not use a single-use link up; the button's download does, and then the page says so.

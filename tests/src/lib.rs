@@ -187,6 +187,7 @@ pub mod api;
 pub mod api_flows;
 pub mod apns_fake;
 pub mod aws_operations;
+pub mod barcode_reader;
 pub mod callback_flows;
 pub mod callback_receiver;
 pub mod certificate_flows;

@@ -2,11 +2,13 @@
 //! the Lambda binaries and template.yaml), request parsing, auth and error mapping.
 
 pub mod auth;
+pub mod barcodes;
 pub mod diagnostics_views;
 pub mod error;
 pub mod handlers;
 pub mod page_words;
 pub mod pages;
+pub mod pass_picture;
 pub mod pass_preview;
 pub mod passentry_views;
 pub mod request;
@@ -239,6 +241,14 @@ pub fn html_response_with_status(status: StatusCode, html: String) -> Response<B
     let mut response = Response::new(Body::Text(html));
     *response.status_mut() = status;
     response.headers_mut().insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+/// An image shown in place (a pass's preview), not downloaded.
+pub fn image_response(content_type: &'static str, bytes: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::Binary(bytes));
+    response.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+    response.headers_mut().insert("cache-control", HeaderValue::from_static("private, no-cache"));
     response
 }
 

@@ -1,5 +1,6 @@
 //! HTML pages for people who open a link in a browser.
 
+use super::barcodes::{self, Symbology};
 use super::page_words::{Language, Words, say};
 use crate::model::records::AdaptiveLink;
 use crate::service::LinkRefusal;
@@ -93,15 +94,12 @@ pub fn pass_page(page: &PassPage) -> String {
     )
 }
 
-/// A QR code of `text` as inline SVG (at least `size` pixels square), labelled for screen
-/// readers; empty if the text is too long for a QR code.
+/// A QR code of `text` (UTF-8) as inline SVG `size` pixels square (sized by CSS when 0),
+/// labelled for screen readers; empty if the text is too long for a QR code.
 pub(crate) fn qr_svg(text: &str, size: u32) -> String {
-    let svg = qrcode::QrCode::new(text.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(size, size).quiet_zone(true).build())
-        .unwrap_or_default();
-    // The renderer starts with an XML declaration, which has no place inside HTML.
-    let svg = svg.find("<svg").map(|start| svg[start..].to_string()).unwrap_or_default();
-    svg.replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\"", 1)
+    let Some(symbol) = barcodes::encode(Symbology::Qr, text, Some("utf-8")) else { return String::new() };
+    let svg = barcodes::svg(&symbol, "qr");
+    if size == 0 { svg } else { svg.replacen("<svg", &format!("<svg width=\"{size}\" height=\"{size}\""), 1) }
 }
 
 /// Apple's badge shape: black, rounded, the Wallet cards beside the words.

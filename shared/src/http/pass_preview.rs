@@ -6,6 +6,7 @@
 use base64::Engine;
 use serde_json::Value;
 
+use super::barcodes::{self, Symbology};
 use crate::model::pass::{Barcode, Field, PassFields, PassStyle};
 use crate::model::{PassJson, Rgb};
 use crate::service::preview::PassPreview;
@@ -20,7 +21,8 @@ font-family:system-ui,-apple-system,sans-serif;overflow:hidden;box-shadow:0 1px 
 .tessera-pass .strip{display:block;width:calc(100% + 1.5rem);margin:.5rem -.75rem}\
 .tessera-pass .thumbnail{float:right;max-width:5rem;max-height:5rem;margin-left:.5rem}\
 .tessera-pass .barcode{clear:both;background:#fff;color:#000;border-radius:.4rem;padding:.5rem;margin-top:.75rem;\
-text-align:center}.tessera-pass .barcode svg{width:9rem;height:9rem}.tessera-pass .barcode p{margin:.25rem 0 0;\
+text-align:center}.tessera-pass .barcode .square{width:9rem;height:9rem}\
+.tessera-pass .barcode .wide{width:100%;max-width:17rem;height:auto}.tessera-pass .barcode p{margin:.25rem 0 0;\
 font-size:.75rem}.tessera-pass .transit{align-self:center;font-size:1.4rem}";
 
 fn escape(text: &str) -> String {
@@ -28,7 +30,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A pass.json colour (validated when the pass was signed) as CSS, or the fallback.
-fn colour(value: Option<&String>, fallback: &str) -> String {
+pub(super) fn colour(value: Option<&String>, fallback: &str) -> String {
     value.and_then(|c| Rgb::parse(c)).map_or(fallback.to_string(), |Rgb(r, g, b)| format!("rgb({r},{g},{b})"))
 }
 
@@ -40,7 +42,7 @@ fn image(preview: &PassPreview, base: &str, class: &str, alt: &str) -> String {
 }
 
 /// A field's value as Wallet would show it before formatting (numbers and dates as written).
-fn value_text(value: Option<&Value>) -> String {
+pub(super) fn value_text(value: Option<&Value>) -> String {
     match value {
         Some(Value::String(text)) => text.clone(),
         Some(Value::Number(number)) => number.to_string(),
@@ -85,15 +87,21 @@ fn primary(style: PassStyle, group: &PassFields, label_colour: &str) -> String {
     row("primary", primary)
 }
 
-/// The barcode: QR drawn as SVG; the other formats show their message for now.
+/// The barcode drawn as Wallet draws it, with its alt text; its message as text when the
+/// symbology cannot carry it.
 fn barcode(pass: &PassJson) -> String {
     let chosen: Option<&Barcode> = pass.barcodes.as_ref().and_then(|b| b.first()).or(pass.barcode.as_ref());
     let Some(code) = chosen else { return String::new() };
     let message = code.message.as_deref().unwrap_or_default();
     let alt = code.alt_text.as_deref().map(|t| format!("<p>{}</p>", escape(t))).unwrap_or_default();
-    let drawn = match code.format.as_deref() {
-        Some("PKBarcodeFormatQR") => super::pages::qr_svg(message, 0),
-        _ => format!("<p><code>{}</code></p>", escape(message)),
+    let symbol = code
+        .format
+        .as_deref()
+        .and_then(Symbology::from_pass_format)
+        .and_then(|symbology| barcodes::encode(symbology, message, code.message_encoding.as_deref()));
+    let drawn = match symbol {
+        Some(symbol) => barcodes::svg(&symbol, if symbol.symbology.is_square() { "square" } else { "wide" }),
+        None => format!("<p><code>{}</code></p>", escape(message)),
     };
     format!("<div class=\"barcode\">{drawn}{alt}</div>")
 }

@@ -58,7 +58,12 @@ pub fn id_param(request: &Request, name: &str) -> Result<u64, ApiError> {
 /// Whether the client takes HTML (a browser opening a link); API clients and download
 /// managers, which send `*/*` or a file type, get files and JSON.
 pub fn accepts_html(request: &Request) -> bool {
-    header(request, "accept").is_some_and(|accept| accept.to_ascii_lowercase().contains("text/html"))
+    accepts(request, "text/html")
+}
+
+/// Whether the `Accept` header names this media type.
+pub fn accepts(request: &Request, media_type: &str) -> bool {
+    header(request, "accept").is_some_and(|accept| accept.to_ascii_lowercase().contains(media_type))
 }
 
 /// A request header's value, when it is text.

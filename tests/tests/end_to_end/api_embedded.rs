@@ -678,6 +678,11 @@ async fn previews_draw_the_pass_on_embedded() {
 }
 
 #[tokio::test]
+async fn previews_draw_every_barcode_on_embedded() {
+    tessera_tests::api_flows::previews_draw_every_barcode(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
 async fn browsers_get_the_pass_page_on_embedded() {
     tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::embedded().await).await;
 }

@@ -84,10 +84,15 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
 }
 
-/// `GET /v1/pass/{id}/preview`: the pass as its holder sees it, as an HTML fragment.
+/// `GET /v1/pass/{id}/preview`: the pass as its holder sees it, as an HTML fragment, or as a
+/// PNG for `Accept: image/png`.
 pub async fn preview(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let preview = crate::service::preview::of_pass(app, id_param(&request, "id")?).await?;
-    Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview)))
+    if !crate::http::request::accepts(&request, "image/png") {
+        return Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview)));
+    }
+    let png = crate::http::pass_picture::png(&preview).map_err(crate::service::ServiceError::Internal)?;
+    Ok(crate::http::image_response("image/png", png))
 }
 
 /// The pass.json the .pkpass carries, byte for byte (Airship's `viewJSONPass`).
