@@ -386,3 +386,78 @@ pub async fn browsers_get_the_pass_page(server: &TestServer) {
     assert_eq!(used.status(), 410);
     assert!(used.text().await.unwrap().contains("This link has already been used"));
 }
+
+/// Links whose pass is not made yet show it all the same, in the holder's language from the
+/// pass's own strings, and looking makes no pass: a dynamic link (its page, then the download
+/// that makes the pass), an adaptive link on a computer, and several adaptive links at once.
+/// The integrators' preview takes `Accept-Language` too.
+pub async fn browsers_see_passes_before_they_are_made(server: &TestServer) {
+    let mut template = crate::api::event_template();
+    template["localizations"] = json!({"de": {"EVENT": "VERANSTALTUNG", "The Tour": "Die Tournee"}});
+    let template_id = server.create_template(&template).await["id"].as_u64().unwrap();
+    let count = || async {
+        let listed = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}")).send().await.unwrap();
+        expect_json(listed, 200).await["count"].as_u64().unwrap()
+    };
+    let browse = |url: String, user_agent: &'static str| {
+        server
+            .client
+            .get(url)
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header("User-Agent", user_agent)
+            .header("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
+            .send()
+    };
+    const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+    const DESKTOP: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
+
+    let body = json!({"fields": {"Seat": {"value": "7"}}});
+    let created = server.api(Method::POST, &format!("/v1/pass/{template_id}/dynamic")).json(&body).send();
+    let url = expect_json(created.await.unwrap(), 200).await["url"].as_str().unwrap().to_string();
+    let page = browse(url.clone(), IPHONE).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    for shown in ["<html lang=\"de\">", ">VERANSTALTUNG<", ">Die Tournee<", ">7<", "Zu Apple Wallet hinzufügen"] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+    assert!(page.contains(&format!("href=\"{url}?download=1\"")), "{page}");
+    assert!(!page.contains("Google Wallet") && !page.contains("class=\"phone\""), "one wallet; no QR on a phone");
+    assert_eq!(count().await, 0, "looking made no pass");
+    let downloaded = browse(format!("{url}?download=1"), IPHONE).await.unwrap();
+    assert_eq!(downloaded.headers()["content-type"], "application/vnd.apple.pkpass");
+    assert_eq!(count().await, 1, "the download made it");
+
+    let mut adaptive = Vec::new();
+    for seat in ["31", "32"] {
+        let body = json!({"iosTemplateId": template_id, "payload": {"fields": {"Seat": {"value": seat}}}});
+        let link = server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap();
+        adaptive.push(expect_json(link, 200).await);
+    }
+    let url = adaptive[0]["url"].as_str().unwrap().to_string();
+    let page = browse(url.clone(), DESKTOP).await.unwrap().text().await.unwrap();
+    assert!(page.contains(">31<") && page.contains(">VERANSTALTUNG<"), "{page}");
+    assert!(page.contains(&format!("href=\"{url}/ios\"")) && !page.contains("/android"), "{page}");
+    assert!(page.contains("class=\"phone\"") && page.contains("aria-label=\"QR code\""), "a QR code on a computer");
+    let ids = format!(
+        "{},{}",
+        adaptive[0]["adaptiveLinkId"].as_str().unwrap(),
+        adaptive[1]["adaptiveLinkId"].as_str().unwrap()
+    );
+    let several = format!("{}/v1/pass/adaptive?ids={ids}", server.base);
+    let page = browse(several.clone(), DESKTOP).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<title>Ihre Pässe</title>") && page.contains(">31<") && page.contains(">32<"), "{page}");
+    assert_eq!(page.matches("<article class=\"tessera-pass").count(), 2);
+    assert!(page.contains(&format!("href=\"{several}&amp;deviceType=ios\"")), "{page}");
+    assert_eq!(count().await, 1, "looking made no pass");
+
+    let made = server.api(Method::GET, &format!("/v1/pass?templateId={template_id}")).send().await.unwrap();
+    let id = expect_json(made, 200).await["passes"][0]["id"].as_u64().unwrap();
+    let german = server.api(Method::GET, &format!("/v1/pass/{id}/preview")).header("Accept-Language", "de").send();
+    let fragment = german.await.unwrap().text().await.unwrap();
+    assert!(fragment.contains(">VERANSTALTUNG<") && fragment.contains(">Die Tournee<"), "{fragment}");
+    let english =
+        server.api(Method::GET, &format!("/v1/pass/{id}/preview")).send().await.unwrap().text().await.unwrap();
+    assert!(english.contains(">EVENT<") && english.contains(">The Tour<"), "{english}");
+}

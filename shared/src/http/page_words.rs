@@ -53,7 +53,12 @@ pub enum Words {
     ExpiredLinkTitle,
     ExpiredLinkText,
     AddToAppleWallet,
+    AddToGoogleWallet,
     ScanWithPhone,
+    /// The title of a page offering several passes.
+    YourPasses,
+    /// What a page offering several passes says on a computer.
+    ScanForAll,
 }
 
 pub fn say(words: Words, language: Language) -> &'static str {
@@ -102,6 +107,18 @@ pub fn say(words: Words, language: Language) -> &'static str {
         (AddToAppleWallet, German) => "Zu Apple Wallet hinzufügen",
         (AddToAppleWallet, French) => "Ajouter à Apple Wallet",
         (AddToAppleWallet, Spanish) => "Añadir a Apple Wallet",
+        (AddToGoogleWallet, English) => "Add to Google Wallet",
+        (AddToGoogleWallet, German) => "Zu Google Wallet hinzufügen",
+        (AddToGoogleWallet, French) => "Ajouter à Google Wallet",
+        (AddToGoogleWallet, Spanish) => "Añadir a Google Wallet",
+        (YourPasses, English) => "Your passes",
+        (YourPasses, German) => "Ihre Pässe",
+        (YourPasses, French) => "Vos pass",
+        (YourPasses, Spanish) => "Sus pases",
+        (ScanForAll, English) => "Scan this code with your phone to add them all at once.",
+        (ScanForAll, German) => "Scannen Sie diesen Code mit Ihrem Telefon, um alle auf einmal hinzuzufügen.",
+        (ScanForAll, French) => "Scannez ce code avec votre téléphone pour les ajouter tous d’un coup.",
+        (ScanForAll, Spanish) => "Escanee este código con su teléfono para añadirlos todos a la vez.",
         (ScanWithPhone, English) => "On a computer? Scan this code with your phone to add the pass there.",
         (ScanWithPhone, German) => {
             "Am Computer? Scannen Sie diesen Code mit Ihrem Telefon, um den Pass dort hinzuzufügen."
@@ -137,7 +154,10 @@ mod tests {
             ExpiredLinkTitle,
             ExpiredLinkText,
             AddToAppleWallet,
+            AddToGoogleWallet,
             ScanWithPhone,
+            YourPasses,
+            ScanForAll,
         ];
         for words in all {
             let said: Vec<&str> = Language::ALL.iter().map(|l| say(words, *l)).collect();

@@ -2,36 +2,10 @@
 
 use super::barcodes::{self, Symbology};
 use super::page_words::{Language, Words, say};
-use crate::model::records::AdaptiveLink;
 use crate::service::LinkRefusal;
 
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
-/// The page for devices without a wallet: a button per wallet, and a QR code of the link to
-/// scan with a phone.
-pub fn adaptive_choice(base: &str, link: &AdaptiveLink) -> String {
-    let url = format!("{base}/v1/pass/adaptive/{}", link.id);
-    let qr = qr_svg(&url, 200);
-    let mut buttons = String::new();
-    if link.apple_template_id.is_some() {
-        buttons.push_str(&format!("<a class=\"button\" href=\"{}/ios\">Add to Apple Wallet</a>\n", escape_html(&url)));
-    }
-    if link.google_template_id.is_some() {
-        buttons.push_str(&format!(
-            "<a class=\"button\" href=\"{}/android\">Add to Google Wallet</a>\n",
-            escape_html(&url)
-        ));
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Add this pass to your wallet</title>\
-<style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;text-align:center}}\
-.button{{display:block;margin:1rem 0;padding:.9rem;border-radius:.6rem;background:#111;color:#fff;text-decoration:none}}\
-figure{{margin:2rem 0}}</style></head><body>\n<h1>Add this pass to your wallet</h1>\n{buttons}\
-<figure>{qr}<figcaption>Or scan this code with your phone's camera.</figcaption></figure>\n</body></html>\n"
-    )
 }
 
 /// The page a holder sees for a link that gives no pass: what happened and what to do, in
@@ -51,46 +25,102 @@ pub fn link_refused(refusal: LinkRefusal, language: Language) -> String {
     )
 }
 
-/// What the pass page shows around the pass.
+/// Where the page is opened, which decides what comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// iPhone, iPad (iPadOS asks as a Mac with touch) or iPod: Apple Wallet.
+    ApplePhone,
+    Android,
+    /// Anything else: the QR code carries the link to a phone.
+    Computer,
+}
+
+impl Platform {
+    pub fn of_user_agent(user_agent: &str) -> Platform {
+        if user_agent.contains("Android") {
+            Platform::Android
+        } else if ["iPhone", "iPad", "iPod"].iter().any(|device| user_agent.contains(device)) {
+            Platform::ApplePhone
+        } else {
+            Platform::Computer
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wallet {
+    Apple,
+    Google,
+}
+
+/// A button adding the pass (or passes) to one wallet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletButton {
+    pub wallet: Wallet,
+    pub href: String,
+}
+
+/// What a pass page shows.
 pub struct PassPage<'a> {
-    /// The pass, drawn (`pass_preview::fragment`).
-    pub pass: &'a str,
-    /// The page's title: the pass's description.
+    /// The page's title: the pass's description, or "Your passes".
     pub title: &'a str,
-    /// Where the Apple button downloads the .pkpass.
-    pub download_url: &'a str,
+    /// The passes, drawn (`pass_preview::fragment`); none when no pass can be drawn.
+    pub passes: Vec<String>,
+    /// One per wallet the link serves, in any order: the page puts the platform's first.
+    pub buttons: Vec<WalletButton>,
     /// This page's own address, for the QR code shown on computers.
     pub page_url: &'a str,
     pub language: Language,
-    /// A phone or tablet (the QR code to carry the pass to one is left out).
-    pub on_phone: bool,
+    pub platform: Platform,
 }
 
-/// The page a browser gets for a pass's link: the pass as it will look, an "Add to Apple
-/// Wallet" button that downloads it, and on a computer a QR code of the link for the phone.
+/// The buttons in the order the platform wants them: Google Wallet first on Android, Apple
+/// Wallet first everywhere else (iPhone, iPad, and Macs, whose Safari hands passes to the
+/// iPhone).
+pub fn ordered(mut buttons: Vec<WalletButton>, platform: Platform) -> Vec<WalletButton> {
+    buttons.sort_by_key(|b| (b.wallet == Wallet::Google) != (platform == Platform::Android));
+    buttons
+}
+
+fn button(button: &WalletButton, language: Language) -> String {
+    let (class, glyph, words, media_type) = match button.wallet {
+        Wallet::Apple => {
+            ("apple-wallet", APPLE_WALLET_GLYPH, Words::AddToAppleWallet, " type=\"application/vnd.apple.pkpass\"")
+        }
+        Wallet::Google => ("google-wallet", GOOGLE_WALLET_GLYPH, Words::AddToGoogleWallet, ""),
+    };
+    format!(
+        "<a class=\"wallet {class}\" href=\"{href}\"{media_type}>{glyph}<span>{words}</span></a>",
+        href = escape_html(&button.href),
+        words = escape_html(say(words, language)),
+    )
+}
+
+/// The page a browser gets for a link: the pass (or passes) as it will look, a button per
+/// wallet in the platform's order, and on a computer a QR code of the link for the phone.
 /// No script, no remote asset.
 pub fn pass_page(page: &PassPage) -> String {
     let language = page.language;
-    let add = escape_html(say(Words::AddToAppleWallet, language));
-    let qr = if page.on_phone {
-        String::new()
-    } else {
-        let code = qr_svg(page.page_url, 160);
+    let buttons: String =
+        ordered(page.buttons.clone(), page.platform).iter().map(|b| button(b, language)).collect::<Vec<_>>().join("");
+    let qr = if page.platform == Platform::Computer {
+        let words = if page.passes.len() > 1 { Words::ScanForAll } else { Words::ScanWithPhone };
         format!(
-            "<figure class=\"phone\">{code}<figcaption>{}</figcaption></figure>",
-            escape_html(say(Words::ScanWithPhone, language))
+            "<figure class=\"phone\">{}<figcaption>{}</figcaption></figure>",
+            qr_svg(page.page_url, 160),
+            escape_html(say(words, language))
         )
+    } else {
+        String::new()
     };
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
-<title>{title}</title><style>{PAGE_CSS}{PASS_PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n{pass}\n\
-<p><a class=\"apple-wallet\" href=\"{download}\" type=\"application/vnd.apple.pkpass\">{WALLET_GLYPH}<span>{add}</span></a></p>\n\
-{qr}\n</main></body></html>\n",
+<title>{title}</title><style>{PAGE_CSS}{PASS_PAGE_CSS}</style></head>\n<body><main>\n<h1>{title}</h1>\n{passes}\n\
+<p class=\"wallets\">{buttons}</p>\n{qr}\n</main></body></html>\n",
         lang = language.code(),
         title = escape_html(page.title),
-        pass = page.pass,
-        download = escape_html(page.download_url),
+        passes = page.passes.concat(),
     )
 }
 
@@ -102,15 +132,24 @@ pub(crate) fn qr_svg(text: &str, size: u32) -> String {
     if size == 0 { svg } else { svg.replacen("<svg", &format!("<svg width=\"{size}\" height=\"{size}\""), 1) }
 }
 
-/// Apple's badge shape: black, rounded, the Wallet cards beside the words.
-const WALLET_GLYPH: &str = "<svg aria-hidden=\"true\" width=\"28\" height=\"22\" viewBox=\"0 0 28 22\">\
+/// Apple's badge: black, rounded, the Wallet cards beside the words.
+const APPLE_WALLET_GLYPH: &str = "<svg aria-hidden=\"true\" width=\"28\" height=\"22\" viewBox=\"0 0 28 22\">\
 <rect x=\"1\" y=\"1\" width=\"26\" height=\"20\" rx=\"4\" fill=\"#d9d9d9\"/>\
 <rect x=\"1\" y=\"4\" width=\"26\" height=\"5\" fill=\"#34a853\"/><rect x=\"1\" y=\"7\" width=\"26\" height=\"5\" fill=\"#fbbc04\"/>\
 <rect x=\"1\" y=\"10\" width=\"26\" height=\"5\" fill=\"#ea4335\"/><rect x=\"1\" y=\"13\" width=\"26\" height=\"8\" rx=\"3\" fill=\"#1d1d1f\"/></svg>";
 
-const PASS_PAGE_CSS: &str = ".tessera-pass{margin:1rem auto}.apple-wallet{display:inline-flex;align-items:center;gap:.6rem;\
-background:#000;color:#fff;border-radius:.6rem;padding:.7rem 1.2rem;text-decoration:none;font-weight:600}\
-.apple-wallet:focus-visible{outline:3px solid #0a84ff;outline-offset:3px}main{text-align:center}\
+/// Google's badge: black, rounded, the Google Wallet mark (its four coloured bands) beside the
+/// words.
+const GOOGLE_WALLET_GLYPH: &str = "<svg aria-hidden=\"true\" width=\"28\" height=\"22\" viewBox=\"0 0 28 22\">\
+<rect x=\"2\" y=\"2\" width=\"24\" height=\"9\" rx=\"3\" fill=\"#ea4335\"/>\
+<rect x=\"2\" y=\"6\" width=\"24\" height=\"9\" rx=\"3\" fill=\"#fbbc04\"/>\
+<rect x=\"2\" y=\"10\" width=\"24\" height=\"9\" rx=\"3\" fill=\"#34a853\"/>\
+<path d=\"M2 14h7.5a4.5 4.5 0 0 0 9 0H26v5a3 3 0 0 1-3 3H5a3 3 0 0 1-3-3z\" fill=\"#4285f4\"/></svg>";
+
+const PASS_PAGE_CSS: &str = ".tessera-pass{margin:1rem auto}.wallets{display:flex;flex-direction:column;\
+align-items:center;gap:.75rem}.wallet{display:inline-flex;align-items:center;gap:.6rem;min-width:15rem;\
+justify-content:center;background:#000;color:#fff;border-radius:.6rem;padding:.7rem 1.2rem;text-decoration:none;\
+font-weight:600}.google-wallet{border-radius:1.6rem}.wallet:focus-visible{outline:3px solid #0a84ff;outline-offset:3px}main{text-align:center}\
 .phone{margin:2rem 0}.phone figcaption{font-size:.9rem;color:#3a3a3c}";
 
 /// System fonts, dark text on white (contrast over 15:1), a readable measure.
@@ -120,6 +159,25 @@ margin:0;line-height:1.5}main{max-width:32rem;margin:4rem auto;padding:0 1.25rem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_platform_s_wallet_comes_first() {
+        let both = vec![
+            WalletButton { wallet: Wallet::Google, href: "g".into() },
+            WalletButton { wallet: Wallet::Apple, href: "a".into() },
+        ];
+        let first = |platform| ordered(both.clone(), platform)[0].wallet;
+        assert_eq!(first(Platform::Android), Wallet::Google);
+        assert_eq!(first(Platform::ApplePhone), Wallet::Apple);
+        assert_eq!(first(Platform::Computer), Wallet::Apple);
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36";
+        assert_eq!(Platform::of_user_agent(android), Platform::Android);
+        assert_eq!(
+            Platform::of_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)"),
+            Platform::ApplePhone
+        );
+        assert_eq!(Platform::of_user_agent("Mozilla/5.0 (X11; Linux x86_64) Chrome/126"), Platform::Computer);
+    }
 
     #[test]
     fn refused_link_pages_say_why_in_the_holder_s_language() {

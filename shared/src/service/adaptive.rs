@@ -106,6 +106,27 @@ pub async fn open_ios(app: &App, id: &str) -> Result<(Pass, Vec<u8>), ServiceErr
     }
 }
 
+/// The link's Apple pass as its holder will see it: the pass already made for its external id,
+/// else a draft (signed, stored nowhere); `None` for a link without an Apple template.
+pub async fn preview(
+    app: &App,
+    link: &AdaptiveLink,
+    accept_language: Option<&str>,
+) -> Result<Option<super::preview::PassPreview>, ServiceError> {
+    let Some(template_id) = link.apple_template_id else { return Ok(None) };
+    let request = payload_request(link)?;
+    let external_id = request.external_id.clone().or(request.ext_id.clone());
+    if let Some(ext) = &external_id
+        && let Some(existing) = app.store.get_pass_by_external_id(template_id, ext).await?
+    {
+        return super::preview::of_pass(app, existing.id, accept_language).await.map(Some);
+    }
+    let draft = passes::draft_pkpass(app, template_id, &request).await?;
+    let preview = super::preview::of_pkpass(&draft, accept_language)
+        .map_err(|e| ServiceError::Internal(format!("a draft pass {e}")))?;
+    Ok(Some(preview))
+}
+
 /// How many adaptive links one multi-pass link opens at most (Airship's limit, and Apple's
 /// per .pkpasses bundle).
 pub const MAX_LINKS_AT_ONCE: usize = 10;
@@ -167,12 +188,15 @@ pub async fn open_android(app: &App, id: &str) -> Result<String, ServiceError> {
         .ok_or_else(|| ServiceError::Internal(format!("Google pass {} has no save link", pass.id)))
 }
 
+fn payload_request(link: &AdaptiveLink) -> Result<PassRequest, ServiceError> {
+    serde_json::from_value(link.payload.get("payload").cloned().unwrap_or_else(|| json!({})))
+        .map_err(|e| ServiceError::Internal(format!("stored adaptive link payload: {e}")))
+}
+
 /// The pass of this link for one template: made on first open (with the file signed for it),
 /// or found by external id.
 async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<(Pass, Option<Vec<u8>>), ServiceError> {
-    let request: PassRequest =
-        serde_json::from_value(link.payload.get("payload").cloned().unwrap_or_else(|| json!({})))
-            .map_err(|e| ServiceError::Internal(format!("stored adaptive link payload: {e}")))?;
+    let request = payload_request(link)?;
     let external_id = request.external_id.clone().or(request.ext_id.clone());
     if let Some(ext) = &external_id
         && let Some(existing) = app.store.get_pass_by_external_id(template_id, ext).await?

@@ -25,7 +25,11 @@ pub async fn download_public(app: &App, token: &str) -> Result<(Pass, Vec<u8>), 
 /// A public link's pass as its holder sees it, for the page a browser opening the link gets:
 /// looking does not use the link up (only the download does), but a used or expired link
 /// shows no pass.
-pub async fn preview_public(app: &App, token: &str) -> Result<super::preview::PassPreview, ServiceError> {
+pub async fn preview_public(
+    app: &App,
+    token: &str,
+    accept_language: Option<&str>,
+) -> Result<super::preview::PassPreview, ServiceError> {
     let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
     let link = app.store.get_link(token).await?.ok_or(unknown.clone())?;
     let pass_id = link.pass_id.ok_or(unknown)?;
@@ -35,7 +39,28 @@ pub async fn preview_public(app: &App, token: &str) -> Result<super::preview::Pa
     if link.kind == LinkKind::Single && link.used {
         return Err(ServiceError::LinkRefused(LinkRefusal::Used));
     }
-    super::preview::of_pass(app, pass_id).await
+    super::preview::of_pass(app, pass_id, accept_language).await
+}
+
+/// A dynamic link's pass as its holder will see it: the pass once the link has made it,
+/// before that a draft of it (made and signed, stored nowhere), so looking makes no pass.
+pub async fn preview_dynamic(
+    app: &App,
+    token: &str,
+    accept_language: Option<&str>,
+) -> Result<super::preview::PassPreview, ServiceError> {
+    let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
+    let link = app.store.get_link(token).await?.filter(|l| l.payload.is_some()).ok_or(unknown)?;
+    if link.expires_at.is_some_and(|at| at <= app.now()) {
+        return Err(ServiceError::LinkRefused(LinkRefusal::Expired));
+    }
+    if let Some(pass_id) = link.pass_id {
+        return super::preview::of_pass(app, pass_id, accept_language).await;
+    }
+    let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
+        .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
+    let draft = passes::draft_pkpass(app, link.template_id, &request).await?;
+    super::preview::of_pkpass(&draft, accept_language).map_err(|e| ServiceError::Internal(format!("a draft pass {e}")))
 }
 
 fn granted(used: LinkUse) -> Result<(), ServiceError> {

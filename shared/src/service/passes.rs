@@ -875,6 +875,16 @@ pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError>
     Ok((pass, bytes))
 }
 
+/// The .pkpass a request would make under a template, signed but stored nowhere and never
+/// served: a link's page shows it before the link's first open makes the pass.
+pub async fn draft_pkpass(app: &App, template_id: u64, request: &PassRequest) -> Result<Vec<u8>, ServiceError> {
+    let template = super::templates::get(app, template_id).await?;
+    let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
+    let ids = Identifiers { pass_type_id: &pass_type_id, serial: "preview", token: "preview-of-a-pass-not-made-yet" };
+    let (bytes, _) = sign(app, &template, &content_of(request), &BTreeMap::new(), ids).await?;
+    Ok(bytes)
+}
+
 /// The signed .pkpass of a pass already read (cached per pass and template version).
 pub async fn pkpass_of(app: &App, pass: &Pass, template: &Template) -> Result<Vec<u8>, ServiceError> {
     let key = pkpass_key(pass, template);

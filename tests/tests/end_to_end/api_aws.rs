@@ -148,6 +148,11 @@ async fn callbacks_go_through_the_stream_and_the_callback_queue_on_aws() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_see_passes_before_they_are_made_on_aws() {
+    tessera_tests::api_flows::browsers_see_passes_before_they_are_made(&TestServer::aws().await).await;
+}
+
+#[tokio::test]
 async fn previews_draw_the_pass_on_aws() {
     tessera_tests::api_flows::previews_draw_the_pass(&TestServer::aws().await).await;
 }

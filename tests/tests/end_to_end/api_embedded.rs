@@ -683,6 +683,11 @@ async fn previews_draw_every_barcode_on_embedded() {
 }
 
 #[tokio::test]
+async fn browsers_see_passes_before_they_are_made_on_embedded() {
+    tessera_tests::api_flows::browsers_see_passes_before_they_are_made(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
 async fn browsers_get_the_pass_page_on_embedded() {
     tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::embedded().await).await;
 }

@@ -353,18 +353,26 @@ async fn adaptive_links_serve_each_device_its_wallet() {
     let (_, claims) = save_jwt(&setup, &save);
     let modules = claims["payload"]["genericObjects"][0]["textModulesData"].to_string();
     assert!(modules.contains("\"body\":\"9\""), "the link's payload made the Google pass: {modules}");
+    let path = format!("/v1/links/adaptive/{}/passes", link["adaptiveLinkId"].as_str().unwrap());
+    let made =
+        || async { expect_json(server.api(Method::GET, &path).send().await.unwrap(), 200).await["count"].clone() };
+    let made_before = made().await;
     for agent in [DESKTOP_CHROME_MAC, WINDOWS_FIREFOX] {
         let response = open(agent).await.unwrap();
         assert_eq!(response.status(), 200, "{agent}");
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         let page = response.text().await.unwrap();
-        assert!(page.contains(&format!("{url}/ios")) && page.contains(&format!("{url}/android")), "{page}");
-        assert!(page.contains("<svg"), "a QR code of the link");
+        let (apple, google) =
+            (page.find(&format!("href=\"{url}/ios\"")), page.find(&format!("href=\"{url}/android\"")));
+        assert!(apple.is_some() && google.is_some() && apple < google, "both wallets, Apple's first: {page}");
+        assert!(page.contains("Add to Google Wallet") && page.contains("Add to Apple Wallet"), "{page}");
+        assert!(page.contains("tessera-pass--eventTicket") && page.contains(">9<"), "the Apple pass drawn: {page}");
+        assert!(page.contains("aria-label=\"QR code\""), "a QR code of the link");
     }
+    assert_eq!(made().await, made_before, "looking made no pass");
     let android = no_redirects.get(format!("{url}/android")).send().await.unwrap();
     assert_eq!(android.status(), 302, "the explicit android link redirects too");
 
-    let path = format!("/v1/links/adaptive/{}/passes", link["adaptiveLinkId"].as_str().unwrap());
     let listed: Value = expect_json(server.api(Method::GET, &path).send().await.unwrap(), 200).await;
     let templates: Vec<u64> =
         listed["passes"].as_array().unwrap().iter().map(|p| p["templateId"].as_u64().unwrap()).collect();

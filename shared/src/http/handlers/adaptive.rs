@@ -3,12 +3,15 @@ use lambda_http::{Body, Request};
 
 use serde_json::json;
 
+use super::link_page;
+use crate::http::pages::{Wallet, WalletButton};
 use crate::http::request::{header, json_body, page_request, pagination_json, path_param, query};
-use crate::http::{ApiError, file_response, html_response, json_response, pages, redirect_response, views};
-use crate::model::records::{PassFilter, Vendor};
+use crate::http::{ApiError, file_response, json_response, redirect_response, views};
+use crate::model::records::{AdaptiveLink, PassFilter, Vendor};
 use crate::pkpass::{PKPASS_MIME, PKPASSES_MIME};
 use crate::service::App;
 use crate::service::adaptive;
+use crate::service::preview::PassPreview;
 
 pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let link = adaptive::create(app, json_body(&request)?).await?;
@@ -75,6 +78,21 @@ pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>,
         Some(Vendor::Google) => Ok(redirect_response(&adaptive::open_several_android(app, &links).await?)),
         None => match links.first().and_then(adaptive::landing_page) {
             Some(landing) => Ok(redirect_response(landing)),
+            None if link_page::wants_page(&request) => {
+                let page_url = format!("{}/v1/pass/adaptive?ids={}", app.config.public_url, links_ids(&links));
+                let mut previews = Vec::with_capacity(links.len());
+                for link in &links {
+                    previews.extend(preview(app, &request, link).await);
+                }
+                let every = |has: fn(&AdaptiveLink) -> bool| links.iter().all(has);
+                let buttons = wallet_buttons(
+                    &page_url,
+                    "&deviceType=",
+                    every(|l| l.apple_template_id.is_some()),
+                    every(|l| l.google_template_id.is_some()),
+                );
+                Ok(link_page::respond(&request, &page_url, &previews, buttons))
+            }
             None => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "device_not_supported",
@@ -100,7 +118,39 @@ pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Bod
         (Some(Vendor::Google), _, Some(_)) => Ok(redirect_response(&adaptive::open_android(app, &id).await?)),
         _ => match adaptive::landing_page(&link) {
             Some(landing) => Ok(redirect_response(landing)),
-            None => Ok(html_response(pages::adaptive_choice(&app.config.public_url, &link))),
+            None => {
+                let page_url = format!("{}/v1/pass/adaptive/{}", app.config.public_url, link.id);
+                let previews: Vec<_> = preview(app, &request, &link).await.into_iter().collect();
+                let (apple, google) = (link.apple_template_id.is_some(), link.google_template_id.is_some());
+                let buttons = wallet_buttons(&page_url, "/", apple, google);
+                Ok(link_page::respond(&request, &page_url, &previews, buttons))
+            }
         },
+    }
+}
+
+fn links_ids(links: &[AdaptiveLink]) -> String {
+    links.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// The buttons of an adaptive page: each wallet's address is the page's with the device
+/// named (`/ios`, or `&deviceType=ios` for several links).
+fn wallet_buttons(page_url: &str, device: &str, apple: bool, google: bool) -> Vec<WalletButton> {
+    let button = |wallet, name| WalletButton { wallet, href: format!("{page_url}{device}{name}") };
+    [(apple, button(Wallet::Apple, "ios")), (google, button(Wallet::Google, "android"))]
+        .into_iter()
+        .filter_map(|(served, button)| served.then_some(button))
+        .collect()
+}
+
+/// The link's Apple pass drawn for its page; a page without the drawing rather than none when
+/// it cannot be drawn (no signing identity yet, say).
+async fn preview(app: &App, request: &Request, link: &AdaptiveLink) -> Option<PassPreview> {
+    match adaptive::preview(app, link, link_page::accept_language(request)).await {
+        Ok(preview) => preview,
+        Err(e) => {
+            tracing::warn!(link = %link.id, error = %e, "adaptive link page without its pass drawn");
+            None
+        }
     }
 }

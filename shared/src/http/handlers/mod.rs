@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod devices;
 pub mod diagnostics;
 pub mod doctor;
+pub mod link_page;
 pub mod openapi;
 pub mod passentry;
 pub mod passes;

@@ -87,7 +87,8 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
 /// `GET /v1/pass/{id}/preview`: the pass as its holder sees it, as an HTML fragment, or as a
 /// PNG for `Accept: image/png`.
 pub async fn preview(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
-    let preview = crate::service::preview::of_pass(app, id_param(&request, "id")?).await?;
+    let language = crate::http::request::header(&request, "accept-language");
+    let preview = crate::service::preview::of_pass(app, id_param(&request, "id")?, language).await?;
     if !crate::http::request::accepts(&request, "image/png") {
         return Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview)));
     }

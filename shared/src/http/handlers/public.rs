@@ -4,45 +4,48 @@
 use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 
+use super::link_page;
 use crate::http::page_words::Language;
-use crate::http::request::{accepts_html, header, path_param, query};
-use crate::http::{ApiError, file_response, html_response, html_response_with_status, pages};
+use crate::http::pages::{Wallet, WalletButton};
+use crate::http::request::{accepts_html, header, path_param};
+use crate::http::{ApiError, file_response, html_response_with_status, pages};
 use crate::model::records::Pass;
 use crate::pkpass::PKPASS_MIME;
+use crate::service::preview::PassPreview;
 use crate::service::{App, ServiceError, links};
 
 /// A browser gets the pass's page (which does not use the link up); `?download=1`, and any
 /// client that does not ask for HTML, gets the .pkpass (which does).
 pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let token = path_param(&request, "token")?;
-    if accepts_html(&request) && query(&request, "download").as_deref() != Some("1") {
-        return page(app, &request, &token).await;
+    if !link_page::wants_page(&request) {
+        return answer(&request, links::download_public(app, &token).await);
     }
-    answer(&request, links::download_public(app, &token).await)
-}
-
-async fn page(app: &App, request: &Request, token: &str) -> Result<Response<Body>, ApiError> {
-    let preview = match links::preview_public(app, token).await {
+    let preview = match links::preview_public(app, &token, link_page::accept_language(&request)).await {
         Ok(preview) => preview,
-        Err(refused) => return answer(request, Err(refused)),
+        Err(refused) => return answer(&request, Err(refused)),
     };
-    let page_url = format!("{}/v1/download/pass/{token}", app.config.public_url);
-    let user_agent = header(request, "user-agent").unwrap_or_default();
-    let title = preview.pass.description.clone().or(preview.pass.organization_name.clone()).unwrap_or_default();
-    let page = pages::PassPage {
-        pass: &crate::http::pass_preview::fragment(&preview),
-        title: &title,
-        download_url: &format!("{page_url}?download=1"),
-        page_url: &page_url,
-        language: Language::negotiate(header(request, "accept-language")),
-        on_phone: ["iPhone", "iPad", "Android"].iter().any(|device| user_agent.contains(device)),
-    };
-    Ok(html_response(pages::pass_page(&page)))
+    Ok(page(&request, &format!("{}/v1/download/pass/{token}", app.config.public_url), preview))
 }
 
+/// A dynamic link: a browser gets the page of the pass it makes (looking makes none);
+/// `?download=1`, and any client that does not ask for HTML, gets the .pkpass.
 pub async fn dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let token = path_param(&request, "token")?;
-    answer(&request, links::open_dynamic(app, &token).await)
+    if !link_page::wants_page(&request) {
+        return answer(&request, links::open_dynamic(app, &token).await);
+    }
+    let preview = match links::preview_dynamic(app, &token, link_page::accept_language(&request)).await {
+        Ok(preview) => preview,
+        Err(refused) => return answer(&request, Err(refused)),
+    };
+    Ok(page(&request, &format!("{}/v1/pass/dynamic/{token}", app.config.public_url), preview))
+}
+
+/// An Apple pass's page: its one button downloads it from the same address.
+fn page(request: &Request, page_url: &str, preview: PassPreview) -> Response<Body> {
+    let apple = WalletButton { wallet: Wallet::Apple, href: format!("{page_url}?download=1") };
+    link_page::respond(request, page_url, &[preview], vec![apple])
 }
 
 fn answer(request: &Request, opened: Result<(Pass, Vec<u8>), ServiceError>) -> Result<Response<Body>, ApiError> {
