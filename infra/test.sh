@@ -2,7 +2,7 @@
 # Runs every test of the workspace, on both backends: the embedded one, and the AWS one
 # against moto_server (DynamoDB, S3 and Secrets Manager over the real wire protocols); the
 # OpenAPI test fuzzes the running server with schemathesis; zxing-cpp reads the barcodes of
-# pass previews.
+# pass previews; the holder's pages open in headless Chromium (installed with apt when missing).
 # Google classes and objects are held to Google's walletobjects discovery document (from
 # google-api-python-client). Installs moto, schemathesis and that client into .venv on first
 # use, starts one moto instance on a free 127.0.0.1 port (serving requests one at a time, see
@@ -21,6 +21,18 @@ fi
 # zxing-cpp reads back the barcodes Tessera draws (tests/src/barcode_reader.rs).
 if ! "$venv/bin/python" -c 'import zxingcpp, PIL' 2>/dev/null; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check zxing-cpp pillow
+fi
+
+# The holder's pages are tested in Debian's Chromium, driven by playwright-core and checked
+# by axe-core (tests/browser; tests/tests/end_to_end/browser_pages.rs).
+if [ -z "${TESSERA_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Debian's chromium ..." >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 
 # Google's own description of the walletobjects API, to hold classes and objects to.

@@ -205,6 +205,7 @@ pub mod image_host;
 pub mod moto;
 pub mod passentry_flows;
 pub mod schedule_flows;
+pub mod screenshots;
 pub mod segment_flows;
 pub mod token_flows;
 pub mod trail_flows;

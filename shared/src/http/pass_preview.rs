@@ -12,9 +12,9 @@ use crate::model::{PassJson, Rgb};
 use crate::service::preview::PassPreview;
 
 const CSS: &str = ".tessera-pass{box-sizing:border-box;width:20rem;border-radius:.9rem;padding:.75rem;\
-font-family:system-ui,-apple-system,sans-serif;overflow:hidden;box-shadow:0 1px 4px rgba(0,0,0,.3)}\
+font-family:system-ui,-apple-system,sans-serif;overflow:hidden;box-shadow:0 1px 4px rgba(0,0,0,.3);text-align:left}\
 .tessera-pass *{box-sizing:border-box}.tessera-pass header{display:flex;align-items:center;gap:.5rem;min-height:2.5rem}\
-.tessera-pass header img{max-height:2.5rem;max-width:8rem}.tessera-pass .logo-text{flex:1;font-weight:600}\
+.tessera-pass header img{max-height:2.5rem;max-width:8rem}.tessera-pass header .field{text-align:right}.tessera-pass .logo-text{flex:1;font-weight:600}\
 .tessera-pass .row{display:flex;gap:.75rem;margin:.6rem 0}.tessera-pass .field{flex:1;min-width:0}\
 .tessera-pass .label{font-size:.65rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em}\
 .tessera-pass .value{font-size:1rem;overflow-wrap:anywhere}.tessera-pass .primary .value{font-size:1.6rem}\

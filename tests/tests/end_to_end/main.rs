@@ -10,6 +10,7 @@ mod api_images;
 mod api_links_locations;
 mod api_passentry;
 mod apns_pusher;
+mod browser_pages;
 mod conformance_aws;
 mod conformance_embedded;
 mod device_personalization;
