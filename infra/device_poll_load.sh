@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Apple Wallet's device poll (GET /v1/passes/{type}/{serial} with its ApplePass token) against
-# the same server's static route (GET /openapi.json), in one run: wrk -t2 -c200 -d8s on each,
-# twice, alternating. Release build, embedded store, a fresh data folder. Needs wrk and unzip.
-# Prints each run's rate and p99, and the device poll's share of the static route's rate.
+# Apple Wallet's device poll (GET /v1/passes/{type}/{serial} with its ApplePass token), the
+# holder's page of a public link (a browser's GET) and the pass drawn as a PNG (GET
+# /v1/pass/{id}/preview, Accept: image/png) against the same server's static route (GET
+# /openapi.json), in one run: wrk -t2 -c200 -d8s on each, twice, alternating. Release build,
+# embedded store, a fresh data folder. Needs wrk and unzip. Prints each run's rate and
+# percentiles, and each route's share of the static route's rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-8s}"
@@ -37,14 +39,18 @@ template="$("${api[@]}" "$base/v1/template" -d "{\"name\": \"Load\", \"type\": \
   \"fields\": {\"Event\": {\"fieldType\": \"primary\", \"label\": \"EVENT\", \"value\": \"The Tour\"},
     \"Seat\": {\"fieldType\": \"auxiliary\", \"label\": \"SEAT\", \"value\": \"12\"}}}")"
 template_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$template")"
-pass="$("${api[@]}" "$base/v1/pass/$template_id" -d '{"fields": {"Seat": {"value": "14"}}}')"
+pass="$("${api[@]}" "$base/v1/pass/$template_id" -d '{"fields": {"Seat": {"value": "14"}}, "publicUrl": {"type": "multiple"}}')"
 pass_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$pass")"
+public_link="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["publicUrl"]["path"])' <<<"$pass")"
+page_headers=(-H 'Accept: text/html' -H 'User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)')
+png_headers=(-H 'Authorization: Basic bG9hZDpsb2FkLXNlY3JldC0wMTIzNDU2Nzg5' -H 'Api-Revision: 1.2' -H 'Accept: image/png')
 "${api[@]}" "$base/v1/pass/$pass_id/download" -o "$data/pass.pkpass"
 read -r serial token < <(unzip -p "$data/pass.pkpass" pass.json |
   python3 -c 'import json,sys; p = json.load(sys.stdin); print(p["serialNumber"], p["authenticationToken"])')
 device_url="$base/v1/passes/pass.dev.tessera.load/$serial"
 curl -sf -o /dev/null -H "Authorization: ApplePass $token" "$device_url"
 echo "pass $pass_id: $(stat -c %s "$data/pass.pkpass") bytes; /openapi.json: $(curl -s "$base/openapi.json" | wc -c) bytes"
+echo "link page: $(curl -sf "${page_headers[@]}" "$public_link" | wc -c) bytes; preview PNG: $(curl -sf "${png_headers[@]}" "$base/v1/pass/$pass_id/preview" | wc -c) bytes"
 
 measure() { # name, then wrk's arguments
   local name="$1"; shift
@@ -61,10 +67,13 @@ measure() { # name, then wrk's arguments
 for _ in 1 2; do
   measure static "$base/openapi.json"
   measure device-poll -H "Authorization: ApplePass $token" "$device_url"
+  measure link-page "${page_headers[@]}" "$public_link"
+  measure preview-png "${png_headers[@]}" "$base/v1/pass/$pass_id/preview"
 done
 python3 - "$data" <<'PY'
 import sys
 rates = lambda name: [float(r) for r in open(f"{sys.argv[1]}/{name}.rates")]
-static, device = rates("static"), rates("device-poll")
-print(f"device poll / static route: {sum(device) / sum(static):.0%} of the rate")
+static = sum(rates("static"))
+for name in ["device-poll", "link-page", "preview-png"]:
+    print(f"{name} / static route: {sum(rates(name)) / static:.1%} of the rate")
 PY

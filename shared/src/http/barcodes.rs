@@ -3,6 +3,8 @@
 
 use rxing::{BarcodeFormat, EncodeHints, Writer};
 
+use crate::model::PassJson;
+
 /// The longest message drawn (a version 40 QR code's bytes); longer ones are shown as text.
 const MAX_MESSAGE_BYTES: usize = 2953;
 
@@ -64,6 +66,25 @@ impl Symbol {
     pub fn is_dark(&self, x: u32, y: u32) -> bool {
         x < self.width && y < self.height && self.dark[(y * self.width + x) as usize]
     }
+}
+
+/// The barcode Wallet shows for a pass (the first of `barcodes`, else `barcode`).
+pub struct PassBarcode<'a> {
+    /// `None` when the symbology cannot carry the message: show the message as text.
+    pub symbol: Option<Symbol>,
+    pub message: &'a str,
+    pub alt_text: Option<&'a str>,
+}
+
+pub fn of_pass(pass: &PassJson) -> Option<PassBarcode<'_>> {
+    let code = pass.barcodes.as_ref().and_then(|b| b.first()).or(pass.barcode.as_ref())?;
+    let message = code.message.as_deref().unwrap_or_default();
+    let symbol = code
+        .format
+        .as_deref()
+        .and_then(Symbology::from_pass_format)
+        .and_then(|symbology| encode(symbology, message, code.message_encoding.as_deref()));
+    Some(PassBarcode { symbol, message, alt_text: code.alt_text.as_deref() })
 }
 
 /// The message's bytes as Wallet encodes them: `iso-8859-1` (Apple's default) when every

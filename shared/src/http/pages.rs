@@ -4,7 +4,8 @@ use super::barcodes::{self, Symbology};
 use super::page_words::{Language, Words, say};
 use crate::service::LinkRefusal;
 
-fn escape_html(text: &str) -> String {
+/// Text as HTML or XML text and attribute values.
+pub(super) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 

@@ -7,10 +7,11 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine;
 use resvg::{tiny_skia, usvg};
 
-use super::barcodes::{self, Symbology};
+use super::barcodes;
+use super::pages::escape_html as escape;
 use super::pass_preview::{colour, value_text};
 use crate::model::PassJson;
-use crate::model::pass::{Barcode, Field, PassFields, PassStyle};
+use crate::model::pass::{Field, PassFields, PassStyle};
 use crate::pkpass::png_inspect::inspect_png;
 use crate::service::preview::PassPreview;
 
@@ -19,10 +20,6 @@ const WIDTH: f32 = 320.0;
 const PADDING: f32 = 12.0;
 const PNG_SCALE: f32 = 2.0;
 const FONT: &str = "DejaVu Sans";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// `text` cut with an ellipsis to what fits `width` at `size` (DejaVu Sans averages 0.6 em
 /// a character; the picture is a likeness, not a typesetter).
@@ -158,15 +155,9 @@ fn primary(canvas: &mut Canvas, style: PassStyle, fields: &PassFields, width: f3
 }
 
 fn barcode(canvas: &mut Canvas, pass: &PassJson) {
-    let chosen: Option<&Barcode> = pass.barcodes.as_ref().and_then(|b| b.first()).or(pass.barcode.as_ref());
-    let Some(code) = chosen else { return };
-    let message = code.message.as_deref().unwrap_or_default();
-    let symbol = code
-        .format
-        .as_deref()
-        .and_then(Symbology::from_pass_format)
-        .and_then(|symbology| barcodes::encode(symbology, message, code.message_encoding.as_deref()));
-    let alt = code.alt_text.as_deref().unwrap_or_default();
+    let Some(code) = barcodes::of_pass(pass) else { return };
+    let (symbol, message) = (code.symbol, code.message);
+    let alt = code.alt_text.unwrap_or_default();
     let (drawn_width, drawn_height) = match &symbol {
         Some(s) if s.symbology.is_square() => (150.0, 150.0),
         Some(s) => {

@@ -6,8 +6,9 @@
 use base64::Engine;
 use serde_json::Value;
 
-use super::barcodes::{self, Symbology};
-use crate::model::pass::{Barcode, Field, PassFields, PassStyle};
+use super::barcodes;
+use super::pages::escape_html as escape;
+use crate::model::pass::{Field, PassFields, PassStyle};
 use crate::model::{PassJson, Rgb};
 use crate::service::preview::PassPreview;
 
@@ -24,10 +25,6 @@ font-family:system-ui,-apple-system,sans-serif;overflow:hidden;box-shadow:0 1px 
 text-align:center}.tessera-pass .barcode .square{width:9rem;height:9rem}\
 .tessera-pass .barcode .wide{width:100%;max-width:17rem;height:auto}.tessera-pass .barcode p{margin:.25rem 0 0;\
 font-size:.75rem}.tessera-pass .transit{align-self:center;font-size:1.4rem}";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
 
 /// A pass.json colour (validated when the pass was signed) as CSS, or the fallback.
 pub(super) fn colour(value: Option<&String>, fallback: &str) -> String {
@@ -90,18 +87,11 @@ fn primary(style: PassStyle, group: &PassFields, label_colour: &str) -> String {
 /// The barcode drawn as Wallet draws it, with its alt text; its message as text when the
 /// symbology cannot carry it.
 fn barcode(pass: &PassJson) -> String {
-    let chosen: Option<&Barcode> = pass.barcodes.as_ref().and_then(|b| b.first()).or(pass.barcode.as_ref());
-    let Some(code) = chosen else { return String::new() };
-    let message = code.message.as_deref().unwrap_or_default();
-    let alt = code.alt_text.as_deref().map(|t| format!("<p>{}</p>", escape(t))).unwrap_or_default();
-    let symbol = code
-        .format
-        .as_deref()
-        .and_then(Symbology::from_pass_format)
-        .and_then(|symbology| barcodes::encode(symbology, message, code.message_encoding.as_deref()));
-    let drawn = match symbol {
-        Some(symbol) => barcodes::svg(&symbol, if symbol.symbology.is_square() { "square" } else { "wide" }),
-        None => format!("<p><code>{}</code></p>", escape(message)),
+    let Some(code) = barcodes::of_pass(pass) else { return String::new() };
+    let alt = code.alt_text.map(|t| format!("<p>{}</p>", escape(t))).unwrap_or_default();
+    let drawn = match &code.symbol {
+        Some(symbol) => barcodes::svg(symbol, if symbol.symbology.is_square() { "square" } else { "wide" }),
+        None => format!("<p><code>{}</code></p>", escape(code.message)),
     };
     format!("<div class=\"barcode\">{drawn}{alt}</div>")
 }

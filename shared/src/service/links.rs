@@ -33,9 +33,7 @@ pub async fn preview_public(
     let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
     let link = app.store.get_link(token).await?.ok_or(unknown.clone())?;
     let pass_id = link.pass_id.ok_or(unknown)?;
-    if link.expires_at.is_some_and(|at| at <= app.now()) {
-        return Err(ServiceError::LinkRefused(LinkRefusal::Expired));
-    }
+    unexpired(app, &link)?;
     if link.kind == LinkKind::Single && link.used {
         return Err(ServiceError::LinkRefused(LinkRefusal::Used));
     }
@@ -51,9 +49,7 @@ pub async fn preview_dynamic(
 ) -> Result<super::preview::PassPreview, ServiceError> {
     let unknown = ServiceError::LinkRefused(LinkRefusal::Unknown);
     let link = app.store.get_link(token).await?.filter(|l| l.payload.is_some()).ok_or(unknown)?;
-    if link.expires_at.is_some_and(|at| at <= app.now()) {
-        return Err(ServiceError::LinkRefused(LinkRefusal::Expired));
-    }
+    unexpired(app, &link)?;
     if let Some(pass_id) = link.pass_id {
         return super::preview::of_pass(app, pass_id, accept_language).await;
     }
@@ -61,6 +57,13 @@ pub async fn preview_dynamic(
         .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
     let draft = passes::draft_pkpass(app, link.template_id, &request).await?;
     super::preview::of_pkpass(&draft, accept_language).map_err(|e| ServiceError::Internal(format!("a draft pass {e}")))
+}
+
+fn unexpired(app: &App, link: &PublicLink) -> Result<(), ServiceError> {
+    match link.expires_at {
+        Some(at) if at <= app.now() => Err(ServiceError::LinkRefused(LinkRefusal::Expired)),
+        _ => Ok(()),
+    }
 }
 
 fn granted(used: LinkUse) -> Result<(), ServiceError> {

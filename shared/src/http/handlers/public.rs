@@ -18,34 +18,40 @@ use crate::service::{App, ServiceError, links};
 /// client that does not ask for HTML, gets the .pkpass (which does).
 pub async fn download(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let token = path_param(&request, "token")?;
-    if !link_page::wants_page(&request) {
-        return answer(&request, links::download_public(app, &token).await);
-    }
-    let preview = match links::preview_public(app, &token, link_page::accept_language(&request)).await {
-        Ok(preview) => preview,
-        Err(refused) => return answer(&request, Err(refused)),
-    };
-    Ok(page(&request, &format!("{}/v1/download/pass/{token}", app.config.public_url), preview))
+    let language = link_page::accept_language(&request);
+    let page_url = format!("{}/v1/download/pass/{token}", app.config.public_url);
+    let (preview, file) = (links::preview_public(app, &token, language), links::download_public(app, &token));
+    page_or_file(&request, &page_url, preview, file).await
 }
 
 /// A dynamic link: a browser gets the page of the pass it makes (looking makes none);
 /// `?download=1`, and any client that does not ask for HTML, gets the .pkpass.
 pub async fn dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let token = path_param(&request, "token")?;
-    if !link_page::wants_page(&request) {
-        return answer(&request, links::open_dynamic(app, &token).await);
-    }
-    let preview = match links::preview_dynamic(app, &token, link_page::accept_language(&request)).await {
-        Ok(preview) => preview,
-        Err(refused) => return answer(&request, Err(refused)),
-    };
-    Ok(page(&request, &format!("{}/v1/pass/dynamic/{token}", app.config.public_url), preview))
+    let language = link_page::accept_language(&request);
+    let page_url = format!("{}/v1/pass/dynamic/{token}", app.config.public_url);
+    let (preview, file) = (links::preview_dynamic(app, &token, language), links::open_dynamic(app, &token));
+    page_or_file(&request, &page_url, preview, file).await
 }
 
-/// An Apple pass's page: its one button downloads it from the same address.
-fn page(request: &Request, page_url: &str, preview: PassPreview) -> Response<Body> {
-    let apple = WalletButton { wallet: Wallet::Apple, href: format!("{page_url}?download=1") };
-    link_page::respond(request, page_url, &[preview], vec![apple])
+/// The page of an Apple pass (its one button downloads it from the same address), or the
+/// file; only the one answered is run.
+async fn page_or_file(
+    request: &Request,
+    page_url: &str,
+    preview: impl Future<Output = Result<PassPreview, ServiceError>>,
+    file: impl Future<Output = Result<(Pass, Vec<u8>), ServiceError>>,
+) -> Result<Response<Body>, ApiError> {
+    if !link_page::wants_page(request) {
+        return answer(request, file.await);
+    }
+    match preview.await {
+        Ok(preview) => {
+            let apple = WalletButton { wallet: Wallet::Apple, href: format!("{page_url}?download=1") };
+            Ok(link_page::respond(request, page_url, &[preview], vec![apple]))
+        }
+        Err(refused) => answer(request, Err(refused)),
+    }
 }
 
 fn answer(request: &Request, opened: Result<(Pass, Vec<u8>), ServiceError>) -> Result<Response<Body>, ApiError> {
