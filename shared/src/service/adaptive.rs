@@ -57,14 +57,12 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveL
         if template.vendor != vendor {
             return Err(ServiceError::invalid(field, format!("template {id} is not a {} template", vendor.as_str())));
         }
-        let problems: Vec<FieldProblem> =
-            super::render::check_pass_content(&template.content, &passes::content_of(&pass_request))
-                .into_iter()
-                .map(|p| FieldProblem::new(format!("payload.{}", p.field), p.message))
-                .collect();
-        if !problems.is_empty() {
-            return Err(ServiceError::Invalid(problems));
-        }
+        passes::check_would_create(app, id, &pass_request).await.map_err(|e| match e {
+            ServiceError::Invalid(problems) => ServiceError::Invalid(
+                problems.into_iter().map(|p| FieldProblem::new(format!("payload.{}", p.field), p.message)).collect(),
+            ),
+            other => other,
+        })?;
     }
     let stored = json!({"payload": payload, "landingPageUrl": request.landing_page_url, "isPersonalized": request.is_personalized});
     let link = AdaptiveLink {

@@ -136,10 +136,7 @@ pub async fn create_dynamic(
     }
     let request: PassRequest =
         serde_json::from_value(payload.clone()).map_err(|e| ServiceError::invalid("body", e.to_string()))?;
-    let problems = super::render::check_pass_content(&template.content, &passes::content_of(&request));
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
-    }
+    passes::check_would_create(app, template_id, &request).await?;
     let expires_at = options.link_expiry.map(|e| parse_expiry(e, now, "linkExpiry")).transpose()?;
     let link = PublicLink {
         token: uuid::Uuid::new_v4().to_string(),

@@ -295,13 +295,26 @@ pub struct Issued {
     pub warnings: Vec<FieldProblem>,
 }
 
-pub async fn create(
+/// A create request checked against its template: nothing made, stored or used up yet.
+struct CheckedCreate {
+    template: Template,
+    request: PassRequest,
+    content: PassContent,
+    image_inputs: ImageInputs,
+    tags: Vec<String>,
+    kind: Option<LinkKind>,
+    external_id: Option<String>,
+    serial: String,
+}
+
+/// Every check of a create that needs no signing: the request's own fields, and its content
+/// against the template.
+async fn check_create(
     app: &App,
     template_id: u64,
     request: PassRequest,
     external_id: Option<String>,
-    adaptive_link_id: Option<String>,
-) -> Result<Issued, ServiceError> {
+) -> Result<CheckedCreate, ServiceError> {
     let template = templates::get(app, template_id).await?;
     let template_content = &template.content;
     let mut request = request;
@@ -347,6 +360,19 @@ pub async fn create(
         }
         None => uuid::Uuid::new_v4().to_string(),
     };
+    Ok(CheckedCreate { template, request, content, image_inputs, tags, kind, external_id, serial })
+}
+
+pub async fn create(
+    app: &App,
+    template_id: u64,
+    request: PassRequest,
+    external_id: Option<String>,
+    adaptive_link_id: Option<String>,
+) -> Result<Issued, ServiceError> {
+    let CheckedCreate { template, mut request, mut content, image_inputs, tags, kind, external_id, serial } =
+        check_create(app, template_id, request, external_id).await?;
+    let google = template.vendor == Vendor::Google;
     let token = random_token(24);
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
     // Render and sign (or make the save link) before anything is stored: an invalid pass
@@ -875,14 +901,32 @@ pub async fn pkpass(app: &App, id: u64) -> Result<(Pass, Vec<u8>), ServiceError>
     Ok((pass, bytes))
 }
 
-/// The .pkpass a request would make under a template, signed but stored nowhere and never
-/// served: a link's page shows it before the link's first open makes the pass.
+/// The .pkpass a create request would make, checked and signed as the create would, but
+/// stored nowhere and never served: a link's page shows it before the link makes the pass.
 pub async fn draft_pkpass(app: &App, template_id: u64, request: &PassRequest) -> Result<Vec<u8>, ServiceError> {
-    let template = super::templates::get(app, template_id).await?;
+    draft_of(app, check_create(app, template_id, request.clone(), None).await?).await
+}
+
+async fn draft_of(app: &App, checked: CheckedCreate) -> Result<Vec<u8>, ServiceError> {
+    let CheckedCreate { template, mut request, content, image_inputs, serial, .. } = checked;
     let pass_type_id = template.pass_type_id.clone().unwrap_or_default();
-    let ids = Identifiers { pass_type_id: &pass_type_id, serial: "preview", token: "preview-of-a-pass-not-made-yet" };
-    let (bytes, _) = sign(app, &template, &content_of(request), &BTreeMap::new(), ids).await?;
+    let mut pass_images = images::resolve(app, image_inputs).await?.png;
+    pass_images.extend(std::mem::take(&mut request.prepared_images));
+    let ids = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: "preview-of-a-pass-not-made-yet" };
+    let (bytes, _) = sign(app, &template, &content, &pass_images, ids).await?;
     Ok(bytes)
+}
+
+/// Whether a create request would make a pass under a template, found by everything the
+/// create does short of making it: the checks, and for an Apple pass rendering, validating
+/// and signing. For links that make their passes later (dynamic and adaptive): a payload that
+/// can never make a pass is refused when the link is made.
+pub async fn check_would_create(app: &App, template_id: u64, request: &PassRequest) -> Result<(), ServiceError> {
+    let checked = check_create(app, template_id, request.clone(), None).await?;
+    if checked.template.vendor == Vendor::Google {
+        return Ok(());
+    }
+    draft_of(app, checked).await.map(|_| ())
 }
 
 /// The signed .pkpass of a pass already read (cached per pass and template version).

@@ -2,6 +2,7 @@
 //! the same guards.
 
 pub mod image_fetch;
+pub mod public_address;
 pub mod webhook_sender;
 
 pub use image_fetch::ImageFetcher;

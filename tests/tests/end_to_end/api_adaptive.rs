@@ -113,11 +113,30 @@ async fn invalid_adaptive_links_are_refused() {
         (json!({"iosTemplateId": apple, "landingPageUrl": "ftp://x"}), "landingPageUrl"),
         (json!({"iosTemplateId": apple, "payload": {"fields": {"Nope": {"value": 1}}}}), "payload.fields.Nope"),
         (json!({"iosTemplateId": apple, "payload": {"tags": "not-a-list"}}), "payload"),
+        // Payloads that can never make a pass: refused now, not when each holder opens the link.
+        (json!({"iosTemplateId": apple, "payload": {"tags": sixteen_tags()}}), "payload.tags"),
+        (
+            json!({"iosTemplateId": apple, "payload": {"headers": {"background_color": {"value": "#12"}}}}),
+            "payload.backgroundColor",
+        ),
+        (
+            json!({"iosTemplateId": apple, "payload": {"headers": {"strip_image": {"value": NOT_A_PNG}}}}),
+            "payload.headers.strip_image.value",
+        ),
     ];
     for (body, field) in cases {
         let response = server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap();
         expect_error(response, 400, "invalid_request", Some(field)).await;
     }
+    let listed = server.api(Method::GET, "/v1/links/adaptive").send().await.unwrap();
+    assert_eq!(expect_json(listed, 200).await["count"], 0, "no link was made");
+}
+
+/// A data URL whose bytes are no PNG.
+pub const NOT_A_PNG: &str = "data:image/png;base64,R0lGODlhAQABAAAAACw=";
+
+pub fn sixteen_tags() -> serde_json::Value {
+    json!((0..16).map(|i| format!("tag-{i}")).collect::<Vec<_>>())
 }
 
 /// Adaptive links are read, listed (newest first) and deleted; a deleted link opens nothing

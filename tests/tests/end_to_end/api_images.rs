@@ -73,6 +73,17 @@ async fn local_private_and_plain_http_sources_are_refused_by_default() {
         (format!("https://127.0.0.1:{port}/icon.png"), "private or local address"),
         ("https://169.254.169.254/latest/meta-data".to_string(), "private or local address"),
         ("https://[::1]/icon.png".to_string(), "private or local address"),
+        // The same local host through NAT64, 6to4, IPv4-compatible and IPv4-mapped forms, and
+        // special IPv4 blocks beyond the private ones.
+        (format!("https://[64:ff9b::7f00:1]:{port}/icon.png"), "private or local address"),
+        (format!("https://[64:ff9b:1::7f00:1]:{port}/icon.png"), "private or local address"),
+        (format!("https://[2002:7f00:1::]:{port}/icon.png"), "private or local address"),
+        (format!("https://[::127.0.0.1]:{port}/icon.png"), "private or local address"),
+        (format!("https://[::ffff:127.0.0.1]:{port}/icon.png"), "private or local address"),
+        ("https://198.18.0.1/icon.png".to_string(), "private or local address"),
+        ("https://240.0.0.1/icon.png".to_string(), "private or local address"),
+        ("https://192.0.0.170/icon.png".to_string(), "private or local address"),
+        ("https://100.64.0.1/icon.png".to_string(), "private or local address"),
         (format!("https://localhost:{port}/icon.png"), "could not be reached"),
         ("ftp://example.com/icon.png".to_string(), "https URL"),
     ] {

@@ -290,3 +290,23 @@ async fn locations_from_creates_and_updates_have_ids() {
     let remaining = expect_json(server.api(Method::DELETE, &path).send().await.unwrap(), 200).await;
     assert_eq!(remaining["locations"], json!([]));
 }
+
+/// A dynamic link is refused, naming the field, when its payload can never make a pass; no link
+/// is made (its URL would answer 400 to every holder).
+#[tokio::test]
+async fn dynamic_links_refuse_payloads_that_make_no_pass() {
+    let server = TestServer::embedded().await;
+    let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    let cases = [
+        (json!({"tags": crate::api_adaptive::sixteen_tags()}), "tags"),
+        (json!({"headers": {"background_color": {"value": "#12"}}}), "backgroundColor"),
+        (json!({"headers": {"strip_image": {"value": crate::api_adaptive::NOT_A_PNG}}}), "headers.strip_image.value"),
+    ];
+    for (body, field) in cases {
+        let path = format!("/v1/pass/{template_id}/dynamic");
+        let response = server.api(Method::POST, &path).json(&body).send().await.unwrap();
+        expect_error(response, 400, "invalid_request", Some(field)).await;
+    }
+    let good = server.api(Method::POST, &format!("/v1/pass/{template_id}/dynamic")).json(&json!({})).send();
+    assert_eq!(good.await.unwrap().status(), 200, "a payload that makes a pass still makes a link");
+}
