@@ -13,6 +13,7 @@ pub mod pass_preview;
 pub mod passentry_views;
 pub mod request;
 pub mod routes;
+pub mod strict_json;
 pub mod views;
 
 use std::collections::HashMap;

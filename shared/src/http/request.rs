@@ -2,9 +2,11 @@
 //! path parameters from the request extensions, JSON bodies whatever the Content-Type says.
 
 use lambda_http::{Body, Request, RequestExt};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use crate::model::decimal::parse_decimal;
 use crate::model::records::{Direction, PageRequest, SortOrder};
 
 pub fn body_bytes(request: &Request) -> &[u8] {
@@ -16,25 +18,37 @@ pub fn body_bytes(request: &Request) -> &[u8] {
     }
 }
 
-/// Parses the JSON body; a mistake names its JSON path.
+/// Parses the JSON body, read strictly first ([`super::strict_json`]); a mistake names its
+/// JSON path.
 pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
     let bytes = body_bytes(request);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("body", "a JSON body is required"));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = match super::strict_json::parse(bytes) {
+        Ok(value) => value,
+        Err(Some(refusal)) => return Err(ApiError::bad_request(refusal.field, refusal.reason)),
+        Err(None) => return Err(not_json(bytes)),
+    };
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        let whole_body =
-            matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
-        let field = if whole_body || path == "." || path.is_empty() { "body".to_string() } else { path };
-        ApiError::bad_request(field, format!("malformed JSON: {inner}"))
-    })?;
-    // One document and nothing after it (white space aside): `{…}garbage` or `{…}{…}` is
-    // not a request anyone meant.
-    de.end().map_err(|e| ApiError::bad_request("body", format!("malformed JSON: data after the document ({e})")))?;
-    Ok(value)
+        let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
+        ApiError::bad_request(field, format!("malformed JSON: {}", e.into_inner()))
+    })
+}
+
+/// What is wrong with a body that is not one JSON document: its syntax, or data after it
+/// (`{…}garbage` or `{…}{…}` is not a request anyone meant).
+fn not_json(bytes: &[u8]) -> ApiError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let reason = match serde::de::IgnoredAny::deserialize(&mut de) {
+        Err(e) => format!("malformed JSON: {e}"),
+        Ok(_) => match de.end() {
+            Err(e) => format!("malformed JSON: data after the document ({e})"),
+            Ok(()) => "malformed JSON".to_string(),
+        },
+    };
+    ApiError::bad_request("body", reason)
 }
 
 /// An optional JSON body (absent or empty counts as `{}`).
@@ -52,7 +66,9 @@ pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
 
 pub fn id_param(request: &Request, name: &str) -> Result<u64, ApiError> {
     let text = path_param(request, name)?;
-    text.parse().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request(name, "must be a positive integer id"))
+    parse_decimal(&text)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::bad_request(name, "must be a positive integer id"))
 }
 
 /// Whether the client takes HTML (a browser opening a link); API clients and download
@@ -80,15 +96,15 @@ pub fn query(request: &Request, name: &str) -> Option<String> {
 pub fn cursor(request: &Request, default: usize, max: usize) -> Result<(usize, u64), ApiError> {
     let page_size = match query(request, "pageSize") {
         None => default,
-        Some(text) => text
-            .parse()
-            .ok()
+        Some(text) => parse_decimal(&text)
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| ApiError::bad_request("pageSize", format!("must be between 1 and {max}")))?,
     };
     let after = match query(request, "after") {
         None => 0,
-        Some(text) => text.parse().map_err(|_| ApiError::bad_request("after", "must be an id from an earlier page"))?,
+        Some(text) => {
+            parse_decimal(&text).ok_or_else(|| ApiError::bad_request("after", "must be an id from an earlier page"))?
+        }
     };
     Ok((page_size, after))
 }
@@ -106,15 +122,13 @@ pub fn named_page_request(request: &Request) -> Result<PageRequest, ApiError> {
 fn paging(request: &Request, named: bool) -> Result<PageRequest, ApiError> {
     let mut page = PageRequest::default();
     if let Some(p) = query(request, "page") {
-        page.page = p
-            .parse()
-            .ok()
+        page.page = parse_decimal(&p)
             .filter(|p| *p >= 1)
             .ok_or_else(|| ApiError::bad_request("page", "must be an integer ≥ 1"))?;
     }
     if let Some(size) = query(request, "pageSize") {
         page.page_size =
-            size.parse().ok().filter(|s| (1..=PageRequest::MAX_PAGE_SIZE).contains(s)).ok_or_else(|| {
+            parse_decimal(&size).filter(|s| (1..=PageRequest::MAX_PAGE_SIZE).contains(s)).ok_or_else(|| {
                 ApiError::bad_request("pageSize", format!("must be between 1 and {}", PageRequest::MAX_PAGE_SIZE))
             })?;
     }

@@ -3,6 +3,7 @@
 pub mod callback;
 pub mod color;
 pub mod date;
+pub mod decimal;
 pub mod document;
 pub mod google_modules;
 pub mod pass;

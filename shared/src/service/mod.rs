@@ -43,8 +43,8 @@ pub use error::{FieldProblem, LinkRefusal, ServiceError};
 
 /// External ids (of projects, templates and passes) are 1 to 255 characters.
 pub fn check_external_id(field: &str, external_id: &str) -> Result<(), ServiceError> {
-    if external_id.is_empty() || external_id.len() > 255 {
-        return Err(ServiceError::invalid(field, "must be 1 to 255 characters"));
+    if external_id.is_empty() || external_id.len() > 255 || external_id.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(field, "must be 1 to 255 characters, none of them control characters"));
     }
     Ok(())
 }
@@ -63,7 +63,7 @@ pub fn check_name(field: &str, name: &str, max_chars: usize) -> Result<String, S
 pub fn number_or_text(value: &serde_json::Value) -> Option<u64> {
     match value {
         serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::String(s) => crate::model::decimal::parse_decimal(s.trim()),
         _ => None,
     }
 }

@@ -95,8 +95,11 @@ pub(crate) fn check_tags(tags: &[String]) -> Result<(), ServiceError> {
     if tags.len() > MAX_TAGS {
         return Err(ServiceError::invalid("tags", format!("at most {MAX_TAGS} tags, found {}", tags.len())));
     }
-    if let Some(i) = tags.iter().position(|t| t.trim().is_empty() || t.len() > 128) {
-        return Err(ServiceError::invalid(format!("tags[{i}]"), "must be 1 to 128 characters"));
+    if let Some(i) = tags.iter().position(|t| t.trim().is_empty() || t.len() > 128 || t.chars().any(char::is_control)) {
+        return Err(ServiceError::invalid(
+            format!("tags[{i}]"),
+            "must be 1 to 128 characters, none of them control characters",
+        ));
     }
     Ok(())
 }
@@ -191,7 +194,7 @@ fn check_template_id(given: Option<&Value>, template_id: u64) -> Result<(), Serv
     let Some(given) = given else { return Ok(()) };
     let named = match given {
         Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => crate::model::decimal::parse_decimal(s.trim()),
         _ => None,
     };
     match named {

@@ -16,7 +16,7 @@ pub(super) async fn record(app: &App, names: &[String]) -> Result<Vec<Tag>, Serv
 
 /// The tag `{tag}` names: an id when a tag has it, else a name.
 pub async fn find(app: &App, tag: &str) -> Result<Tag, ServiceError> {
-    if let Ok(id) = tag.parse::<u64>()
+    if let Some(id) = crate::model::decimal::parse_decimal(tag)
         && let Some(found) = app.store.get_tag(id).await?
     {
         return Ok(found);

@@ -304,6 +304,27 @@ async fn invalid_templates_name_the_field_and_create_nothing() {
             "{error}"
         );
     }
+    // Found by an adversarial run: loose text was taken as it came.
+    let raw_bodies = [
+        (r#"{"name": "a", "name": "b", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example"}"#.to_string(), "name", "is given twice"),
+        (r#"{"name": "Gold\u0000", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example"}"#.to_string(), "name", "control characters"),
+        (format!(r#"{{"name": "{}", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example"}}"#, "n".repeat(100_000)), "name", "at most 255 characters"),
+        (format!(r#"{{"name": "x", "description": "{}", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example"}}"#, "d".repeat(5_000)), "description", "at most 4096 characters"),
+        (format!(r#"{{"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "headers": {{"barcode_type": {{"value": "QR"}}, "barcode_value": {{"value": "{}"}}}}}}"#, "9".repeat(100_000)), "headers.barcode_value.value", "at most 65536 characters"),
+        (r#"{"name": "x", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example", "fields": {"A": {"fieldType": "primary", "value": "1"}, "A": {"fieldType": "primary", "value": "2"}}}"#.to_string(), "fields.A", "is given twice"),
+    ];
+    for (body, field, reason) in raw_bodies {
+        let response =
+            server.api(Method::POST, "/v1/template").header("content-type", "application/json").body(body).send();
+        let error = expect_error(response.await.unwrap(), 400, "invalid_request", Some(field)).await;
+        assert!(error["error"]["message"].as_str().unwrap().contains(reason), "{error}");
+    }
+    for path in
+        ["/v1/template/+2", "/v1/template/%2B2", "/v1/pass/+2", "/v1/pass?templateId=+1", "/v1/template?page=+1"]
+    {
+        let response = server.api(Method::GET, path).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{path}");
+    }
     let mut too_many = event_template();
     too_many["locations"] =
         json!((0..11).map(|i| json!({"latitude": 52.0 + f64::from(i) / 100.0, "longitude": 4.9})).collect::<Vec<_>>());

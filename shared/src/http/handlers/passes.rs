@@ -6,6 +6,7 @@ use crate::http::request::{id_param, json_body, optional_json_body, page_request
 use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, file_response, ok_json};
 use crate::model::FieldProblem;
+use crate::model::decimal::parse_decimal;
 use crate::model::records::{InstallFilter, PassFilter, PassQuery};
 use crate::pkpass::PKPASS_MIME;
 use crate::service::App;
@@ -125,7 +126,8 @@ pub(crate) async fn list_with(app: &App, request: &Request, filter: PassFilter) 
 pub async fn list(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let filter = match query(&request, "templateId") {
         Some(id) => {
-            PassFilter::Template(id.parse().map_err(|_| ApiError::bad_request("templateId", "must be an integer id"))?)
+            let id = parse_decimal(&id).ok_or_else(|| ApiError::bad_request("templateId", "must be an integer id"))?;
+            PassFilter::Template(id)
         }
         None => PassFilter::All,
     };

@@ -53,9 +53,9 @@ pub async fn find_template(app: &App, reference: &str) -> Result<Template, Servi
     if let Some(id) = id_of(IdKind::Template, reference) {
         return templates::get(app, id).await;
     }
-    match reference.parse::<u64>() {
-        Ok(id) => templates::get(app, id).await,
-        Err(_) => templates::find(app, &TemplateRef::External(reference.to_string())).await,
+    match crate::model::decimal::parse_decimal(reference) {
+        Some(id) => templates::get(app, id).await,
+        None => templates::find(app, &TemplateRef::External(reference.to_string())).await,
     }
 }
 
