@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use tessera::app::App;
@@ -51,6 +52,18 @@ pub struct ServeArgs {
     /// loopback addresses (a receiver on this machine).
     #[arg(long)]
     allow_private_urls: bool,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "TESSERA_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body once its headers are in.
+    #[arg(long, env = "TESSERA_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Seconds a kept-alive connection may sit with no request before it is closed.
+    #[arg(long, env = "TESSERA_IDLE_TIMEOUT", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, env = "TESSERA_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
 }
 
 pub async fn run(args: ServeArgs, settings: Settings, data_dir: &Path) -> Result<String, Vec<String>> {
@@ -98,7 +111,13 @@ pub async fn run(args: ServeArgs, settings: Settings, data_dir: &Path) -> Result
         );
     }
     println!("Tessera is listening on http://{}:{port} (public URL {public_url})", args.bind);
-    crate::server::serve(listener, Arc::new(app), shutdown_signal()).await;
+    let limits = crate::server::ConnectionLimits {
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+    };
+    crate::server::serve_with(listener, Arc::new(app), limits, shutdown_signal()).await;
     Ok("stopped".into())
 }
 

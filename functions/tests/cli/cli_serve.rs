@@ -299,3 +299,78 @@ async fn operators_create_list_and_revoke_bearer_tokens() {
     assert!(!output.contains(&second) && !output.contains(&first), "tokens never reach the logs");
     assert!(!output.contains("Created an API key"), "a token is a credential: no first-run key: {output}");
 }
+
+/// Reads from a raw connection until the server closes it or `within` passes; what it sent.
+fn read_until_closed(stream: &mut std::net::TcpStream, within: Duration) -> (bool, String) {
+    use std::io::Read;
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = Instant::now() + within;
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return (true, String::from_utf8_lossy(&received).into_owned()),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => {
+                return (true, String::from_utf8_lossy(&received).into_owned());
+            }
+            Err(_) => return (false, String::from_utf8_lossy(&received).into_owned()),
+        }
+        if Instant::now() > deadline {
+            return (false, String::from_utf8_lossy(&received).into_owned());
+        }
+    }
+}
+
+/// Clients that send half their headers, never send their body, or sit on a kept-alive
+/// connection are cut off by the configured timeouts, each with a log line; past the
+/// connection cap, new clients wait (and are served once a slot frees) rather than taking the
+/// server's descriptors. Real requests are served throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_silent_and_surplus_clients_are_cut_off() {
+    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
+    let limits = ["--header-timeout", "1", "--body-timeout", "1", "--idle-timeout", "2", "--max-connections", "3"];
+    let mut server = Server::start_with_args(data.path(), Some("ops:ops-secret-0123456789abcdef"), &[], &limits);
+    let address = server.base.trim_start_matches("http://").to_string();
+    let connect = || std::net::TcpStream::connect(&address).unwrap();
+
+    let mut half_headers = connect();
+    half_headers.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: tessera\r\n").unwrap();
+    let (closed, answer) = read_until_closed(&mut half_headers, Duration::from_secs(10));
+    assert!(closed && answer.is_empty(), "half-sent headers: closed without an answer ({answer:?})");
+    server.wait_for("no complete request headers in time");
+
+    let mut no_body = connect();
+    no_body
+        .write_all(
+            b"POST /v1/log HTTP/1.1\r\nHost: tessera\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{",
+        )
+        .unwrap();
+    let (closed, answer) = read_until_closed(&mut no_body, Duration::from_secs(10));
+    assert!(closed && answer.starts_with("HTTP/1.1 408"), "an unsent body: 408 ({answer:?})");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    server.wait_for("gave up on a request body not sent in time");
+
+    let mut kept_alive = connect();
+    kept_alive.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: tessera\r\n\r\n").unwrap();
+    let (closed, answer) = read_until_closed(&mut kept_alive, Duration::from_secs(10));
+    assert!(
+        closed && answer.starts_with("HTTP/1.1 200"),
+        "answered, then closed once idle ({closed}, {:?})",
+        &answer[..answer.len().min(40)]
+    );
+
+    server.wait_for("closed an idle connection");
+
+    // Three silent connections fill the cap; a real request waits for a slot, then is served.
+    let silent: Vec<_> = (0..3).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let served = reqwest::Client::new().get(format!("{}/openapi.json", server.base)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    server.wait_for("connection cap reached");
+    drop(silent);
+    let (status, output) = server.stop();
+    assert!(status.success(), "{output}");
+    assert!(!output.contains("panicked"), "{output}");
+}
