@@ -148,7 +148,8 @@ async fn answer(
         Ok(Ok(collected)) => {
             let bytes = collected.to_bytes();
             let body = if bytes.is_empty() { Body::Empty } else { Body::Binary(bytes.to_vec()) };
-            let request = Request::from_parts(parts, body);
+            let mut request = Request::from_parts(parts, body);
+            request.extensions_mut().insert(tessera::http::request::ClientAddress(peer.ip()));
             // Its own task, so that a bug that panics answers 500 instead of dropping the connection.
             let app = app.clone();
             match tokio::spawn(async move { dispatch(&app, request).await }).await {

@@ -15,11 +15,13 @@ pub struct ApiError {
     /// More about the error, under `error` beside code and message (say, the passes a
     /// template change would break).
     pub details: Option<Box<(&'static str, serde_json::Value)>>,
+    /// Sent as `Retry-After` (429, 503).
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), field: None, details: None }
+        ApiError { status, code, message: message.into(), field: None, details: None, retry_after_seconds: None }
     }
 
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> ApiError {
@@ -44,6 +46,9 @@ impl ApiError {
             error[key] = value;
         }
         let mut response = super::json_response(self.status, &json!({ "error": error }));
+        if let Some(seconds) = self.retry_after_seconds {
+            response.headers_mut().insert("retry-after", lambda_http::http::HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -100,6 +105,10 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::NotConfigured(message) => ApiError::new(StatusCode::CONFLICT, "not_configured", message),
             ServiceError::Upstream(message) => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message),
+            e @ ServiceError::RateLimited(seconds) => ApiError {
+                retry_after_seconds: Some(seconds),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
+            },
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::new(

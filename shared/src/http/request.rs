@@ -82,6 +82,24 @@ pub fn accepts(request: &Request, media_type: &str) -> bool {
     header(request, "accept").is_some_and(|accept| accept.to_ascii_lowercase().contains(media_type))
 }
 
+/// Where the request came from, for per-source budgets: the local server's peer (set as a
+/// request extension), else API Gateway's `sourceIp`, else `unknown`.
+pub fn client_address(request: &Request) -> String {
+    if let Some(ClientAddress(address)) = request.extensions().get::<ClientAddress>() {
+        return address.to_string();
+    }
+    match request.request_context_ref() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => {
+            context.http.source_ip.clone().unwrap_or_else(|| "unknown".into())
+        }
+        _ => "unknown".into(),
+    }
+}
+
+/// The peer's address, as the local server saw the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 /// A request header's value, when it is text.
 pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())

@@ -101,6 +101,9 @@ pub struct App {
     pub timers: Option<Arc<dyn Timers>>,
     /// Where the device protocol and the dispatcher note what happened to each update.
     pub trail: TrailRecorder,
+    /// What each source may send of Wallet's log reports (`POST /v1/log`, which takes no
+    /// credentials).
+    pub wallet_log_budget: super::rate_limit::SourceLimiter,
     /// Prepared assets by (template id, template version).
     assets: Mutex<HashMap<(u64, u64), Arc<PassAssets>>>,
 }
@@ -143,6 +146,7 @@ impl App {
             jobs: None,
             timers: None,
             assets: Mutex::new(HashMap::new()),
+            wallet_log_budget: super::wallet_log::budget(),
         }
     }
 

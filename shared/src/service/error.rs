@@ -45,6 +45,9 @@ pub enum ServiceError {
     /// Another service (Google Wallet) refused or could not be reached; the text names it.
     #[error("{0}")]
     Upstream(String),
+    /// Too much from one source: it may try again after this many seconds.
+    #[error("too many requests from this source; try again in {0} s")]
+    RateLimited(u64),
     /// Our fault; the text goes to logs only.
     #[error("internal error: {0}")]
     Internal(String),

@@ -25,6 +25,7 @@ pub mod passes;
 pub mod preview;
 pub mod projects;
 pub mod push;
+pub mod rate_limit;
 pub mod render;
 pub mod schedules;
 pub mod segments;

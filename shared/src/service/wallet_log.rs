@@ -3,7 +3,7 @@
 //! that pass's update trail, and one that names a registered device and a pass type
 //! (`for device …, pass type …`) on that device's.
 
-use super::App;
+use super::{App, ServiceError};
 use crate::model::trail::{TrailEvent, TrailSubject};
 
 /// How many lines of one report, and how many characters of each, are read.
@@ -41,7 +41,17 @@ fn clean(line: &str) -> String {
     line.chars().take(MAX_LOG_CHARS).flat_map(char::escape_default).collect()
 }
 
-pub async fn receive(app: &App, lines: &[String]) {
+/// Lines one source may report: a full report's worth at once, as many again each minute.
+/// Wallet reports rarely (a failing fetch, a refused registration); more is noise or forgery.
+pub fn budget() -> super::rate_limit::SourceLimiter {
+    super::rate_limit::SourceLimiter::new(MAX_LOG_LINES as u32 * 2, 60_000)
+}
+
+/// Logs a report's lines (bounded, escaped), and files those about a pass or device we hold
+/// on its trail; a source past its budget is refused before anything is logged.
+pub async fn receive(app: &App, source: &str, lines: &[String]) -> Result<(), ServiceError> {
+    let counted = lines.len().clamp(1, MAX_LOG_LINES) as u32;
+    app.wallet_log_budget.spend(source, counted, app.now()).map_err(ServiceError::RateLimited)?;
     for line in lines.iter().take(MAX_LOG_LINES) {
         let message = clean(line);
         tracing::warn!(%message, "Wallet reported");
@@ -49,6 +59,7 @@ pub async fn receive(app: &App, lines: &[String]) {
             app.trail.record(subject, TrailEvent::WalletLog { message }).await;
         }
     }
+    Ok(())
 }
 
 /// The trail a line belongs on, if it names a pass or a registered device that exists (the

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tessera::ports::PushOutcome;
-use tessera_tests::api::{TestServer, event_template, expect_json};
+use tessera_tests::api::{TestServer, event_template, expect_error, expect_json};
 use tessera_tests::device_flows::{Device, pass_life_on_a_device, pushes, register};
 
 #[tokio::test]
@@ -195,6 +195,23 @@ async fn wallet_logs_are_accepted_on(server: TestServer) {
         .unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(server.anonymous(Method::POST, "/v1/log").body("not json").send().await.unwrap().status(), 400);
+}
+
+/// `POST /v1/log` takes no credentials, so each source has a budget: two full reports at once,
+/// then 429 with `Retry-After` until the budget refills (a report's worth every half minute).
+#[tokio::test]
+async fn wallet_logs_are_budgeted_per_source() {
+    let server = TestServer::embedded().await;
+    let report = json!({"logs": (0..50).map(|i| format!("[2026-11-24] line {i}")).collect::<Vec<_>>()});
+    for _ in 0..2 {
+        let accepted = server.anonymous(Method::POST, "/v1/log").json(&report).send().await.unwrap();
+        assert_eq!(accepted.status(), 200);
+    }
+    let refused = server.anonymous(Method::POST, "/v1/log").json(&report).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let retry_after: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    expect_error(refused, 429, "rate_limited", None).await;
 }
 
 /// The device poll, Wallet's busiest call, reads the pass once (by serial) and its template

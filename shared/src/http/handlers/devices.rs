@@ -123,7 +123,8 @@ struct LogBody {
 
 pub async fn log(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let body: LogBody = json_body(&request)?;
-    wallet_log::receive(app, &body.logs).await;
+    let source = crate::http::request::client_address(&request);
+    wallet_log::receive(app, &source, &body.logs).await?;
     Ok(empty(StatusCode::OK))
 }
 
