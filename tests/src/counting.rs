@@ -188,6 +188,16 @@ impl Store for CountingStore {
         self.inner.delete_adaptive_link(id).await
     }
 
+    async fn claim_adaptive_pass(&self, id: &str, max: u64) -> Result<bool, StoreError> {
+        self.count("claim_adaptive_pass");
+        self.inner.claim_adaptive_pass(id, max).await
+    }
+
+    async fn release_adaptive_pass(&self, id: &str) -> Result<(), StoreError> {
+        self.count("release_adaptive_pass");
+        self.inner.release_adaptive_pass(id).await
+    }
+
     async fn count_passes_with_tag(&self, tag: &str) -> Result<u64, StoreError> {
         self.count("count_passes_with_tag");
         self.inner.count_passes_with_tag(tag).await

@@ -88,6 +88,13 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A test that fails midway leaves no server running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
 fn field<'a>(line: &'a str, label: &str) -> &'a str {
     line.split(label).nth(1).unwrap().split_whitespace().next().unwrap()
 }

@@ -72,10 +72,11 @@ const TEMPLATE_COLUMNS: &str =
 const PROJECT_COLUMNS: &str = "id, external_id, name, project_type, pass_type_id, created_at, updated_at, body";
 
 /// Columns added since the first release, for databases made before them: (table, column, type).
-const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
     ("templates", "project_id", "INTEGER"),
     ("templates", "external_id", "TEXT"),
     ("passes", "google_saved", "INTEGER NOT NULL DEFAULT 0"),
+    ("adaptive_links", "passes_made", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// Brings a database made by an earlier version up to [`SCHEMA`], then indexes what needs it.
@@ -250,7 +251,7 @@ fn load_project(conn: &Connection, clause: &str, arg: impl rusqlite::ToSql) -> R
     statement.query_row([arg], project_row).optional().map_err(db)
 }
 
-const ADAPTIVE_COLUMNS: &str = "id, apple_template_id, google_template_id, payload, created_at";
+const ADAPTIVE_COLUMNS: &str = "id, apple_template_id, google_template_id, payload, created_at, passes_made";
 
 fn adaptive_row(r: &Row) -> rusqlite::Result<AdaptiveLink> {
     Ok(AdaptiveLink {
@@ -259,6 +260,7 @@ fn adaptive_row(r: &Row) -> rusqlite::Result<AdaptiveLink> {
         google_template_id: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
         payload: json_value(r.get(3)?)?,
         created_at: r.get(4)?,
+        passes_made: r.get::<_, i64>(5)?.max(0) as u64,
     })
 }
 
@@ -1271,6 +1273,25 @@ impl Store for SqliteStore {
         self.tx(move |tx| match tx.execute("DELETE FROM adaptive_links WHERE id = ?1", [id]).map_err(db)? {
             0 => Err(StoreError::NotFound("adaptive link")),
             _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn claim_adaptive_pass(&self, id: &str, max: u64) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.tx(move |tx| {
+            let sql = "UPDATE adaptive_links SET passes_made = passes_made + 1 WHERE id = ?1 AND passes_made < ?2";
+            Ok(tx.execute(sql, params![id, max.min(i64::MAX as u64) as i64]).map_err(db)? == 1)
+        })
+        .await
+    }
+
+    async fn release_adaptive_pass(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.tx(move |tx| {
+            let sql = "UPDATE adaptive_links SET passes_made = passes_made - 1 WHERE id = ?1 AND passes_made > 0";
+            tx.execute(sql, params![id]).map_err(db)?;
+            Ok(())
         })
         .await
     }

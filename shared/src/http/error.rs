@@ -17,11 +17,21 @@ pub struct ApiError {
     pub details: Option<Box<(&'static str, serde_json::Value)>>,
     /// Sent as `Retry-After` (429, 503).
     pub retry_after_seconds: Option<u64>,
+    /// Why a link gave no pass, for the page a browser gets instead of this JSON.
+    pub link_refusal: Option<LinkRefusal>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), field: None, details: None, retry_after_seconds: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: None,
+            retry_after_seconds: None,
+            link_refusal: None,
+        }
     }
 
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> ApiError {
@@ -77,12 +87,18 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             ServiceError::Gone(message) => ApiError::new(StatusCode::GONE, "gone", message),
-            ServiceError::LinkRefused(refusal) => match refusal {
-                LinkRefusal::Unknown => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such link"),
-                LinkRefusal::Used => {
-                    ApiError::new(StatusCode::GONE, "link_used", "this single-use link has already been used")
+            ServiceError::LinkRefused(refusal) => ApiError {
+                link_refusal: Some(refusal),
+                ..match refusal {
+                    LinkRefusal::Unknown => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such link"),
+                    LinkRefusal::Used => {
+                        ApiError::new(StatusCode::GONE, "link_used", "this single-use link has already been used")
+                    }
+                    LinkRefusal::Expired => ApiError::new(StatusCode::GONE, "link_expired", "this link has expired"),
+                    LinkRefusal::Exhausted => {
+                        ApiError::new(StatusCode::GONE, "link_exhausted", "this link has given all the passes it may")
+                    }
                 }
-                LinkRefusal::Expired => ApiError::new(StatusCode::GONE, "link_expired", "this link has expired"),
             },
             ServiceError::BreaksPasses { count, first } => {
                 let passes: Vec<_> = first

@@ -68,6 +68,9 @@ pub async fn handle(app: &App, route: &'static Route, request: Request) -> Respo
 
 async fn handle_route(app: &App, route: &Route, request: Request) -> Response<Body> {
     let head = request.method() == Method::HEAD && route.answers_head;
+    // A browser opening a link that gives no pass gets a page saying why, not JSON.
+    let refusal_page_language = (route.access == Access::Public && request::accepts_html(&request))
+        .then(|| page_words::Language::negotiate(request::header(&request, "accept-language")));
     let result = async {
         if request::body_bytes(&request).len() > app.config.max_body_bytes {
             return Err(ApiError::new(
@@ -95,7 +98,13 @@ async fn handle_route(app: &App, route: &Route, request: Request) -> Response<Bo
         (route.handler)(app, request).await
     }
     .await;
-    let response = result.unwrap_or_else(ApiError::into_response);
+    let response = match (result, refusal_page_language) {
+        (Ok(response), _) => response,
+        (Err(ApiError { status, link_refusal: Some(refusal), .. }), Some(language)) => {
+            html_response_with_status(status, pages::link_refused(refusal, language))
+        }
+        (Err(e), _) => e.into_response(),
+    };
     if head { without_body(response) } else { response }
 }
 

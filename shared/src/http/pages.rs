@@ -16,6 +16,7 @@ pub fn link_refused(refusal: LinkRefusal, language: Language) -> String {
         LinkRefusal::Unknown => (Words::UnknownLinkTitle, Words::UnknownLinkText),
         LinkRefusal::Used => (Words::UsedLinkTitle, Words::UsedLinkText),
         LinkRefusal::Expired => (Words::ExpiredLinkTitle, Words::ExpiredLinkText),
+        LinkRefusal::Exhausted => (Words::ExhaustedLinkTitle, Words::ExpiredLinkText),
     };
     let (title, text) = (escape_html(say(title, language)), escape_html(say(text, language)));
     format!(

@@ -386,6 +386,8 @@ pub fn adaptive_link(base: &str, link: &AdaptiveLink) -> Value {
         "androidTemplateId": link.google_template_id,
         "landingPageUrl": link.payload.get("landingPageUrl"),
         "payload": link.payload.get("payload"),
+        "maxPasses": crate::service::adaptive::max_passes(link),
+        "passesMade": link.passes_made,
     })
 }
 

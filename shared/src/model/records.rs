@@ -378,6 +378,8 @@ pub struct AdaptiveLink {
     pub google_template_id: Option<u64>,
     pub payload: Value,
     pub created_at: Millis,
+    /// Passes made through the link so far (claimed by [`crate::ports::Store::claim_adaptive_pass`]).
+    pub passes_made: u64,
 }
 
 /// A tag: a name passes carry, with an id (Airship's tag routes take either).

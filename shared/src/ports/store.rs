@@ -163,6 +163,11 @@ pub trait Store: Send + Sync {
     async fn list_adaptive_links(&self, page: &PageRequest) -> Result<Page<AdaptiveLink>, StoreError>;
     /// Deletes the link; the passes it minted stay.
     async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError>;
+    /// Counts one more pass made through the link, atomically, unless it has made `max`
+    /// already (or does not exist): whether the pass may be made.
+    async fn claim_adaptive_pass(&self, id: &str, max: u64) -> Result<bool, StoreError>;
+    /// Gives back a claim whose pass was not made after all.
+    async fn release_adaptive_pass(&self, id: &str) -> Result<(), StoreError>;
 }
 
 /// For adapters: from each registered serial with its last change (the later of the pass's and

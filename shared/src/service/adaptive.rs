@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error::{FieldProblem, ServiceError};
+use super::error::{FieldProblem, LinkRefusal, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
 use crate::model::records::{AdaptiveLink, Page, PageRequest, Pass, Vendor};
@@ -20,6 +20,19 @@ pub struct AdaptiveLinkRequest {
     #[serde(default)]
     pub payload: Value,
     pub is_personalized: Option<bool>,
+    /// How many passes the link may make (Tessera's; `DEFAULT_MAX_PASSES` when absent).
+    pub max_passes: Option<u64>,
+}
+
+/// How many passes an adaptive link makes at most unless it says otherwise: each open without
+/// an external id makes one, so a link posted publicly would otherwise mint without end.
+pub const DEFAULT_MAX_PASSES: u64 = 10_000;
+/// The most a link may ask for.
+pub const MAX_MAX_PASSES: u64 = 1_000_000;
+
+/// The link's bound on the passes it makes.
+pub fn max_passes(link: &AdaptiveLink) -> u64 {
+    link.payload.get("maxPasses").and_then(Value::as_u64).unwrap_or(DEFAULT_MAX_PASSES)
 }
 
 /// An Airship-style id: 11 characters of base62.
@@ -41,6 +54,9 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveL
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
         return Err(ServiceError::invalid("landingPageUrl", "must be an absolute http(s) URL"));
+    }
+    if request.max_passes.is_some_and(|max| !(1..=MAX_MAX_PASSES).contains(&max)) {
+        return Err(ServiceError::invalid("maxPasses", format!("must be 1 to {MAX_MAX_PASSES}")));
     }
     let payload = if request.payload.is_null() { json!({}) } else { request.payload.clone() };
     let pass_request: PassRequest = serde_json::from_value(payload.clone())
@@ -64,13 +80,15 @@ pub async fn create(app: &App, request: AdaptiveLinkRequest) -> Result<AdaptiveL
             other => other,
         })?;
     }
-    let stored = json!({"payload": payload, "landingPageUrl": request.landing_page_url, "isPersonalized": request.is_personalized});
+    let stored = json!({"payload": payload, "landingPageUrl": request.landing_page_url,
+        "isPersonalized": request.is_personalized, "maxPasses": request.max_passes.unwrap_or(DEFAULT_MAX_PASSES)});
     let link = AdaptiveLink {
         id: new_id(),
         apple_template_id: request.ios_template_id,
         google_template_id: request.android_template_id,
         payload: stored,
         created_at: app.now(),
+        passes_made: 0,
     };
     app.store.create_adaptive_link(&link).await?;
     Ok(link)
@@ -201,7 +219,16 @@ async fn mint(app: &App, link: &AdaptiveLink, template_id: u64) -> Result<(Pass,
     {
         return Ok((existing, None));
     }
-    match passes::create(app, template_id, request, None, Some(link.id.clone())).await {
+    // Counted before it is made (so racing opens cannot pass the bound), given back if it is
+    // not made after all.
+    if !app.store.claim_adaptive_pass(&link.id, max_passes(link)).await? {
+        return Err(ServiceError::LinkRefused(LinkRefusal::Exhausted));
+    }
+    let made = passes::create(app, template_id, request, None, Some(link.id.clone())).await;
+    if made.is_err() {
+        app.store.release_adaptive_pass(&link.id).await?;
+    }
+    match made {
         Ok(issued) => Ok((issued.record.pass, issued.pkpass)),
         // A concurrent open created the pass for this external id first.
         Err(conflict @ ServiceError::Conflict(_)) => match &external_id {

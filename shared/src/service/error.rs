@@ -16,6 +16,8 @@ pub enum LinkRefusal {
     /// A single-use link already used.
     Used,
     Expired,
+    /// An adaptive link that has made all the passes it may.
+    Exhausted,
 }
 
 /// What a use case can answer besides success; the HTTP layer maps each to a status.

@@ -105,6 +105,7 @@ pub async fn adaptive_links(b: &Backend) {
         google_template_id: None,
         payload: json!({"externalId": "m-1", "fields": {}}),
         created_at: T0,
+        passes_made: 0,
     };
     b.store.create_adaptive_link(&adaptive).await.unwrap();
     assert_eq!(b.store.get_adaptive_link("rthBWAWDaAA").await.unwrap(), Some(adaptive.clone()));
@@ -132,6 +133,26 @@ pub async fn adaptive_links(b: &Backend) {
     assert_eq!(newest_first.items, [later.clone(), adaptive.clone()]);
     let second = b.store.list_adaptive_links(&page(2, 1, SortOrder::CreatedAt, Direction::Desc)).await.unwrap();
     assert_eq!(second.items, std::slice::from_ref(&adaptive));
+    // The count of passes made: claimed up to the bound, never past it however many race,
+    // given back when a pass is not made after all.
+    let claims: Vec<_> = (0..8)
+        .map(|_| {
+            let (store, id) = (b.store.clone(), later.id.clone());
+            tokio::spawn(async move { store.claim_adaptive_pass(&id, 5).await.unwrap() })
+        })
+        .collect();
+    let mut granted = 0;
+    for claim in claims {
+        granted += usize::from(claim.await.unwrap());
+    }
+    assert_eq!(granted, 5, "exactly the bound, racing or not");
+    assert_eq!(b.store.get_adaptive_link(&later.id).await.unwrap().unwrap().passes_made, 5);
+    assert!(!b.store.claim_adaptive_pass(&later.id, 5).await.unwrap());
+    b.store.release_adaptive_pass(&later.id).await.unwrap();
+    assert!(b.store.claim_adaptive_pass(&later.id, 5).await.unwrap(), "a released claim is free again");
+    assert!(b.store.claim_adaptive_pass(&later.id, 6).await.unwrap(), "a larger bound allows more");
+    assert!(!b.store.claim_adaptive_pass("unknown", 5).await.unwrap(), "no link, no claim");
+    b.store.release_adaptive_pass("unknown").await.unwrap();
     b.store.delete_adaptive_link(&adaptive.id).await.unwrap();
     assert_eq!(b.store.get_adaptive_link(&adaptive.id).await.unwrap(), None);
     assert_eq!(b.store.delete_adaptive_link(&adaptive.id).await, Err(StoreError::NotFound("adaptive link")));

@@ -277,3 +277,47 @@ async fn several_adaptive_links_open_as_one_bundle_on(server: TestServer) {
         expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"].clone();
     assert_eq!(passes_after, passes_before, "refused opens minted nothing");
 }
+
+/// An adaptive link makes at most `maxPasses` passes (10,000 unless it says), counted
+/// atomically: past it, opens answer 410 `link_exhausted` (a page, to browsers) and make
+/// nothing; opens that reuse a pass by external id are not counted.
+#[tokio::test]
+async fn an_adaptive_link_makes_at_most_its_max_passes() {
+    let server = TestServer::embedded().await;
+    let apple = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+    for bad in [json!(0), json!(1_000_001), json!("many")] {
+        let body = json!({"iosTemplateId": apple, "maxPasses": bad});
+        let response = server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap();
+        expect_error(response, 400, "invalid_request", Some("maxPasses")).await;
+    }
+    let unbounded = json!({"iosTemplateId": apple});
+    let link =
+        expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&unbounded).send().await.unwrap(), 200).await;
+    assert_eq!((link["maxPasses"].as_u64(), link["passesMade"].as_u64()), (Some(10_000), Some(0)));
+
+    let body = json!({"iosTemplateId": apple, "maxPasses": 2});
+    let link = expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&body).send().await.unwrap(), 200).await;
+    let ios = link["iosUrl"].as_str().unwrap().to_string();
+    for _ in 0..2 {
+        assert_eq!(server.client.get(&ios).send().await.unwrap().status(), 200);
+    }
+    let refused = server.client.get(&ios).send().await.unwrap();
+    expect_error(refused, 410, "link_exhausted", None).await;
+    let page =
+        server.client.get(&ios).header("Accept", "text/html").header("Accept-Language", "fr").send().await.unwrap();
+    assert_eq!(page.status(), 410);
+    assert!(page.text().await.unwrap().contains("Ce lien a donné tous ses pass"));
+    let path = format!("/v1/links/adaptive/{}", link["adaptiveLinkId"].as_str().unwrap());
+    let read = expect_json(server.api(Method::GET, &path).send().await.unwrap(), 200).await;
+    assert_eq!(read["passesMade"], 2);
+    let listed = expect_json(server.api(Method::GET, &format!("{path}/passes")).send().await.unwrap(), 200).await;
+    assert_eq!(listed["count"], 2, "nothing made past the bound");
+
+    let reused = json!({"iosTemplateId": apple, "maxPasses": 1, "payload": {"externalId": "member-9"}});
+    let link =
+        expect_json(server.api(Method::POST, "/v1/links/adaptive").json(&reused).send().await.unwrap(), 200).await;
+    for _ in 0..3 {
+        let opened = server.client.get(link["iosUrl"].as_str().unwrap()).send().await.unwrap();
+        assert_eq!(opened.status(), 200, "the one pass, served again");
+    }
+}

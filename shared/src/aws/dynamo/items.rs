@@ -371,6 +371,7 @@ pub fn adaptive_item(l: &AdaptiveLink) -> Item {
     put_opt(&mut item, "google", l.google_template_id.map(n));
     item.insert("payload".into(), s(l.payload.to_string()));
     item.insert("created".into(), n(l.created_at));
+    item.insert("made".into(), n(l.passes_made));
     item
 }
 
@@ -382,5 +383,6 @@ pub fn adaptive_from(item: &Item) -> Result<AdaptiveLink, StoreError> {
         google_template_id: r.opt_u64("google")?,
         payload: r.json("payload")?,
         created_at: r.i64("created")?,
+        passes_made: r.opt_u64("made")?.unwrap_or(0),
     })
 }

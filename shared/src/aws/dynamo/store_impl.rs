@@ -1135,6 +1135,45 @@ impl Store for DynamoStore {
     async fn delete_adaptive_link(&self, id: &str) -> Result<(), StoreError> {
         self.delete_existing(key(format!("ALINK#{id}"), "ALINK"), "adaptive link").await
     }
+
+    async fn claim_adaptive_pass(&self, id: &str, max: u64) -> Result<bool, StoreError> {
+        let (update, condition) =
+            ("ADD #made :one", "attribute_exists(#pk) AND (attribute_not_exists(#made) OR #made < :max)");
+        self.count_adaptive_pass(id, update, condition, values([(":one", n(1)), (":max", n(max))])).await
+    }
+
+    async fn release_adaptive_pass(&self, id: &str) -> Result<(), StoreError> {
+        let (update, condition) = ("ADD #made :minus", "attribute_exists(#pk) AND #made > :zero");
+        self.count_adaptive_pass(id, update, condition, values([(":minus", n(-1)), (":zero", n(0))])).await.map(|_| ())
+    }
+}
+
+impl DynamoStore {
+    /// One conditional change of an adaptive link's count of passes made: whether it applied.
+    async fn count_adaptive_pass(
+        &self,
+        id: &str,
+        update: &str,
+        condition: &str,
+        vals: HashMap<String, AttributeValue>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(format!("ALINK#{id}"), "ALINK")))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(names(&[update, condition]))
+            .set_expression_attribute_values(Some(vals))
+            .send()
+            .await;
+        match changed {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(backend(e)),
+        }
+    }
 }
 
 fn unique(tags: &[String]) -> Vec<&String> {

@@ -5,10 +5,9 @@ use lambda_http::http::Response;
 use lambda_http::{Body, Request};
 
 use super::link_page;
-use crate::http::page_words::Language;
 use crate::http::pages::{Wallet, WalletButton};
-use crate::http::request::{accepts_html, header, path_param};
-use crate::http::{ApiError, file_response, html_response_with_status, pages};
+use crate::http::request::path_param;
+use crate::http::{ApiError, file_response};
 use crate::model::records::Pass;
 use crate::pkpass::PKPASS_MIME;
 use crate::service::preview::PassPreview;
@@ -43,25 +42,19 @@ async fn page_or_file(
     file: impl Future<Output = Result<(Pass, Vec<u8>), ServiceError>>,
 ) -> Result<Response<Body>, ApiError> {
     if !link_page::wants_page(request) {
-        return answer(request, file.await);
+        return answer(file.await);
     }
     match preview.await {
         Ok(preview) => {
             let apple = WalletButton { wallet: Wallet::Apple, href: format!("{page_url}?download=1") };
             Ok(link_page::respond(request, page_url, &[preview], vec![apple]))
         }
-        Err(refused) => answer(request, Err(refused)),
+        Err(refused) => Err(refused.into()),
     }
 }
 
-fn answer(request: &Request, opened: Result<(Pass, Vec<u8>), ServiceError>) -> Result<Response<Body>, ApiError> {
-    match opened {
-        Ok((pass, bytes)) => Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes)),
-        Err(ServiceError::LinkRefused(refusal)) if accepts_html(request) => {
-            let status = ApiError::from(ServiceError::LinkRefused(refusal)).status;
-            let language = Language::negotiate(header(request, "accept-language"));
-            Ok(html_response_with_status(status, pages::link_refused(refusal, language)))
-        }
-        Err(e) => Err(e.into()),
-    }
+/// The .pkpass (a link that gives none answers a page to browsers: `http::handle_route`).
+fn answer(opened: Result<(Pass, Vec<u8>), ServiceError>) -> Result<Response<Body>, ApiError> {
+    let (pass, bytes) = opened?;
+    Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
 }
