@@ -22,6 +22,9 @@ pub enum Collection {
     /// Deliveries given up on, with their last error, until re-sent or the project's
     /// callbacks are removed.
     DeadCallback,
+    /// A dynamic link's pass being made (by link token): one opener makes it, racing ones
+    /// wait for it instead of making passes to throw away.
+    LinkMint,
 }
 
 impl Collection {
@@ -34,6 +37,7 @@ impl Collection {
             Collection::CallbackSettings => "callbackSettings",
             Collection::CallbackDelivery => "callbackDelivery",
             Collection::DeadCallback => "deadCallback",
+            Collection::LinkMint => "linkMint",
         }
     }
 }

@@ -96,17 +96,33 @@ pub async fn resolve(app: &App, inputs: ImageInputs) -> Result<Images, ServiceEr
     if problems.is_empty() { Ok(images) } else { Err(ServiceError::Invalid(problems)) }
 }
 
-/// Stores images under a fresh prefix, so a cached .pkpass of an older version never points
-/// at changed bytes; returns header → blob key.
-pub async fn store(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<BTreeMap<String, String>, ServiceError> {
-    let unique = uuid::Uuid::new_v4().simple();
-    let mut keys = BTreeMap::new();
-    for (header, bytes) in png {
-        let file = image_file(&header).unwrap_or_else(|| format!("{header}.png"));
-        let key = format!("images/{unique}/{file}");
-        app.blobs.put(&key, bytes, "image/png").await?;
-        keys.insert(header, key);
+/// An image's blob key: its content's SHA-256. The same bytes are stored once however many
+/// requests race to store them, and the bytes under a key never change (so a cached .pkpass of
+/// an older version never points at changed bytes).
+pub fn key_of(png: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, png);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("images/sha256/{hex}.png")
+}
+
+/// Header → blob key, for a record written before its images ([`put`]).
+pub fn keys_for(png: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    png.iter().map(|(header, bytes)| (header.clone(), key_of(bytes))).collect()
+}
+
+/// Writes images under their keys ([`key_of`]).
+pub async fn put(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<(), ServiceError> {
+    for bytes in png.into_values() {
+        app.blobs.put(&key_of(&bytes), bytes, "image/png").await?;
     }
+    Ok(())
+}
+
+/// Writes images and returns header → blob key: for changes whose record is written after
+/// (a failed write then leaves at most bytes another record may share, never a wrong image).
+pub async fn store(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<BTreeMap<String, String>, ServiceError> {
+    let keys = keys_for(&png);
+    put(app, png).await?;
     Ok(keys)
 }
 

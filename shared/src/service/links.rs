@@ -7,6 +7,7 @@ use super::error::{LinkRefusal, ServiceError};
 use super::passes::{self, PassRequest};
 use super::templates;
 use crate::model::date::parse_wallet_date;
+use crate::model::document::Collection;
 use crate::model::records::{LinkKind, LinkUse, Pass, PublicLink};
 use crate::ports::StoreError;
 use crate::service::App;
@@ -160,36 +161,75 @@ pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), Ser
     granted(app.store.use_link(token, app.now()).await?)?;
     let pass_id = match link.pass_id {
         Some(id) => id,
+        None if !claim_minting(app, token).await? => {
+            let busy = ServiceError::Conflict("this link's pass is being made; open it again in a moment".into());
+            return served_by_winner(app, token, busy).await;
+        }
         None => {
-            let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
-                .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
-            let issued = match passes::create(app, link.template_id, request, None, None).await {
-                Ok(issued) => issued,
-                // The payload's external id is taken: by a concurrent first open of this link
-                // (its pass shows up on the link shortly), or by another pass (a real conflict).
-                Err(conflict @ ServiceError::Conflict(_)) => return served_by_winner(app, token, conflict).await,
-                Err(e) => return Err(e),
-            };
-            let created = issued.record.pass.id;
-            match app.store.set_link_pass(token, created).await {
-                Ok(()) => match issued.pkpass {
-                    Some(pkpass) => return Ok((issued.record.pass, pkpass)),
-                    None => created,
-                },
-                Err(StoreError::Conflict(_)) => {
-                    // Another first open won the race: serve its pass, drop ours.
-                    passes::delete(app, created).await?;
-                    app.store.get_link(token).await?.and_then(|l| l.pass_id).ok_or(ServiceError::NotFound("link"))?
-                }
-                Err(e) => return Err(e.into()),
-            }
+            let made = make_link_pass(app, token, &link).await;
+            app.store.delete_document(Collection::LinkMint, token).await?;
+            return made;
         }
     };
     passes::pkpass(app, pass_id).await
 }
 
+/// How long a claim to make a link's pass holds before another opener may take it over (its
+/// maker died between claiming and finishing).
+const MINTING_CLAIM_MS: i64 = 30_000;
+
+/// Whether this opener makes the link's pass: the first claim wins; a stale one is taken over.
+async fn claim_minting(app: &App, token: &str) -> Result<bool, ServiceError> {
+    let now = app.now();
+    let claim = serde_json::json!({"claimedAt": now});
+    match app.store.put_document(Collection::LinkMint, token, &claim, None, now).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::Duplicate { .. }) => {
+            let Some(held) = app.store.get_document(Collection::LinkMint, token).await? else { return Ok(false) };
+            if now - held.updated_at < MINTING_CLAIM_MS {
+                return Ok(false);
+            }
+            match app.store.put_document(Collection::LinkMint, token, &claim, Some(held.version), now).await {
+                Ok(_) => Ok(true),
+                Err(StoreError::Conflict(_)) => Ok(false),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Makes a dynamic link's pass and ties it to the link: the pass, with its signed file.
+async fn make_link_pass(app: &App, token: &str, link: &PublicLink) -> Result<(Pass, Vec<u8>), ServiceError> {
+    let request: PassRequest = serde_json::from_value(link.payload.clone().unwrap_or_default())
+        .map_err(|e| ServiceError::Internal(format!("stored dynamic link payload: {e}")))?;
+    let issued = match passes::create(app, link.template_id, request, None, None).await {
+        Ok(issued) => issued,
+        // The payload's external id is taken: by an earlier maker of this link's pass whose
+        // claim went stale (its pass shows up on the link shortly), or by another pass.
+        Err(conflict @ ServiceError::Conflict(_)) => return served_by_winner(app, token, conflict).await,
+        Err(e) => return Err(e),
+    };
+    let created = issued.record.pass.id;
+    match app.store.set_link_pass(token, created).await {
+        Ok(()) => match issued.pkpass {
+            Some(pkpass) => Ok((issued.record.pass, pkpass)),
+            None => passes::pkpass(app, created).await,
+        },
+        Err(StoreError::Conflict(_)) => {
+            // A maker whose claim went stale finished after all: serve its pass, drop ours.
+            passes::delete(app, created).await?;
+            let winner =
+                app.store.get_link(token).await?.and_then(|l| l.pass_id).ok_or(ServiceError::NotFound("link"))?;
+            passes::pkpass(app, winner).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The pass another opener is making, once it is on the link (within 5 s), else `conflict`.
 async fn served_by_winner(app: &App, token: &str, conflict: ServiceError) -> Result<(Pass, Vec<u8>), ServiceError> {
-    for _ in 0..40 {
+    for _ in 0..100 {
         if let Some(pass_id) = app.store.get_link(token).await?.and_then(|l| l.pass_id) {
             return passes::pkpass(app, pass_id).await;
         }

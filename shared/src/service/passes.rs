@@ -381,16 +381,18 @@ pub async fn create(
     // Render and sign (or make the save link) before anything is stored: an invalid pass
     // changes nothing.
     let mut warnings = Vec::new();
+    let mut pass_images = BTreeMap::new();
     let pkpass = if google {
         content.google_save_url = Some(app.google.issue(&template, &content, &serial).await?);
         None
     } else {
-        let mut pass_images = images::resolve(app, image_inputs).await?.png;
+        pass_images = images::resolve(app, image_inputs).await?.png;
         pass_images.extend(std::mem::take(&mut request.prepared_images));
         let id = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: &token };
         let (pkpass, signed_with) = sign(app, &template, &content, &pass_images, id).await?;
         warnings = signed_with;
-        content.image_blobs.extend(images::store(app, pass_images).await?);
+        // Named now, written once the pass is: a create that loses a race leaves no image.
+        content.image_blobs.extend(images::keys_for(&pass_images));
         Some(pkpass)
     };
     give_locations_ids(app, &mut content).await?;
@@ -405,6 +407,10 @@ pub async fn create(
         content,
     };
     let pass = app.store.create_pass(&new, app.now()).await?;
+    if let Err(e) = images::put(app, pass_images).await {
+        app.store.delete_pass(pass.id).await?;
+        return Err(e);
+    }
     super::tags::record(app, &pass.tags).await?;
     if super::timers::own_expiration(&pass.content).is_some() {
         super::timers::follow_expiration(app, pass.id, &pass.content).await;

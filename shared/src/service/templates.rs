@@ -263,8 +263,9 @@ pub async fn create(
         Some(project) => project.id,
         None => projects::default_project(app).await?.id,
     };
-    // Images are stored only once the template is known to be good.
-    checked.content.image_blobs = images::store(app, images.png).await?;
+    // Images are named now and written once the template is: a create that fails or loses a
+    // race leaves no image behind.
+    checked.content.image_blobs = images::keys_for(&images.png);
     give_locations_ids(app, &mut checked.content).await?;
     let new = NewTemplate {
         project_id: Some(project_id),
@@ -274,7 +275,12 @@ pub async fn create(
         pass_type_id: checked.pass_type_id,
         content: checked.content,
     };
-    Ok(SavedTemplate { template: app.store.create_template(&new, app.now()).await?, warnings })
+    let template = app.store.create_template(&new, app.now()).await?;
+    if let Err(e) = images::put(app, images.png).await {
+        app.store.delete_template(template.id).await?;
+        return Err(e);
+    }
+    Ok(SavedTemplate { template, warnings })
 }
 
 pub async fn get(app: &App, id: u64) -> Result<Template, ServiceError> {

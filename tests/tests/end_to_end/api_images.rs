@@ -154,3 +154,70 @@ async fn a_pass_can_show_its_own_images() {
     assert!(error["error"]["message"].as_str().is_some_and(|m| m.contains("truncated")), "{error}");
     assert_eq!(expect_json(server.api(Method::GET, "/v1/pass").send().await.unwrap(), 200).await["count"], 2);
 }
+
+/// A PNG of one colour, `side` pixels square.
+fn solid_png(side: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(side, side, image::Rgb(rgb));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+fn image_files(data_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out)
+            } else if path.extension().is_some_and(|e| e == "png") {
+                out.push(path)
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&data_dir.join("blobs/images"), &mut files);
+    files.sort();
+    files
+}
+
+/// Images are written only once their record is: twenty creates racing for one external id,
+/// each with its own logo, leave exactly one pass and its one logo (the others' 409s leave no
+/// file), and a template refused for a taken external id leaves none either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_creates_leave_no_images_behind() {
+    let server = std::sync::Arc::new(TestServer::embedded().await);
+    let data = server.data_dir.as_ref().unwrap().path().to_path_buf();
+    let created = server.create_template(&event_template()).await;
+    let (template_id, project_id) = (created["id"].as_u64().unwrap(), created["projectId"].as_u64().unwrap());
+    let before = image_files(&data);
+    let creates: Vec<_> = (0..20u8)
+        .map(|i| {
+            let server = server.clone();
+            let logo = tessera_tests::api::png_data_url(&solid_png(50, [i * 10, 80, 160]));
+            tokio::spawn(async move {
+                let body = json!({"externalId": "member-1", "headers": {"logo_image": {"value": logo}}});
+                let path = format!("/v1/pass/{template_id}");
+                server.api(Method::POST, &path).json(&body).send().await.unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for create in creates {
+        statuses.push(create.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    let after = image_files(&data);
+    assert_eq!(after.len(), before.len() + 1, "one new image, the winner's: {after:?}");
+
+    let path = format!("/v1/template/{project_id}/id/concerts");
+    let first = server.api(Method::POST, &path).json(&event_template()).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let after = image_files(&data);
+    let mut taken = event_template();
+    taken["headers"]["logo_image"] = json!({"value": tessera_tests::api::png_data_url(&solid_png(40, [1, 2, 3]))});
+    let refused = server.api(Method::POST, &path).json(&taken).send().await.unwrap();
+    assert_eq!(refused.status(), 409);
+    assert_eq!(image_files(&data), after, "the refused template left no image");
+}
