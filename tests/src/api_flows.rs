@@ -299,7 +299,20 @@ pub async fn previews_draw_the_pass(server: &TestServer) {
     assert!(fragment.contains("tessera-pass--eventTicket"));
     assert!(fragment.contains("background:rgb(60,65,76);color:rgb(255,255,255)"), "the pass's colours");
     assert!(fragment.contains("<span class=\"logo-text\">Arena</span>"));
-    assert!(fragment.contains("alt=\"Example Arena\" src=\"data:image/png;base64,"), "the logo, inline");
+    // The logo is published by its hash, for dashboards and mail clients to fetch and cache.
+    let prefix = format!("alt=\"Example Arena\" src=\"{}/v1/images/", server.base);
+    let at = fragment.find(&prefix).expect("the logo, hosted") + prefix.len() - "/v1/images/".len();
+    let logo_url = fragment[at..].split('"').next().unwrap().to_string();
+    let served = server.anonymous(Method::GET, &logo_url).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let pkpass =
+        server.api(Method::GET, &format!("/v1/pass/{id}/download")).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(served.bytes().await.unwrap(), crate::pkpass_files(&pkpass)["logo@2x.png"], "the pass's own logo");
+    for unknown in ["/v1/images/00.png", "/v1/images/..%2Fpasses", &logo_url.replace(".png", ".PNG")] {
+        assert_eq!(server.anonymous(Method::GET, unknown).send().await.unwrap().status(), 404, "{unknown}");
+    }
     for shown in [">EVENT<", ">The Tour<", ">SEAT<", ">14<"] {
         assert!(fragment.contains(shown), "{shown} in {fragment}");
     }
@@ -378,6 +391,7 @@ pub async fn browsers_get_the_pass_page(server: &TestServer) {
     let desktop = browse(link.clone(), DESKTOP, "en").await.unwrap().text().await.unwrap();
     assert!(desktop.contains("class=\"phone\"") && desktop.contains("Scan this code with your phone"), "{desktop}");
     assert!(desktop.len() < 100_000, "light: {} bytes", desktop.len());
+    assert!(!desktop.contains("data:image"), "images are fetched from the blob store, not inlined");
 
     let downloaded = browse(format!("{link}?download=1"), IPHONE, "en").await.unwrap();
     assert_eq!(downloaded.status(), 200);

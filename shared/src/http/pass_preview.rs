@@ -3,6 +3,8 @@
 //! with its alt text. One self-contained fragment (inline CSS scoped to `.tessera-pass`, images
 //! as data URLs, no script), for integrators' dashboards and the holder's pages.
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use serde_json::Value;
 
@@ -31,11 +33,23 @@ pub(super) fn colour(value: Option<&String>, fallback: &str) -> String {
     value.and_then(|c| Rgb::parse(c)).map_or(fallback.to_string(), |Rgb(r, g, b)| format!("rgb({r},{g},{b})"))
 }
 
-fn image(preview: &PassPreview, base: &str, class: &str, alt: &str) -> String {
-    preview.images.get(base).map_or(String::new(), |png| {
-        let data = base64::engine::general_purpose::STANDARD.encode(png);
-        format!("<img class=\"{class}\" alt=\"{}\" src=\"data:image/png;base64,{data}\">", escape(alt))
-    })
+/// Where the fragment's images come from.
+pub enum ImageSources<'a> {
+    /// Inside the fragment, as data URLs.
+    Inline,
+    /// Published images (`/v1/images/{name}` under this base): base name → name.
+    Hosted { base_url: &'a str, names: &'a BTreeMap<&'static str, String> },
+}
+
+fn image(preview: &PassPreview, sources: &ImageSources, base: &str, class: &str, alt: &str) -> String {
+    let Some(png) = preview.images.get(base) else { return String::new() };
+    let src = match sources {
+        ImageSources::Hosted { base_url, names } if names.contains_key(base) => {
+            format!("{base_url}/v1/images/{}", names[base])
+        }
+        _ => format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)),
+    };
+    format!("<img class=\"{class}\" alt=\"{}\" src=\"{}\">", escape(alt), escape(&src))
 }
 
 /// A field's value as Wallet would show it before formatting (numbers and dates as written).
@@ -97,7 +111,7 @@ fn barcode(pass: &PassJson) -> String {
 }
 
 /// The fragment: a `<style>` and one `<article>`.
-pub fn fragment(preview: &PassPreview) -> String {
+pub fn fragment(preview: &PassPreview, sources: &ImageSources) -> String {
     let pass = &preview.pass;
     let Some(style) = pass.style() else { return String::new() };
     let empty = PassFields::default();
@@ -109,12 +123,13 @@ pub fn fragment(preview: &PassPreview) -> String {
     let logo_text = pass.logo_text.as_deref().map(|t| format!("<span class=\"logo-text\">{}</span>", escape(t)));
     let header = format!(
         "<header>{}{}{}</header>",
-        image(preview, "logo", "logo", organization),
+        image(preview, sources, "logo", "logo", organization),
         logo_text.unwrap_or_else(|| "<span class=\"logo-text\"></span>".into()),
         fields(group.header_fields.as_ref(), "header-fields", &label),
     );
-    let strip = image(preview, "strip", "strip", "");
-    let thumbnail = if strip.is_empty() { image(preview, "thumbnail", "thumbnail", "") } else { String::new() };
+    let strip = image(preview, sources, "strip", "strip", "");
+    let thumbnail =
+        if strip.is_empty() { image(preview, sources, "thumbnail", "thumbnail", "") } else { String::new() };
     format!(
         "<style>{CSS}</style><article class=\"tessera-pass tessera-pass--{kind}\" lang=\"en\" \
 aria-label=\"{description}\" style=\"background:{background};color:{foreground}\">{header}{strip}{thumbnail}\

@@ -161,6 +161,8 @@ routes! {
     GOOGLE_CALLBACK = "google_callback", POST "/v1/google/callback", Public, callbacks::google;
     PUBLIC_DOWNLOAD = "public_download", GET "/v1/download/pass/{token}", Public, public::download;
     OPEN_DYNAMIC_LINK = "open_dynamic_link", GET "/v1/pass/dynamic/{token}", Public, public::dynamic;
+    /// The images pass pages and previews show, by content hash.
+    PUBLISHED_IMAGE = "published_image", GET "/v1/images/{name}", Public, public::image;
 }
 
 impl Route {

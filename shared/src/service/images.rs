@@ -118,6 +118,25 @@ pub async fn put(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<(), Servic
     Ok(())
 }
 
+/// A stored image by its published name (`<sha256>.png`, as [`publish`] answers it): public,
+/// since only who has seen the image knows its hash.
+pub async fn published(app: &App, name: &str) -> Result<Vec<u8>, ServiceError> {
+    let hex = name.strip_suffix(".png").filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let hex = hex.filter(|h| !h.bytes().any(|b| b.is_ascii_uppercase())).ok_or(ServiceError::NotFound("image"))?;
+    let blob = app.blobs.get(&format!("images/sha256/{hex}.png")).await?;
+    Ok(blob.ok_or(ServiceError::NotFound("image"))?.bytes)
+}
+
+/// Makes an image reachable by its published name (stored under its content key unless it
+/// is already): the name.
+pub async fn publish(app: &App, png: &[u8]) -> Result<String, ServiceError> {
+    let key = key_of(png);
+    if app.blobs.get(&key).await?.is_none() {
+        app.blobs.put(&key, png.to_vec(), "image/png").await?;
+    }
+    Ok(key.trim_start_matches("images/sha256/").to_string())
+}
+
 /// Writes images and returns header → blob key: for changes whose record is written after
 /// (a failed write then leaves at most bytes another record may share, never a wrong image).
 pub async fn store(app: &App, png: BTreeMap<String, Vec<u8>>) -> Result<BTreeMap<String, String>, ServiceError> {

@@ -36,6 +36,16 @@ pub async fn of_pass(app: &App, id: u64, accept_language: Option<&str>) -> Resul
     of_pkpass(&bundle, accept_language).map_err(|e| ServiceError::Internal(format!("the signed pass {id} {e}")))
 }
 
+/// The preview's images made reachable at `/v1/images/{name}` (for pages and emails, which
+/// show hosted images rather than inline ones): base name → published name.
+pub async fn publish_images(app: &App, preview: &PassPreview) -> Result<BTreeMap<&'static str, String>, ServiceError> {
+    let mut names = BTreeMap::new();
+    for (base, png) in &preview.images {
+        names.insert(*base, super::images::publish(app, png).await?);
+    }
+    Ok(names)
+}
+
 /// The preview of a .pkpass, in the best of its languages for `Accept-Language`.
 pub fn of_pkpass(bundle: &[u8], accept_language: Option<&str>) -> Result<PassPreview, String> {
     let files = read_zip(bundle, ZipLimits::default())?;

@@ -91,7 +91,7 @@ pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>,
                     every(|l| l.apple_template_id.is_some()),
                     every(|l| l.google_template_id.is_some()),
                 );
-                Ok(link_page::respond(&request, &page_url, &previews, buttons))
+                link_page::respond(app, &request, &page_url, &previews, buttons).await
             }
             None => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -123,7 +123,7 @@ pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Bod
                 let previews: Vec<_> = preview(app, &request, &link).await.into_iter().collect();
                 let (apple, google) = (link.apple_template_id.is_some(), link.google_template_id.is_some());
                 let buttons = wallet_buttons(&page_url, "/", apple, google);
-                Ok(link_page::respond(&request, &page_url, &previews, buttons))
+                link_page::respond(app, &request, &page_url, &previews, buttons).await
             }
         },
     }

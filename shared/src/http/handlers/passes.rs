@@ -2,6 +2,7 @@ use lambda_http::http::{HeaderValue, Response};
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 
+use crate::http::pass_preview::ImageSources;
 use crate::http::request::{id_param, json_body, optional_json_body, page_request, pagination_json, path_param, query};
 use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, file_response, ok_json};
@@ -91,7 +92,10 @@ pub async fn preview(app: &App, request: Request) -> Result<Response<Body>, ApiE
     let language = crate::http::request::header(&request, "accept-language");
     let preview = crate::service::preview::of_pass(app, id_param(&request, "id")?, language).await?;
     if !crate::http::request::accepts(&request, "image/png") {
-        return Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview)));
+        // Hosted images: dashboards cache them, and mail clients show them (few show data URLs).
+        let names = crate::service::preview::publish_images(app, &preview).await?;
+        let sources = ImageSources::Hosted { base_url: &app.config.public_url, names: &names };
+        return Ok(crate::http::html_response(crate::http::pass_preview::fragment(&preview, &sources)));
     }
     let png = crate::http::pass_picture::png(&preview).map_err(crate::service::ServiceError::Internal)?;
     Ok(crate::http::image_response("image/png", png))

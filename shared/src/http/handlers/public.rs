@@ -20,7 +20,7 @@ pub async fn download(app: &App, request: Request) -> Result<Response<Body>, Api
     let language = link_page::accept_language(&request);
     let page_url = format!("{}/v1/download/pass/{token}", app.config.public_url);
     let (preview, file) = (links::preview_public(app, &token, language), links::download_public(app, &token));
-    page_or_file(&request, &page_url, preview, file).await
+    page_or_file(app, &request, &page_url, preview, file).await
 }
 
 /// A dynamic link: a browser gets the page of the pass it makes (looking makes none);
@@ -30,12 +30,13 @@ pub async fn dynamic(app: &App, request: Request) -> Result<Response<Body>, ApiE
     let language = link_page::accept_language(&request);
     let page_url = format!("{}/v1/pass/dynamic/{token}", app.config.public_url);
     let (preview, file) = (links::preview_dynamic(app, &token, language), links::open_dynamic(app, &token));
-    page_or_file(&request, &page_url, preview, file).await
+    page_or_file(app, &request, &page_url, preview, file).await
 }
 
 /// The page of an Apple pass (its one button downloads it from the same address), or the
 /// file; only the one answered is run.
 async fn page_or_file(
+    app: &App,
     request: &Request,
     page_url: &str,
     preview: impl Future<Output = Result<PassPreview, ServiceError>>,
@@ -47,7 +48,7 @@ async fn page_or_file(
     match preview.await {
         Ok(preview) => {
             let apple = WalletButton { wallet: Wallet::Apple, href: format!("{page_url}?download=1") };
-            Ok(link_page::respond(request, page_url, &[preview], vec![apple]))
+            link_page::respond(app, request, page_url, &[preview], vec![apple]).await
         }
         Err(refused) => Err(refused.into()),
     }
@@ -57,4 +58,15 @@ async fn page_or_file(
 fn answer(opened: Result<(Pass, Vec<u8>), ServiceError>) -> Result<Response<Body>, ApiError> {
     let (pass, bytes) = opened?;
     Ok(file_response(PKPASS_MIME, &format!("{}.pkpass", pass.serial_number), bytes))
+}
+
+/// `GET /v1/images/{name}`: a published image (a pass page's logo, strip or thumbnail), by
+/// its content's hash: the bytes never change, so any cache may keep them.
+pub async fn image(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
+    let png = crate::service::images::published(app, &path_param(&request, "name")?).await?;
+    let mut response = crate::http::image_response("image/png", png);
+    response
+        .headers_mut()
+        .insert("cache-control", lambda_http::http::HeaderValue::from_static("public, max-age=31536000, immutable"));
+    Ok(response)
 }
