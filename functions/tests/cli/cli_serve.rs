@@ -381,3 +381,128 @@ async fn slow_silent_and_surplus_clients_are_cut_off() {
     assert!(status.success(), "{output}");
     assert!(!output.contains("panicked"), "{output}");
 }
+
+/// The middle of a PEM's base64 (a line no log could show by chance).
+fn pem_body_line(pem: &str) -> String {
+    pem.lines().filter(|l| !l.starts_with("-----") && l.len() > 40).nth(2).unwrap_or_default().to_string()
+}
+
+/// Every kind of secret Tessera handles goes through a full flow with the server logging at
+/// trace level, and none appears in any line: the API key's secret, an API token, a .p12 with
+/// its password and private key, a Google service account's key, link tokens (public and
+/// dynamic), a pass's ApplePass token, a device's push token, a callback signing secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_reaches_the_logs_at_any_level() {
+    let data = tempfile::tempdir().unwrap();
+    let key = "ops:ops-secret-0123456789abcdef";
+    let env = [("RUST_LOG", "trace")];
+    let server = Server::start_with_args(data.path(), Some(key), &env, &["--allow-private-urls"]);
+    let base = server.base.clone();
+    let post = |path: String, body: Value| {
+        let base = base.clone();
+        async move { call(&base, key, reqwest::Method::POST, &path, Some(body)).await }
+    };
+    let mut secrets: Vec<(&str, String)> = vec![("API secret", "ops-secret-0123456789abcdef".into())];
+
+    let token: Value = post("/v1/api-tokens".into(), json!({"name": "ci"})).await.json().await.unwrap();
+    let api_token = token["token"].as_str().unwrap().to_string();
+    assert_eq!(bearer_status(&base, &api_token).await, 200);
+    secrets.push(("API token", api_token.rsplit('_').next().unwrap().to_string()));
+
+    let pki = tempfile::tempdir().unwrap();
+    let identity = tessera_tests::make_openssl_identity(pki.path(), "pass.dev.tessera.secrets", "SECRETS01");
+    let p12 = std::fs::read(tessera_tests::export_p12(&identity, "p12-Password-7781", false)).unwrap();
+    let p12 = base64::engine::general_purpose::STANDARD.encode(p12);
+    let uploaded = post(
+        "/v1/certificates".into(),
+        json!({"vendor": "apple", "certificate": p12, "password": "p12-Password-7781"}),
+    )
+    .await;
+    assert_eq!(uploaded.status(), 200);
+    secrets.push((".p12 password", "p12-Password-7781".into()));
+    secrets.push((".p12", p12[100..160].to_string()));
+    secrets.push(("private key", pem_body_line(&std::fs::read_to_string(identity.join("private-key.pem")).unwrap())));
+
+    let account = tessera_tests::google_fake::TestServiceAccount::generate();
+    let google = json!({"vendor": "google", "issuerId": "3388000000012345678", "serviceAccount": account.key_json});
+    assert_eq!(post("/v1/certificates".into(), google).await.status(), 200);
+    secrets.push(("Google key", pem_body_line(account.key_json["private_key"].as_str().unwrap())));
+
+    let icon =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/passes/coupon/icon.png")).unwrap();
+    let template = json!({"name": "Coupons", "type": "coupon", "passTypeIdentifier": "pass.dev.tessera.example",
+        "headers": {"icon_image": {"value": format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&icon))}},
+        "fields": {"Offer": {"fieldType": "primary", "label": "OFFER", "value": "10%"}}});
+    let template: Value = post("/v1/template".into(), template).await.json().await.unwrap();
+    let template_id = template["id"].as_u64().unwrap();
+    let pass: Value =
+        post(format!("/v1/pass/{template_id}"), json!({"publicUrl": {"type": "single"}})).await.json().await.unwrap();
+    let link = pass["publicUrl"]["path"].as_str().unwrap().to_string();
+    let pkpass = reqwest::get(&link).await.unwrap().bytes().await.unwrap();
+    secrets.push(("public link token", link.rsplit('/').next().unwrap().to_string()));
+    let pass_json: Value = serde_json::from_slice(&tessera_tests::pkpass_files(&pkpass)["pass.json"]).unwrap();
+    let (serial, apple_token) =
+        (pass_json["serialNumber"].as_str().unwrap(), pass_json["authenticationToken"].as_str().unwrap().to_string());
+    secrets.push(("ApplePass token", apple_token.clone()));
+
+    let dynamic: Value = post(format!("/v1/pass/{template_id}/dynamic"), json!({})).await.json().await.unwrap();
+    let dynamic = dynamic["url"].as_str().unwrap().to_string();
+    assert_eq!(reqwest::get(&dynamic).await.unwrap().status(), 200);
+    secrets.push(("dynamic link token", dynamic.rsplit('/').next().unwrap().to_string()));
+
+    let push_token = "a7c3e2f1d0b9a8c7e6f5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3";
+    let registration = format!("{base}/v1/devices/device-secret-test/registrations/pass.dev.tessera.example/{serial}");
+    let client = reqwest::Client::new();
+    let registered = client
+        .post(&registration)
+        .header("Authorization", format!("ApplePass {apple_token}"))
+        .json(&json!({"pushToken": push_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let polled = client
+        .get(format!("{base}/v1/passes/pass.dev.tessera.example/{serial}"))
+        .header("Authorization", format!("ApplePass {apple_token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(polled.status(), 200);
+    let wrong = client
+        .get(format!("{base}/v1/passes/pass.dev.tessera.example/{serial}"))
+        .header("Authorization", format!("ApplePass {apple_token}x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    secrets.push(("push token", push_token.into()));
+
+    let project = template["projectId"].as_u64().unwrap();
+    let settings: Value =
+        post(format!("/v1/project/{project}/settings/callback"), json!({"baseUrl": "http://127.0.0.1:9/hooks"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+    secrets.push(("callback secret", settings["signingSecret"].as_str().unwrap().to_string()));
+
+    // A change reaches the device: the push goes out (recorded, and logged).
+    let pass_path = format!("/v1/pass/{}", pass["id"]);
+    let change = json!({"fields": {"Offer": {"value": "20%"}}});
+    let update = call(&base, key, reqwest::Method::PUT, &pass_path, Some(change)).await;
+    assert_eq!(update.status(), 200);
+    std::thread::sleep(Duration::from_millis(500));
+    let (_, output) = server.stop();
+    for route in [
+        "/v1/devices/{deviceLibraryIdentifier}",
+        "/v1/passes/{passTypeIdentifier}",
+        "/v1/certificates",
+        "push (recorded, not sent)",
+    ] {
+        assert!(output.contains(route), "the flow's requests are logged ({route}): {output}");
+    }
+    for (kind, secret) in &secrets {
+        assert!(secret.len() >= 16, "{kind} is a real secret: {secret:?}");
+        assert!(!output.contains(secret.as_str()), "the {kind} reached the logs");
+    }
+}
