@@ -915,23 +915,8 @@ impl Store for DynamoStore {
         } else {
             vals.extend(values([(":minus", n(-1))]));
         }
-        let changed = self
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(pass_key(pass_id)))
-            .update_expression(update)
-            .condition_expression(condition)
-            .set_expression_attribute_names(names(&[update, condition]))
-            .set_expression_attribute_values(Some(vals))
-            .send()
-            .await;
-        match changed {
-            Ok(_) => {}
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                return Ok(false);
-            }
-            Err(e) => return Err(backend(e)),
+        if !self.update_if(pass_key(pass_id), update, condition, vals).await? {
+            return Ok(false);
         }
         if !saved {
             self.mark_uninstalled_if_last(pass_id, now).await?;
@@ -1139,20 +1124,22 @@ impl Store for DynamoStore {
     async fn claim_adaptive_pass(&self, id: &str, max: u64) -> Result<bool, StoreError> {
         let (update, condition) =
             ("ADD #made :one", "attribute_exists(#pk) AND (attribute_not_exists(#made) OR #made < :max)");
-        self.count_adaptive_pass(id, update, condition, values([(":one", n(1)), (":max", n(max))])).await
+        let vals = values([(":one", n(1)), (":max", n(max))]);
+        self.update_if(key(format!("ALINK#{id}"), "ALINK"), update, condition, vals).await
     }
 
     async fn release_adaptive_pass(&self, id: &str) -> Result<(), StoreError> {
         let (update, condition) = ("ADD #made :minus", "attribute_exists(#pk) AND #made > :zero");
-        self.count_adaptive_pass(id, update, condition, values([(":minus", n(-1)), (":zero", n(0))])).await.map(|_| ())
+        let vals = values([(":minus", n(-1)), (":zero", n(0))]);
+        self.update_if(key(format!("ALINK#{id}"), "ALINK"), update, condition, vals).await.map(|_| ())
     }
 }
 
 impl DynamoStore {
-    /// One conditional change of an adaptive link's count of passes made: whether it applied.
-    async fn count_adaptive_pass(
+    /// One conditional update of an item: whether its condition held (and so it applied).
+    async fn update_if(
         &self,
-        id: &str,
+        item_key: Item,
         update: &str,
         condition: &str,
         vals: HashMap<String, AttributeValue>,
@@ -1161,7 +1148,7 @@ impl DynamoStore {
             .client
             .update_item()
             .table_name(self.table())
-            .set_key(Some(key(format!("ALINK#{id}"), "ALINK")))
+            .set_key(Some(item_key))
             .update_expression(update)
             .condition_expression(condition)
             .set_expression_attribute_names(names(&[update, condition]))
