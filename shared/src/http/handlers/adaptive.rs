@@ -58,8 +58,8 @@ pub async fn open(app: &App, request: Request) -> Result<Response<Body>, ApiErro
 
 /// A multi-pass link, `/v1/pass/adaptive?ids=a,b,c` (up to 10): on Apple devices one
 /// .pkpasses bundle holding every link's pass, on Android one save link adding every link's
-/// Google pass; elsewhere the first link's landing page, or Airship's answer for a device it
-/// cannot serve.
+/// Google pass; elsewhere the first link's landing page, for a browser a page drawing every
+/// link's pass, or to other clients Airship's answer for a device it cannot serve.
 pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let ids = query(&request, "ids").ok_or_else(|| ApiError::bad_request("ids", "is required"))?;
     let links = adaptive::several(app, &ids).await?;
@@ -104,8 +104,8 @@ pub async fn open_several(app: &App, request: Request) -> Result<Response<Body>,
 
 /// The adaptive link itself, `/v1/pass/adaptive/{adaptiveLinkId}`: the .pkpass for Apple
 /// devices, a redirect to the Google save link for Android, and for anything else a redirect
-/// to the link's `landingPageUrl`, or without one a page offering both wallets (with a QR
-/// code to open it on a phone).
+/// to the link's `landingPageUrl`, or without one the link's page: its Apple pass drawn (a
+/// draft; nothing is made by looking), a button per wallet, a QR code to open it on a phone.
 pub async fn open_for_device(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = path_param(&request, "adaptiveLinkId")?;
     let link = adaptive::get(app, &id).await?;
