@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Apple Wallet's device poll (GET /v1/passes/{type}/{serial} with its ApplePass token), the
-# holder's page of a public link (a browser's GET) and the pass drawn as a PNG (GET
-# /v1/pass/{id}/preview, Accept: image/png) against the same server's static route (GET
+# holder's page of a public link (a browser's GET), the public download itself (the .pkpass),
+# pass creation (POST /v1/pass/{templateId}: render, sign, store) and the pass drawn as a PNG
+# (GET /v1/pass/{id}/preview, Accept: image/png) against the same server's static route (GET
 # /openapi.json), in one run: wrk -t2 -c200 -d8s on each, twice, alternating. Release build,
 # embedded store, a fresh data folder. Needs wrk and unzip. Prints each run's rate and
 # percentiles, and each route's share of the static route's rate.
@@ -44,6 +45,14 @@ pass_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$
 public_link="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["publicUrl"]["path"])' <<<"$pass")"
 page_headers=(-H 'Accept: text/html' -H 'User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)')
 png_headers=(-H 'Authorization: Basic bG9hZDpsb2FkLXNlY3JldC0wMTIzNDU2Nzg5' -H 'Api-Revision: 1.2' -H 'Accept: image/png')
+# wrk sends every pass create with the same body: a seat, no external id (each makes a pass).
+cat >"$data/create.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"fields": {"Seat": {"value": "21"}}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Basic bG9hZDpsb2FkLXNlY3JldC0wMTIzNDU2Nzg5"
+wrk.headers["Api-Revision"] = "1.2"
+LUA
 "${api[@]}" "$base/v1/pass/$pass_id/download" -o "$data/pass.pkpass"
 read -r serial token < <(unzip -p "$data/pass.pkpass" pass.json |
   python3 -c 'import json,sys; p = json.load(sys.stdin); print(p["serialNumber"], p["authenticationToken"])')
@@ -68,12 +77,14 @@ for _ in 1 2; do
   measure static "$base/openapi.json"
   measure device-poll -H "Authorization: ApplePass $token" "$device_url"
   measure link-page "${page_headers[@]}" "$public_link"
+  measure download "$public_link?download=1"
+  measure pass-create -s "$data/create.lua" "$base/v1/pass/$template_id"
   measure preview-png "${png_headers[@]}" "$base/v1/pass/$pass_id/preview"
 done
 python3 - "$data" <<'PY'
 import sys
 rates = lambda name: [float(r) for r in open(f"{sys.argv[1]}/{name}.rates")]
 static = sum(rates("static"))
-for name in ["device-poll", "link-page", "preview-png"]:
+for name in ["device-poll", "link-page", "download", "pass-create", "preview-png"]:
     print(f"{name} / static route: {sum(rates(name)) / static:.1%} of the rate")
 PY
