@@ -61,6 +61,10 @@ for name in poll create download; do
   echo "$name: $(awk '/^Requests\/sec/ {print $2}' "$data/$name.out") req/s $(grep -E 'Non-2xx|Socket errors' "$data/$name.out" || true)" >&2
   grep -qE 'Non-2xx' "$data/$name.out" && failed=1
 done
+if [ "$failed" -ne 0 ]; then
+  echo "the server's warnings and errors:" >&2
+  grep -E 'WARN|ERROR' "$data/server.log" | sort | uniq -c | sort -rn | head -n 20 >&2 || true
+fi
 python3 - "$data/rss" <<'PY'
 import sys
 samples = [int(line) for line in open(sys.argv[1]) if line.strip()]
