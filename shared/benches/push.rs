@@ -39,6 +39,7 @@ fn setup(runtime: &tokio::runtime::Runtime) -> (Arc<SqliteStore>, u64) {
                 authentication_token: "token-0123456789abcdef".into(),
                 tags: vec![],
                 adaptive_link_id: None,
+                link_kind: None,
                 content: Default::default(),
             };
             store.create_pass(&pass, 1).await.unwrap();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 pub use crate::service::context::{App, AppConfig, Ports};
 
+#[cfg(feature = "aws")]
 use crate::aws::{
     AwsClients, AwsResources, DynamoStore, S3Blobs, SchedulerTimers, SecretsManagerSecrets, SqsDeliveryQueue,
     SqsJobQueue,
@@ -56,6 +57,7 @@ impl App {
             .with_batched_trail(TRAIL_BATCH_DELAY))
     }
 
+    #[cfg(feature = "aws")]
     /// The AWS adapters on `clients`, for the resources named. It signs with imported
     /// identities only: no development PKI, so no Lambda links its certificate-making code.
     pub fn aws(clients: &AwsClients, resources: &AwsResources, config: AppConfig) -> App {

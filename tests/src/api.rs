@@ -78,12 +78,21 @@ impl TestServer {
 
     /// The AWS backend (on moto) with a configuration the test adjusts.
     pub async fn aws_configured(adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
+        TestServer::aws_on(crate::moto::clients().await, adjust).await
+    }
+
+    /// The AWS backend reaching the emulator through `endpoint` (a [`crate::fault_proxy`]).
+    pub async fn aws_through(endpoint: &str) -> TestServer {
+        TestServer::aws_on(crate::moto::clients_through(endpoint).await, |_| {}).await
+    }
+
+    async fn aws_on(clients: tessera::aws::AwsClients, adjust: impl FnOnce(&mut AppConfig)) -> TestServer {
         let (listener, base) = listen().await;
         let dir = tempfile::tempdir().unwrap();
         let mut config = AppConfig::new(&base);
         config.dev_pki_dir = Some(dir.path().join("pki"));
         adjust(&mut config);
-        let (app, resources) = crate::moto::aws_app(config).await;
+        let (app, resources) = crate::moto::aws_app(clients, config).await;
         let mut server = TestServer::start(listener, base, app, Some(dir)).await;
         server.aws = Some(resources);
         server

@@ -196,6 +196,7 @@ pub mod counting;
 pub mod device_flows;
 pub mod doctor_flows;
 pub mod expiration_flows;
+pub mod fault_proxy;
 pub mod google_airship_flows;
 pub mod google_callback_signer;
 pub mod google_fake;

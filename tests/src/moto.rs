@@ -78,7 +78,25 @@ fn start_moto() -> String {
 /// Clients for the emulator, as the SDK builds them from the standard AWS environment, noting
 /// the operations each route or worker makes ([`crate::aws_operations`]).
 pub async fn clients() -> AwsClients {
-    let config = sdk_config().await;
+    clients_of(sdk_config().await)
+}
+
+/// [`clients`] reaching the emulator through `endpoint` (say, a [`crate::fault_proxy`]), with
+/// the timeouts and the three attempts Tessera's own clients have; only the pause between
+/// attempts is shorter (50 ms at first), so that a test can break hundreds of calls.
+pub async fn clients_through(endpoint: &str) -> AwsClients {
+    let retries = aws_config::retry::RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(std::time::Duration::from_millis(50));
+    let config = sdk_config_at(endpoint)
+        .await
+        .into_builder()
+        .timeout_config(tessera::aws::config::timeouts())
+        .retry_config(retries);
+    clients_of(config.build())
+}
+
+fn clients_of(config: aws_config::SdkConfig) -> AwsClients {
     // Built as AwsClients::new builds them, each noting its operations.
     let s3 = aws_sdk_s3::config::Builder::from(&config).force_path_style(true).interceptor(OperationLog);
     AwsClients {
@@ -115,10 +133,9 @@ pub fn unique_resources() -> AwsResources {
     }
 }
 
-/// The app on fresh, bootstrapped AWS resources on the emulator, assembled the way Lambdas
+/// The app on fresh, bootstrapped AWS resources on the emulator (reached by `clients`), assembled the way Lambdas
 /// and `tessera serve --backend aws` assemble it.
-pub async fn aws_app(config: tessera::app::AppConfig) -> (tessera::app::App, AwsResources) {
-    let clients = clients().await;
+pub async fn aws_app(clients: AwsClients, config: tessera::app::AppConfig) -> (tessera::app::App, AwsResources) {
     let mut resources = unique_resources();
     bootstrap(&clients, &resources).await.expect("bootstrap on the emulator");
     let queue = clients.sqs.create_queue().queue_name(&resources.table).send().await.expect("a queue on the emulator");
@@ -184,9 +201,13 @@ pub fn feed_outbox_stream(alive: std::sync::Weak<tessera::app::App>, table: Stri
 /// The SDK's configuration for the emulator, as the SDK builds it from the standard AWS
 /// environment.
 async fn sdk_config() -> aws_config::SdkConfig {
+    sdk_config_at(endpoint()).await
+}
+
+async fn sdk_config_at(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(tessera::aws::http_client::sdk_http_client())
-        .endpoint_url(endpoint())
+        .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tessera-tests"))
         .load()

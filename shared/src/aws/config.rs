@@ -9,26 +9,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::SharedCredentialsProvider;
 
 use super::http_client::sdk_http_client;
-
-/// Names of Tessera's AWS resources.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AwsResources {
-    pub table: String,
-    pub bucket: String,
-    /// Prefix of object keys in the bucket (empty, or ending in `/`).
-    pub blob_prefix: String,
-    /// Prefix of secret names: `<prefix>/pass-type/<passTypeId>`.
-    pub secret_prefix: String,
-    /// The SQS queue bulk updates run through (`TESSERA_JOB_QUEUE_URL`); without it they are
-    /// refused.
-    pub job_queue_url: Option<String>,
-    /// The SQS queue callback deliveries wait on between attempts
-    /// (`TESSERA_CALLBACK_QUEUE_URL`; the callback worker's only).
-    pub callback_queue_url: Option<String>,
-    /// What EventBridge Scheduler invokes when a timer fires (`TESSERA_TIMER_FUNCTION_ARN`,
-    /// `TESSERA_TIMER_ROLE_ARN`); without it expirations apply only when a pass is read.
-    pub timer_target: Option<crate::aws::TimerTarget>,
-}
+pub use super::resources::AwsResources;
 
 /// The clients, built once per process and shared.
 #[derive(Clone)]
@@ -46,7 +27,8 @@ impl AwsClients {
     /// (profiles, SSO, web identity, ...): for the CLI and `tessera serve` on an operator's
     /// machine.
     pub async fn from_env() -> AwsClients {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(sdk_http_client());
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).http_client(sdk_http_client()).timeout_config(timeouts());
         if let Some(endpoint) = endpoint_override() {
             loader = loader.endpoint_url(endpoint);
         }
@@ -64,6 +46,7 @@ impl AwsClients {
         let mut config = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .http_client(sdk_http_client())
+            .timeout_config(timeouts())
             .region(region)
             .credentials_provider(credentials);
         if let Some(endpoint) = endpoint_override().or_else(|| env_value("AWS_ENDPOINT_URL")) {
@@ -100,6 +83,16 @@ impl AwsClients {
             scheduler: aws_sdk_scheduler::Client::new(config),
         }
     }
+}
+
+/// How long an AWS call may take: an attempt that hangs is given up (and retried, within
+/// the SDK's standard three attempts) well inside a route function's 15 s (template.yaml), so
+/// the caller gets a 503 with `Retry-After` instead of a function timeout with nothing said.
+pub fn timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(std::time::Duration::from_secs(4))
+        .operation_timeout(std::time::Duration::from_secs(10))
+        .build()
 }
 
 /// `TESSERA_AWS_ENDPOINT` when set and not empty.

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
-use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 
 use crate::ports::blobs::check_key;
@@ -27,8 +27,12 @@ impl S3Blobs {
     }
 }
 
-fn backend(e: impl std::error::Error) -> BlobError {
-    BlobError::Backend(DisplayErrorContext(e).to_string())
+fn backend<E>(e: SdkError<E, aws_smithy_runtime_api::http::Response>) -> BlobError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let message = DisplayErrorContext(&e).to_string();
+    if super::transient::is_transient(&e) { BlobError::Unavailable(message) } else { BlobError::Backend(message) }
 }
 
 #[async_trait]
@@ -55,7 +59,7 @@ impl Blobs for S3Blobs {
             Err(e) => return Err(backend(e)),
         };
         let content_type = out.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
-        let bytes = out.body.collect().await.map_err(|e| BlobError::Backend(e.to_string()))?.into_bytes().to_vec();
+        let bytes = out.body.collect().await.map_err(|e| BlobError::Unavailable(e.to_string()))?.into_bytes().to_vec();
         Ok(Some(Blob { bytes, content_type }))
     }
 

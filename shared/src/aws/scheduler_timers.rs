@@ -10,12 +10,7 @@ use crate::model::date::civil_from_unix;
 use crate::model::records::Millis;
 use crate::ports::timers::{TimerError, TimerJob, Timers};
 
-/// Where schedules send their jobs: the timer worker function, invoked with this role.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimerTarget {
-    pub function_arn: String,
-    pub role_arn: String,
-}
+pub use super::resources::TimerTarget;
 
 pub struct SchedulerTimers {
     client: aws_sdk_scheduler::Client,

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_secretsmanager::Client;
-use aws_sdk_secretsmanager::error::DisplayErrorContext;
+use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::ports::secrets::check_pass_type_id;
 use crate::ports::{SecretError, Secrets, StoredGoogleAccount, StoredIdentity};
@@ -80,8 +80,12 @@ impl SecretsManagerSecrets {
     }
 }
 
-fn backend(e: impl std::error::Error) -> SecretError {
-    SecretError::Backend(DisplayErrorContext(e).to_string())
+fn backend<E>(e: SdkError<E, aws_smithy_runtime_api::http::Response>) -> SecretError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let message = DisplayErrorContext(&e).to_string();
+    if super::transient::is_transient(&e) { SecretError::Unavailable(message) } else { SecretError::Backend(message) }
 }
 
 #[async_trait]

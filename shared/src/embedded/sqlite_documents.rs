@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
+use super::sqlite_store::db;
 use crate::model::document::{Collection, Document};
 use crate::model::records::Millis;
 use crate::ports::StoreError;
@@ -14,10 +15,6 @@ CREATE TABLE IF NOT EXISTS documents (
   collection TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
   updated_at INTEGER NOT NULL, PRIMARY KEY (collection, id)) WITHOUT ROWID;
 ";
-
-fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
 
 fn document(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     let text: String = row.get(2)?;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use super::{sqlite_documents, sqlite_trail};
 use crate::model::document::{Collection, Document};
@@ -185,7 +185,10 @@ impl SqliteStore {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = conn.lock().map_err(|_| backend("the database lock was poisoned".into()))?;
-            let tx = conn.transaction().map_err(db)?;
+            // IMMEDIATE takes the write lock up front, waiting (busy_timeout) while a reader
+            // holds it for a moment to re-read the WAL index; a deferred transaction that
+            // read first would fail at once with "database is locked" on its first write.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
             let out = work(&tx)?;
             tx.commit().map_err(db)?;
             Ok(out)
@@ -195,12 +198,38 @@ impl SqliteStore {
     }
 }
 
-fn db(e: rusqlite::Error) -> StoreError {
-    backend(e.to_string())
+pub(super) fn db(e: rusqlite::Error) -> StoreError {
+    let busy =
+        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked));
+    if busy { StoreError::Unavailable(e.to_string()) } else { backend(e.to_string()) }
 }
 
 fn backend(message: String) -> StoreError {
     StoreError::Backend(message)
+}
+
+/// Inserts a link unless its token is taken; how many rows were inserted (0 or 1).
+fn insert_link(tx: &Transaction, l: &PublicLink) -> Result<usize, StoreError> {
+    let kind = match l.kind {
+        LinkKind::Single => "single",
+        LinkKind::Multiple => "multiple",
+    };
+    tx.execute(
+        "INSERT OR IGNORE INTO links(token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            l.token,
+            kind,
+            l.pass_id.map(|id| id as i64),
+            l.template_id as i64,
+            l.payload.as_ref().map(json_text).transpose()?,
+            l.expires_at,
+            l.used,
+            l.installs as i64,
+            l.created_at
+        ],
+    )
+    .map_err(db)
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
@@ -689,6 +718,11 @@ impl Store for SqliteStore {
             )
             .map_err(db)?;
             write_tags(tx, id, &new.tags)?;
+            if let Some(link) = new.public_link(id, now)
+                && insert_link(tx, &link)? == 0
+            {
+                return Err(StoreError::Duplicate { what: "link", key: "token".into() });
+            }
             load_pass(tx, "id = ?1", [id as i64])?.ok_or(StoreError::NotFound("pass"))
         })
         .await
@@ -1089,28 +1123,7 @@ impl Store for SqliteStore {
     async fn create_link(&self, link: &PublicLink) -> Result<(), StoreError> {
         let l = link.clone();
         self.tx(move |tx| {
-            let kind = match l.kind {
-                LinkKind::Single => "single",
-                LinkKind::Multiple => "multiple",
-            };
-            let inserted = tx
-                .execute(
-                    "INSERT OR IGNORE INTO links(token, kind, pass_id, template_id, payload, expires_at, used, installs, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        l.token,
-                        kind,
-                        l.pass_id.map(|id| id as i64),
-                        l.template_id as i64,
-                        l.payload.as_ref().map(json_text).transpose()?,
-                        l.expires_at,
-                        l.used,
-                        l.installs as i64,
-                        l.created_at
-                    ],
-                )
-                .map_err(db)?;
-            if inserted == 0 {
+            if insert_link(tx, &l)? == 0 {
                 return Err(StoreError::Duplicate { what: "link", key: "token".into() });
             }
             Ok(())

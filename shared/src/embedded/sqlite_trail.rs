@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::sqlite_store::db;
 use crate::model::records::Millis;
 use crate::model::trail::{TRAIL_MAX_EVENTS, TRAIL_RETENTION_MS, TrailEntry, TrailEvent, TrailSubject};
 use crate::ports::StoreError;
@@ -14,10 +15,6 @@ CREATE TABLE IF NOT EXISTS trail (
 CREATE INDEX IF NOT EXISTS trail_subject ON trail(subject, at, seq);
 CREATE INDEX IF NOT EXISTS trail_at ON trail(at);
 ";
-
-fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
 
 /// Inserts the entries, then prunes: every event older than the retention (one statement),
 /// and the oldest events of each touched subject that holds more than its share (a point

@@ -6,6 +6,9 @@ use serde_json::json;
 
 use crate::service::{LinkRefusal, ServiceError};
 
+/// How long a caller is asked to wait after a 503 (storage unavailable).
+const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 2;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -125,6 +128,17 @@ impl From<ServiceError> for ApiError {
                 retry_after_seconds: Some(seconds),
                 ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
             },
+            ServiceError::Unavailable(detail) => {
+                tracing::warn!(%detail, "a backing service is unavailable");
+                ApiError {
+                    retry_after_seconds: Some(UNAVAILABLE_RETRY_AFTER_SECONDS),
+                    ..ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "Tessera's storage did not answer in time; try again shortly",
+                    )
+                }
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::new(

@@ -170,6 +170,26 @@ pub struct NewPass {
     pub tags: Vec<String>,
     pub adaptive_link_id: Option<String>,
     pub content: PassContent,
+    /// The kind of public link the pass is made with (its token is `content.public_link`):
+    /// the store writes the link with the pass, in the same transaction.
+    pub link_kind: Option<LinkKind>,
+}
+
+impl NewPass {
+    /// The public link a create writes with the pass, once the pass has its id.
+    pub fn public_link(&self, pass_id: u64, now: Millis) -> Option<PublicLink> {
+        Some(PublicLink {
+            token: self.content.public_link.clone()?,
+            kind: self.link_kind?,
+            pass_id: Some(pass_id),
+            template_id: self.template_id,
+            payload: None,
+            expires_at: None,
+            used: false,
+            installs: 0,
+            created_at: now,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,6 +12,9 @@ pub enum BlobError {
     InvalidKey(String),
     #[error("blob store error: {0}")]
     Backend(String),
+    /// No answer in time, or busy: the same call may work in a moment.
+    #[error("blob store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Files by key: generated .pkpass files, template images.

@@ -55,6 +55,9 @@ pub enum SecretError {
     Corrupt(String),
     #[error("secret store error: {0}")]
     Backend(String),
+    /// No answer in time, or busy: the same call may work in a moment.
+    #[error("secret store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Signing identities by pass type identifier.

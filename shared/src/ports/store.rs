@@ -16,6 +16,10 @@ pub enum StoreError {
     /// The backend failed; the message is for logs, not for callers.
     #[error("storage backend error: {0}")]
     Backend(String),
+    /// The backend did not answer in time, or answered that it is busy: the same call may
+    /// work in a moment. The message is for logs.
+    #[error("storage backend unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Durable state. Every method is atomic on its own; uniqueness and versions are enforced

@@ -50,6 +50,10 @@ pub enum ServiceError {
     /// Too much from one source: it may try again after this many seconds.
     #[error("too many requests from this source; try again in {0} s")]
     RateLimited(u64),
+    /// A service Tessera stores in (the database, the blob or secret store) did not answer
+    /// in time or is busy: the caller may try again. The text goes to logs only.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Our fault; the text goes to logs only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -70,18 +74,25 @@ impl From<StoreError> for ServiceError {
             }
             StoreError::Duplicate { what, key } => ServiceError::Conflict(format!("{what} `{key}` already exists")),
             StoreError::Backend(message) => ServiceError::Internal(message),
+            StoreError::Unavailable(message) => ServiceError::Unavailable(message),
         }
     }
 }
 
 impl From<BlobError> for ServiceError {
     fn from(e: BlobError) -> Self {
-        ServiceError::Internal(e.to_string())
+        match e {
+            BlobError::Unavailable(_) => ServiceError::Unavailable(e.to_string()),
+            _ => ServiceError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<SecretError> for ServiceError {
     fn from(e: SecretError) -> Self {
-        ServiceError::Internal(e.to_string())
+        match e {
+            SecretError::Unavailable(_) => ServiceError::Unavailable(e.to_string()),
+            _ => ServiceError::Internal(e.to_string()),
+        }
     }
 }

@@ -391,7 +391,6 @@ pub async fn create(
         let id = Identifiers { pass_type_id: &pass_type_id, serial: &serial, token: &token };
         let (pkpass, signed_with) = sign(app, &template, &content, &pass_images, id).await?;
         warnings = signed_with;
-        // Named now, written once the pass is: a create that loses a race leaves no image.
         content.image_blobs.extend(images::keys_for(&pass_images));
         Some(pkpass)
     };
@@ -405,37 +404,23 @@ pub async fn create(
         tags,
         adaptive_link_id,
         content,
+        link_kind: kind,
     };
-    let pass = app.store.create_pass(&new, app.now()).await?;
-    if let Err(e) = images::put(app, pass_images).await {
-        app.store.delete_pass(pass.id).await?;
-        return Err(e);
-    }
-    super::tags::record(app, &pass.tags).await?;
+    // What the record refers to is written first, and the record's transaction (with its
+    // link) is the one commit: a create cut short at any point (an outage, a killed process)
+    // leaves either a whole pass or none. What it can leave is unreferenced: images (stored
+    // by content, so a retry reuses them) and tag names (listed, on no pass).
+    images::put(app, pass_images).await?;
+    super::tags::record(app, &new.tags).await?;
+    let now = app.now();
+    let pass = app.store.create_pass(&new, now).await?;
+    let link = new.public_link(pass.id, now);
     if super::timers::own_expiration(&pass.content).is_some() {
         super::timers::follow_expiration(app, pass.id, &pass.content).await;
     }
     if let Some(pkpass) = &pkpass {
-        app.blobs.put(&pkpass_key(&pass, &template), pkpass.clone(), PKPASS_MIME).await?;
+        cache_pkpass(app, &pkpass_key(&pass, &template), pkpass.clone()).await;
     }
-    let link = match (kind, &pass.content.public_link) {
-        (Some(kind), Some(token)) => {
-            let link = PublicLink {
-                token: token.clone(),
-                kind,
-                pass_id: Some(pass.id),
-                template_id,
-                payload: None,
-                expires_at: None,
-                used: false,
-                installs: 0,
-                created_at: app.now(),
-            };
-            app.store.create_link(&link).await?;
-            Some(link)
-        }
-        _ => None,
-    };
     Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass, warnings })
 }
 
@@ -854,7 +839,7 @@ async fn change(
     };
     let updated = app.store.update_pass(&update).await?;
     if let Some(pkpass) = pkpass {
-        app.blobs.put(&pkpass_key(&updated, &template), pkpass, PKPASS_MIME).await?;
+        cache_pkpass(app, &pkpass_key(&updated, &template), pkpass).await;
     }
     app.notify(Change::Pass(id));
     if !voided(Some(&template), &pass.content) && voided(Some(&template), &content) {
@@ -876,8 +861,10 @@ pub async fn delete(app: &App, id: u64) -> Result<(), ServiceError> {
         }
     }
     // Only the current file is known by key; older versions stay until storage is swept.
-    if let Some(template) = template {
-        app.blobs.delete(&pkpass_key(&pass, &template)).await?;
+    if let Some(template) = template
+        && let Err(e) = app.blobs.delete(&pkpass_key(&pass, &template)).await
+    {
+        tracing::warn!(pass = id, error = %e, "the deleted pass's cached .pkpass stays (nothing serves it)");
     }
     Ok(())
 }
@@ -946,8 +933,16 @@ pub async fn pkpass_of(app: &App, pass: &Pass, template: &Template) -> Result<Ve
     }
     let pass_images = images::load(app, &pass.content.image_blobs).await?;
     let (bytes, _warnings) = sign(app, template, &pass.content, &pass_images, Identifiers::of(pass)).await?;
-    app.blobs.put(&key, bytes.clone(), PKPASS_MIME).await?;
+    cache_pkpass(app, &key, bytes.clone()).await;
     Ok(bytes)
+}
+
+/// Keeps a signed .pkpass under its pass and template versions. Only a cache (a miss signs
+/// again), so a failure to write it is logged and does not undo what was done.
+async fn cache_pkpass(app: &App, key: &str, bytes: Vec<u8>) {
+    if let Err(e) = app.blobs.put(key, bytes, PKPASS_MIME).await {
+        tracing::warn!(key, error = %e, "a signed .pkpass was not cached");
+    }
 }
 
 /// The signed .pkpass of a pass read for a view.

@@ -47,6 +47,7 @@ pub fn new_pass(template_id: u64, serial: &str) -> NewPass {
         tags: vec![],
         adaptive_link_id: None,
         content: pass_content(serde_json::json!({"fields": {"seat": {"value": serial}}})),
+        link_kind: None,
     }
 }
 

@@ -180,11 +180,13 @@ fn image_files(data_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-/// Images are written only once their record is: twenty creates racing for one external id,
-/// each with its own logo, leave exactly one pass and its one logo (the others' 409s leave no
-/// file), and a template refused for a taken external id leaves none either.
+/// Twenty creates racing for one external id, each with its own logo, leave exactly one pass,
+/// whole. A pass's images are written before its record (so a create cut short never leaves a
+/// pass that cannot be rendered, see `cli_crash`), under their content's hash: what a
+/// losing create leaves is its own logo, referenced by nothing, and nothing else. A template
+/// refused for a taken external id (refused before anything is written) leaves no file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn racing_creates_leave_no_images_behind() {
+async fn racing_creates_leave_one_whole_pass_and_only_their_own_images() {
     let server = std::sync::Arc::new(TestServer::embedded().await);
     let data = server.data_dir.as_ref().unwrap().path().to_path_buf();
     let created = server.create_template(&event_template()).await;
@@ -209,7 +211,20 @@ async fn racing_creates_leave_no_images_behind() {
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
     let after = image_files(&data);
-    assert_eq!(after.len(), before.len() + 1, "one new image, the winner's: {after:?}");
+    let logos: std::collections::BTreeSet<String> =
+        (0..20u8).map(|i| tessera::service::images::key_of(&solid_png(50, [i * 10, 80, 160]))).collect();
+    let new: Vec<_> = after.iter().filter(|f| !before.contains(f)).collect();
+    assert!(!new.is_empty() && new.len() <= 20, "{new:?}");
+    for file in &new {
+        let key = file.strip_prefix(data.join("blobs")).unwrap().to_string_lossy().into_owned();
+        assert!(logos.contains(&key), "only the racing logos were written: {key}");
+    }
+    let by_external_id = format!("/v1/pass/template/{template_id}/id/member-1");
+    let winner = expect_json(server.api(Method::GET, &by_external_id).send().await.unwrap(), 200).await;
+    let winner = winner["id"].as_u64().unwrap();
+    let download = server.api(Method::GET, &format!("/v1/pass/{winner}/download")).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert!(tessera_tests::pkpass_files(&download.bytes().await.unwrap()).contains_key("logo.png"));
 
     let path = format!("/v1/template/{project_id}/id/concerts");
     let first = server.api(Method::POST, &path).json(&event_template()).send().await.unwrap();

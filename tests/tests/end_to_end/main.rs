@@ -15,6 +15,7 @@ mod conformance_aws;
 mod conformance_embedded;
 mod device_personalization;
 mod device_protocol;
+mod faults_aws;
 mod lambda_events;
 mod openapi;
 mod pkpass_protocol;

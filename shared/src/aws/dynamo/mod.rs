@@ -9,7 +9,7 @@ mod trail;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Select, TransactWriteItem};
 
@@ -217,7 +217,7 @@ impl DynamoStore {
                 attempts += 1;
                 if pending.is_some() {
                     if attempts > 8 {
-                        return Err(StoreError::Backend("batch read kept being throttled".into()));
+                        return Err(StoreError::Unavailable("batch read kept being throttled".into()));
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(20 << attempts.min(6))).await;
                 }
@@ -227,12 +227,13 @@ impl DynamoStore {
     }
 }
 
-pub(crate) fn backend<E, R>(e: SdkError<E, R>) -> StoreError
+pub(crate) fn backend<E>(e: SdkError<E, aws_smithy_runtime_api::http::Response>) -> StoreError
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: std::error::Error + ProvideErrorMetadata + 'static,
 {
-    StoreError::Backend(DisplayErrorContext(&e).to_string())
+    let unavailable = super::transient::is_transient(&e);
+    let message = DisplayErrorContext(&e).to_string();
+    if unavailable { StoreError::Unavailable(message) } else { StoreError::Backend(message) }
 }
 
 pub(crate) fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {

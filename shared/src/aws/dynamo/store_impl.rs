@@ -493,6 +493,9 @@ impl Store for DynamoStore {
         for tag in unique(&pass.tags) {
             ops.push(self.put_op(claim(tag_key(tag, id)), None)?);
         }
+        if let Some(link) = new.public_link(id, now) {
+            ops.push(self.put_op(link_item(&link), absent)?);
+        }
         ops.push(self.update_op(
             template_key(pass.template_id),
             "ADD #npass :one",

@@ -1,0 +1,246 @@
+//! Tessera on AWS with its connections to the emulator broken at chosen moments (a
+//! [`FaultProxy`] between them). Each API call is made once healthy to count the requests it
+//! sends; then, for every one of those requests in turn, the call is made again with that
+//! request reset once, reset on every attempt, or answered but with its answer cut off on
+//! every attempt. Each call must answer success or 503 with `Retry-After`, and afterwards the
+//! store must hold whole records only: a pass that exists downloads, with its images, from
+//! its record's content and through its public link.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tessera_tests::api::{TestServer, event_template, expect_json, png_data_url};
+use tessera_tests::fault_proxy::{Fault, FaultProxy};
+
+/// The attempts the SDK makes at one operation (its standard retry mode).
+const ATTEMPTS: usize = 3;
+const PASS_TYPE: &str = "pass.dev.tessera.example";
+
+/// How a faulted call answered.
+#[derive(Debug)]
+enum Outcome {
+    Done(Value),
+    Unavailable,
+}
+
+/// The faults every request of a call is hit with: a single reset (the SDK's retry hides
+/// it, so the call must succeed), a reset of every attempt, and every attempt's answer lost.
+const FAULTS: [(Fault, usize); 3] = [(Fault::Reset, 1), (Fault::Reset, ATTEMPTS), (Fault::CutAnswer, ATTEMPTS)];
+
+struct Rig {
+    /// Calls answered 503 so far: the faults must reach the API, or this test proves nothing.
+    unavailable: std::sync::atomic::AtomicUsize,
+    proxy: FaultProxy,
+    server: TestServer,
+    template_id: u64,
+    thumbnail: String,
+}
+
+impl Rig {
+    async fn start() -> Rig {
+        let proxy = FaultProxy::start(tessera_tests::moto::endpoint()).await;
+        let server = TestServer::aws_through(&proxy.endpoint()).await;
+        let template_id = server.create_template(&event_template()).await["id"].as_u64().unwrap();
+        let png = std::fs::read(tessera_tests::pass_fixture("event-ticket").join("thumbnail.png")).unwrap();
+        Rig { unavailable: Default::default(), proxy, server, template_id, thumbnail: png_data_url(&png) }
+    }
+
+    /// The requests `call` sends to the emulator when nothing breaks.
+    async fn requests_of<F: std::future::Future<Output = reqwest::Response>>(&self, call: F) -> usize {
+        let before = self.proxy.requests();
+        let response = call.await;
+        assert!(response.status().is_success(), "a healthy call: {}", response.text().await.unwrap());
+        self.proxy.requests() - before
+    }
+
+    /// Makes `call` with `fault` hitting `count` requests from its `nth`, then heals.
+    async fn faulted<F: std::future::Future<Output = reqwest::Response>>(
+        &self,
+        (fault, count): (Fault, usize),
+        nth: usize,
+        call: F,
+    ) -> Outcome {
+        self.proxy.inject(fault, nth, count);
+        let response = call.await;
+        self.proxy.heal();
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+        // Wallet's routes answer with no body.
+        let bytes = response.bytes().await.unwrap();
+        let body: Value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+        let case = format!("{fault:?} x{count} from request {nth}");
+        match status {
+            s if s.is_success() => Outcome::Done(body),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert_eq!(retry_after.as_deref(), Some("2"), "{case}: {body}");
+                assert_eq!(body["error"]["code"], "unavailable", "{case}: {body}");
+                assert!(count > 1, "{case}: one reset is retried by the SDK, so the call succeeds: {body}");
+                self.unavailable.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Outcome::Unavailable
+            }
+            other => panic!("{case}: answered {other}: {body}"),
+        }
+    }
+
+    /// Calls answered 503 since the last asking.
+    fn answered_503(&self) -> usize {
+        self.unavailable.swap(0, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn create(&self, external_id: &str, seat: &str) -> impl std::future::Future<Output = reqwest::Response> {
+        let body = json!({
+            "fields": {"Seat": {"value": seat}},
+            "headers": {"thumbnail_image": {"value": self.thumbnail}},
+            "publicUrl": {"type": "multiple"}
+        });
+        let path = format!("/v1/pass/{}/id/{external_id}", self.template_id);
+        let request = self.server.api(Method::POST, &path).json(&body);
+        async move { request.send().await.unwrap() }
+    }
+
+    fn update(&self, pass_id: u64, seat: &str) -> impl std::future::Future<Output = reqwest::Response> {
+        let body = json!({"fields": {"Seat": {"value": seat}}});
+        let request = self.server.api(Method::PUT, &format!("/v1/pass/{pass_id}")).json(&body);
+        async move { request.send().await.unwrap() }
+    }
+
+    fn register(
+        &self,
+        device: &str,
+        serial: &str,
+        token: &str,
+    ) -> impl std::future::Future<Output = reqwest::Response> {
+        let path = format!("/v1/devices/{device}/registrations/{PASS_TYPE}/{serial}");
+        let request = self
+            .server
+            .anonymous(Method::POST, &path)
+            .header("Authorization", format!("ApplePass {token}"))
+            .json(&json!({"pushToken": format!("push-{device}")}));
+        async move { request.send().await.unwrap() }
+    }
+
+    /// The pass made under `external_id`, if any.
+    async fn by_external_id(&self, external_id: &str) -> Option<Value> {
+        let path = format!("/v1/pass/template/{}/id/{external_id}", self.template_id);
+        let response = self.server.api(Method::GET, &path).send().await.unwrap();
+        match response.status() {
+            StatusCode::NOT_FOUND => None,
+            _ => Some(expect_json(response, 200).await),
+        }
+    }
+
+    async fn pass(&self, id: u64) -> Value {
+        expect_json(self.server.api(Method::GET, &format!("/v1/pass/{id}")).send().await.unwrap(), 200).await
+    }
+
+    /// A pass is whole: its .pkpass (by the API and through its public link) renders its
+    /// record's seat with the thumbnail it was made with. Answers its pass.json.
+    async fn assert_whole(&self, pass: &Value) -> Value {
+        let id = pass["id"].as_u64().unwrap();
+        let seat = &pass["fields"]["Seat"]["value"];
+        let link = pass["publicUrl"]["path"].as_str().expect("a public link").trim_start_matches(&self.server.base);
+        let by_api = self.server.api(Method::GET, &format!("/v1/pass/{id}/download")).send().await.unwrap();
+        let by_link = self.server.anonymous(Method::GET, &format!("{link}?download=1")).send().await.unwrap();
+        let mut pass_json = Value::Null;
+        for response in [by_api, by_link] {
+            assert_eq!(response.status(), 200, "pass {id}");
+            assert_eq!(response.headers()["content-type"], "application/vnd.apple.pkpass");
+            let files = tessera_tests::pkpass_files(&response.bytes().await.unwrap());
+            assert!(files.contains_key("thumbnail.png"), "pass {id} has its image: {:?}", files.keys());
+            pass_json = serde_json::from_slice(&files["pass.json"]).unwrap();
+            assert_eq!(&pass_json["eventTicket"]["auxiliaryFields"][0]["value"], seat, "pass {id}");
+        }
+        pass_json
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_connections_to_aws_answer_success_or_503_and_leave_whole_records() {
+    let rig = Rig::start().await;
+    let pass = expect_json(rig.create("first", "1").await, 200).await;
+    let pass_id = pass["id"].as_u64().unwrap();
+    let pass_json = rig.assert_whole(&pass).await;
+    let (serial, token) =
+        (pass_json["serialNumber"].as_str().unwrap(), pass_json["authenticationToken"].as_str().unwrap());
+
+    // Creating a pass (its record, serial and external id, its public link, its image).
+    let creates = rig.requests_of(rig.create("second", "2")).await;
+    assert!(creates >= 3, "a create writes the record and its image: {creates} requests");
+    for nth in 1..=creates {
+        for fault in FAULTS {
+            let external_id = format!("create-{nth}-{:?}-{}", fault.0, fault.1);
+            let outcome = rig.faulted(fault, nth, rig.create(&external_id, &external_id)).await;
+            match (&outcome, rig.by_external_id(&external_id).await) {
+                (Outcome::Done(made), Some(found)) => {
+                    assert_eq!(made["id"], found["id"]);
+                    rig.assert_whole(&found).await;
+                }
+                (Outcome::Unavailable, Some(found)) => drop(rig.assert_whole(&found).await),
+                (Outcome::Unavailable, None) => {}
+                (Outcome::Done(made), None) => panic!("{external_id}: acknowledged but not kept: {made}"),
+            }
+        }
+    }
+
+    assert!(rig.answered_503() > 0, "faults on {creates} requests of a create never reached the API");
+
+    // Updating it.
+    let updates = rig.requests_of(rig.update(pass_id, "healthy")).await;
+    let mut seat = "healthy".to_string();
+    for nth in 1..=updates {
+        for fault in FAULTS {
+            let wanted = format!("update-{nth}-{:?}-{}", fault.0, fault.1);
+            let outcome = rig.faulted(fault, nth, rig.update(pass_id, &wanted)).await;
+            let now = rig.pass(pass_id).await;
+            let kept = now["fields"]["Seat"]["value"].as_str().unwrap().to_string();
+            match outcome {
+                Outcome::Done(_) => assert_eq!(kept, wanted),
+                Outcome::Unavailable => assert!(kept == wanted || kept == seat, "{wanted}: the seat is {kept}"),
+            }
+            rig.assert_whole(&now).await;
+            seat = kept;
+        }
+    }
+
+    assert!(rig.answered_503() > 0, "faults on {updates} requests of an update never reached the API");
+
+    // Registering devices for it.
+    let registrations = rig.requests_of(rig.register("healthy-device", serial, token)).await;
+    for nth in 1..=registrations {
+        for fault in FAULTS {
+            let device = format!("device-{nth}-{:?}-{}", fault.0, fault.1);
+            let outcome = rig.faulted(fault, nth, rig.register(&device, serial, token)).await;
+            let listed = rig
+                .server
+                .anonymous(Method::GET, &format!("/v1/devices/{device}/registrations/{PASS_TYPE}"))
+                .send()
+                .await
+                .unwrap();
+            match (outcome, listed.status()) {
+                (Outcome::Done(_), StatusCode::OK)
+                | (Outcome::Unavailable, StatusCode::OK | StatusCode::NO_CONTENT) => {}
+                (outcome, status) => panic!("{device}: {outcome:?}, then its registrations answered {status}"),
+            }
+            // Wallet registers again after a failure: that always completes the registration.
+            let again = rig.register(&device, serial, token).await;
+            assert!(matches!(again.status().as_u16(), 200 | 201), "{device}: {}", again.status());
+            let listed = rig
+                .server
+                .anonymous(Method::GET, &format!("/v1/devices/{device}/registrations/{PASS_TYPE}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(expect_json(listed, 200).await["serialNumbers"], json!([serial]), "{device}");
+        }
+    }
+
+    assert!(rig.answered_503() > 0, "faults on {registrations} requests of a registration never reached the API");
+
+    // A slow emulator: an answer a second late is waited for; one later than an attempt's
+    // 4 s timeout is given up and the call retried.
+    let slow = rig.faulted((Fault::Delay(std::time::Duration::from_secs(1)), 1), 1, rig.create("slow", "s")).await;
+    assert!(matches!(slow, Outcome::Done(_)), "{slow:?}");
+    let stuck = rig.faulted((Fault::Delay(std::time::Duration::from_secs(5)), 1), 1, rig.update(pass_id, "late")).await;
+    assert!(matches!(stuck, Outcome::Done(_)), "{stuck:?}");
+    rig.assert_whole(&rig.pass(pass_id).await).await;
+    rig.assert_whole(&rig.by_external_id("slow").await.unwrap()).await;
+}
