@@ -11,11 +11,11 @@ use base64::Engine;
 use serde_json::{Value, json};
 use tessera_tests::token_flows::bearer_status;
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     lines: mpsc::Receiver<String>,
     seen: Vec<String>,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
@@ -23,7 +23,7 @@ impl Server {
         Server::start_with(data_dir, api_key, &[])
     }
 
-    fn start_with(data_dir: &Path, api_key: Option<&str>, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start_with(data_dir: &Path, api_key: Option<&str>, env: &[(&str, &str)]) -> Server {
         Server::start_with_args(data_dir, api_key, env, &[])
     }
 
@@ -63,7 +63,7 @@ impl Server {
         server
     }
 
-    fn wait_for(&mut self, text: &str) -> String {
+    pub(crate) fn wait_for(&mut self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(line) = self.seen.iter().find(|l| l.contains(text)) {
@@ -78,7 +78,7 @@ impl Server {
     }
 
     /// SIGTERM, then the exit status and all output.
-    fn stop(mut self) -> (std::process::ExitStatus, String) {
+    pub(crate) fn stop(mut self) -> (std::process::ExitStatus, String) {
         Command::new("kill").arg(self.child.id().to_string()).status().unwrap();
         let status = self.child.wait().unwrap();
         while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
@@ -99,7 +99,13 @@ fn field<'a>(line: &'a str, label: &str) -> &'a str {
     line.split(label).nth(1).unwrap().split_whitespace().next().unwrap()
 }
 
-async fn call(base: &str, key: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+pub(crate) async fn call(
+    base: &str,
+    key: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
     let (id, secret) = key.split_once(':').unwrap();
     let mut request = reqwest::Client::new()
         .request(method, format!("{base}{path}"))

@@ -1,5 +1,6 @@
 //! The `tessera` command line, run as a process.
 
+mod cli_crash;
 mod cli_doctor;
 mod cli_serve;
 mod cli_sign;
