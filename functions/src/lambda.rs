@@ -108,9 +108,14 @@ async fn dispatch_stream_event(app: &App, event: &serde_json::Value) -> Result<s
             delivered = report.delivered,
             dead = report.dead_tokens_removed,
             failed = report.failed,
+            unanswered = report.unanswered,
             "dispatched"
         );
-        Ok(())
+        // Lambda retries the change from its record (pushing again to the devices reached).
+        match report.unanswered {
+            0 => Ok(()),
+            n => Err(format!("{n} pushes were not accepted yet")),
+        }
     })
     .await?;
     Ok(response)

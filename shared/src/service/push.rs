@@ -1,7 +1,10 @@
 //! The push dispatcher: after a pass (or a template, reaching all its passes) changes, tell
 //! every registered device. Dead tokens lose their registration; throttling and server
 //! errors are retried with backoff, a bounded number of times. Locally it runs in-process,
-//! after the write commits, in the background so API calls never wait on APNs.
+//! after the write commits, in the background so API calls never wait on APNs; a change
+//! some device's push was still not accepted for is dispatched again in later rounds
+//! ([`LATER_ROUNDS`]). On AWS the stream-fed function reports such a change as failed, so
+//! Lambda retries it from its stream record.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,6 +18,10 @@ use crate::ports::pusher::{PushOutcome, Pusher, token_fingerprint};
 use crate::ports::{Clock, Store};
 
 pub const MAX_ATTEMPTS: u32 = 4;
+/// How many more times a background dispatch runs while pushes are unanswered, each after
+/// [`later_round_delay`]: with the default retry base, about 10 s, 40 s and 2.7 min after
+/// the first.
+pub const LATER_ROUNDS: u32 = 3;
 
 pub use crate::model::records::Change;
 
@@ -22,7 +29,11 @@ pub use crate::model::records::Change;
 pub struct DispatchReport {
     pub delivered: usize,
     pub dead_tokens_removed: usize,
+    /// Refused for good (a bad request, a wrong topic): sending again would not help.
     pub failed: usize,
+    /// Not accepted after every attempt (throttled, APNs unavailable, no connection): the
+    /// device has not heard of the change, and a later dispatch may reach it.
+    pub unanswered: usize,
 }
 
 #[derive(Clone)]
@@ -71,13 +82,27 @@ impl Dispatcher {
         }
     }
 
-    /// Runs a dispatch in the background; failures are logged.
+    /// Runs a dispatch in the background; failures are logged. While a store error or an
+    /// unanswered push leaves devices uninformed, the change is dispatched again, up to
+    /// [`LATER_ROUNDS`] times (pushing again to devices already reached: Wallet then finds
+    /// nothing new). A process that stops meanwhile drops them; devices still see the change
+    /// when Wallet next asks.
     pub fn spawn(&self, change: Change) {
         let dispatcher = self.clone();
         tokio::spawn(crate::work_unit::run(crate::work_unit::PUSH_DISPATCHER, async move {
-            if let Err(e) = dispatcher.dispatch(change).await {
-                tracing::error!(?change, error = %e, "push dispatch failed");
+            for round in 0..=LATER_ROUNDS {
+                if round > 0 {
+                    tokio::time::sleep(later_round_delay(dispatcher.retry_base, round)).await;
+                }
+                match dispatcher.dispatch(change).await {
+                    Ok(report) if report.unanswered == 0 => return,
+                    Ok(report) => {
+                        tracing::warn!(?change, round, unanswered = report.unanswered, "pushes unanswered")
+                    }
+                    Err(e) => tracing::error!(?change, round, error = %e, "push dispatch failed"),
+                }
             }
+            tracing::error!(?change, rounds = LATER_ROUNDS + 1, "push dispatch given up");
         }));
     }
 
@@ -103,7 +128,8 @@ impl Dispatcher {
                     trail.extend(self.remove_dead(&registration).await?);
                     report.dead_tokens_removed += 1;
                 }
-                PushOutcome::RetryLater | PushOutcome::Failed(_) => report.failed += 1,
+                PushOutcome::RetryLater => report.unanswered += 1,
+                PushOutcome::Failed(_) => report.failed += 1,
             }
         }
         self.trail.record_all(trail).await;
@@ -165,9 +191,15 @@ impl Dispatcher {
         Ok(trail)
     }
 
-    /// Shorter retry waits, for tests.
+    /// Shorter retry waits (and later rounds), for tests.
     pub fn with_retry_base(mut self, base: Duration) -> Dispatcher {
         self.retry_base = base;
         self
     }
+}
+
+/// The wait before later round `round` (1-based) of a background dispatch: 50 retry bases,
+/// four times longer each round.
+pub fn later_round_delay(retry_base: Duration, round: u32) -> Duration {
+    retry_base * 50 * 4u32.pow(round.saturating_sub(1))
 }

@@ -345,3 +345,62 @@ async fn stats_count_installed_and_uninstalled_passes_on(server: TestServer) {
     let missing = server.api(Method::GET, "/v1/template/999999/stats").send().await.unwrap();
     tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
 }
+
+/// A DynamoDB stream record saying pass `id`'s content changed (version 1 → 2), as Lambda
+/// hands it to the push dispatcher.
+fn pass_changed(id: u64, sequence: &str) -> serde_json::Value {
+    let image = |ver: &str| json!({"pk": {"S": format!("PASS#{id}")}, "sk": {"S": "PASS"}, "ver": {"N": ver}});
+    json!({"Records": [{"eventName": "MODIFY", "dynamodb": {
+        "SequenceNumber": sequence, "OldImage": image("1"), "NewImage": image("2")
+    }}]})
+}
+
+/// Pushes APNs leaves unanswered through every attempt are not dropped. In the background
+/// dispatcher the change is dispatched again in later rounds until the device is reached (and
+/// no more than the rounds allow for a token that never is); the stream-fed function reports
+/// the change as failed, so Lambda retries it from its record, and reports nothing once the
+/// push goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_pushes_are_dispatched_again() {
+    use tessera::service::push::{Change, Dispatcher, LATER_ROUNDS, MAX_ATTEMPTS};
+    let server = TestServer::embedded().await;
+    let (_, id, serial, token) = one_pass(&server).await;
+    register(&server, "dev-busy", "push-busy", &serial, &token).await;
+    let unanswered = |n: u32| vec![PushOutcome::RetryLater; n as usize];
+
+    let dispatcher = Dispatcher::new(server.app.store.clone(), server.pusher.clone(), server.app.clock.clone())
+        .with_retry_base(std::time::Duration::from_millis(2));
+    let mut script = unanswered(MAX_ATTEMPTS + 2);
+    script.push(PushOutcome::Delivered);
+    server.pusher.script("push-busy", script);
+    dispatcher.spawn(Change::Pass(id));
+    let reached = MAX_ATTEMPTS as usize + 3;
+    let sent = pushes(&server.pusher, reached).await;
+    assert_eq!(sent.len(), reached, "two rounds: every attempt of the first, three of the second");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(server.pusher.sent().len(), reached, "a reached device is not pushed again");
+
+    register(&server, "dev-gone", "push-never", &serial, &token).await;
+    server.pusher.script("push-never", unanswered(100));
+    let before = server.pusher.sent().len();
+    dispatcher.spawn(Change::Pass(id));
+    let bounded = ((LATER_ROUNDS + 1) * MAX_ATTEMPTS) as usize;
+    let mut to_never = 0;
+    for _ in 0..200 {
+        to_never = server.pusher.sent()[before..].iter().filter(|p| p.push_token == "push-never").count();
+        if to_never >= bounded {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after = server.pusher.sent()[before..].iter().filter(|p| p.push_token == "push-never").count();
+    assert_eq!((to_never, after), (bounded, bounded), "every round's attempts, then no more");
+
+    server.pusher.script("push-never", unanswered(MAX_ATTEMPTS));
+    let event = pass_changed(id, "4900000000000000000001");
+    let answer = tessera_functions::lambda::run_stream_event(&server.app, &event).await.unwrap();
+    assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": "4900000000000000000001"}]}));
+    let answer = tessera_functions::lambda::run_stream_event(&server.app, &event).await.unwrap();
+    assert_eq!(answer, json!({"batchItemFailures": []}), "the retry reached every device");
+}

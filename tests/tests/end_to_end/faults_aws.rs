@@ -244,3 +244,51 @@ async fn broken_connections_to_aws_answer_success_or_503_and_leave_whole_records
     rig.assert_whole(&rig.pass(pass_id).await).await;
     rig.assert_whole(&rig.by_external_id("slow").await.unwrap()).await;
 }
+
+/// The stream-fed push dispatcher with its connections to the emulator broken on each of its
+/// requests in turn: a dispatch that could not read whom to push names its stream record as
+/// failed (Lambda then retries from it), and the retry reaches the device. No change is
+/// acknowledged without its push.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_dispatch_cut_off_from_aws_is_retried_from_its_record() {
+    let rig = Rig::start().await;
+    let pass = expect_json(rig.create("pushed", "1").await, 200).await;
+    let pass_json = rig.assert_whole(&pass).await;
+    let (serial, token) =
+        (pass_json["serialNumber"].as_str().unwrap(), pass_json["authenticationToken"].as_str().unwrap());
+    assert!(rig.register("device-pushed", serial, token).await.status().is_success());
+    let pushes = || rig.server.pusher.sent().iter().filter(|p| p.push_token == "push-device-pushed").count();
+    let sequence = "5100000000000000000001";
+    let image =
+        |ver: &str| json!({"pk": {"S": format!("PASS#{}", pass["id"])}, "sk": {"S": "PASS"}, "ver": {"N": ver}});
+    let event = json!({"Records": [{"eventName": "MODIFY", "dynamodb": {
+        "SequenceNumber": sequence, "OldImage": image("1"), "NewImage": image("2")
+    }}]});
+    let dispatch = || tessera_functions::lambda::run_stream_event(&rig.server.app, &event);
+    let done = json!({"batchItemFailures": []});
+
+    let before = (rig.proxy.requests(), pushes());
+    assert_eq!(dispatch().await.unwrap(), done);
+    let requests = rig.proxy.requests() - before.0;
+    assert_eq!(pushes(), before.1 + 1);
+    assert!(requests >= 1, "a dispatch reads the pass's registrations");
+
+    let mut retried = 0;
+    for nth in 1..=requests {
+        for fault in [(Fault::Reset, ATTEMPTS), (Fault::CutAnswer, ATTEMPTS)] {
+            let case = format!("{fault:?} from request {nth}");
+            let before = pushes();
+            rig.proxy.inject(fault.0, nth, fault.1);
+            let answer = dispatch().await;
+            rig.proxy.heal();
+            let answer = answer.unwrap_or_else(|e| panic!("{case}: the function failed: {e}"));
+            if answer != done {
+                assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": sequence}]}), "{case}");
+                retried += 1;
+                assert_eq!(dispatch().await.unwrap(), done, "{case}: Lambda's retry");
+            }
+            assert!(pushes() > before, "{case}: the device was pushed");
+        }
+    }
+    assert!(retried > 0, "faults on {requests} requests of a dispatch never failed it");
+}

@@ -226,12 +226,13 @@ async fn respond_pass(
 pub async fn push(app: &App, request: Request) -> Result<Response<Body>, ApiError> {
     let id = id_param(&request, "id")?;
     let report = crate::service::pass_push::push(app, id).await?;
-    let devices = report.delivered + report.failed + report.dead_tokens_removed;
+    let failed = report.failed + report.unanswered;
+    let devices = report.delivered + failed + report.dead_tokens_removed;
     ok_json(&json!({
         "passId": id,
         "devices": devices,
         "reached": report.delivered,
-        "failed": report.failed,
+        "failed": failed,
         "removed": report.dead_tokens_removed,
     }))
 }
