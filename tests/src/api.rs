@@ -81,9 +81,25 @@ impl TestServer {
         TestServer::aws_on(crate::moto::clients().await, adjust).await
     }
 
-    /// The AWS backend reaching the emulator through `endpoint` (a [`crate::fault_proxy`]).
+    /// The AWS backend reaching the emulator through `endpoint` (a [`crate::fault_proxy`]),
+    /// sending callbacks to local receivers. Its callback deliveries wait on a queue between
+    /// attempts, as the callback worker's do, and nothing in the process drains them: the
+    /// test runs the worker.
     pub async fn aws_through(endpoint: &str) -> TestServer {
-        TestServer::aws_on(crate::moto::clients_through(endpoint).await, |_| {}).await
+        let clients = crate::moto::clients_through(endpoint).await;
+        let (listener, base) = listen().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = local_receivers(AppConfig::new(&base));
+        config.dev_pki_dir = Some(dir.path().join("pki"));
+        let (app, mut resources) = crate::moto::aws_app(clients.clone(), config).await;
+        let queue = clients.sqs.create_queue().queue_name(format!("{}-callbacks", resources.table)).send().await;
+        let queue = queue.expect("a queue on the emulator").queue_url.expect("its URL");
+        let deliveries = tessera::aws::SqsDeliveryQueue::new(clients.sqs.clone(), &queue);
+        let app = app.with_delivery_queue(Arc::new(deliveries));
+        resources.callback_queue_url = Some(queue);
+        let mut server = TestServer::start(listener, base, app, Some(dir)).await;
+        server.aws = Some(resources);
+        server
     }
 
     async fn aws_on(clients: tessera::aws::AwsClients, adjust: impl FnOnce(&mut AppConfig)) -> TestServer {

@@ -292,3 +292,81 @@ async fn a_push_dispatch_cut_off_from_aws_is_retried_from_its_record() {
     }
     assert!(retried > 0, "faults on {requests} requests of a dispatch never failed it");
 }
+
+/// The callback worker with its connections to the emulator broken on each of its requests
+/// in turn: an attempt it could not record names its queue message as failed (SQS brings it
+/// back), and the retry completes it. Every callback reaches the receiver (at least once,
+/// always under its one delivery id), and the outbox ends empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_delivery_cut_off_from_aws_is_retried_until_it_is_sent() {
+    use tessera::model::document::Collection;
+    let rig = Rig::start().await;
+    let receiver = tessera_tests::callback_receiver::CallbackReceiver::start(0);
+    let project = json!({"name": "Venue", "projectType": "eventTicket", "description": "Venue"});
+    let project =
+        expect_json(rig.server.api(Method::POST, "/v1/project").json(&project).send().await.unwrap(), 200).await;
+    let project = project["id"].as_u64().unwrap();
+    let settings = rig.server.api(Method::POST, &format!("/v1/project/{project}/settings/callback"));
+    expect_json(settings.json(&json!({"baseUrl": receiver.base})).send().await.unwrap(), 200).await;
+    let template = rig.server.api(Method::POST, &format!("/v1/template/{project}")).json(&event_template());
+    let template = expect_json(template.send().await.unwrap(), 200).await;
+    let template_id = template["templateId"].as_u64().or(template["id"].as_u64()).unwrap();
+
+    // A pass installed on a phone: one install callback waiting in the outbox.
+    let installed = |n: usize| {
+        let rig = &rig;
+        async move {
+            let pass = rig.server.create_pass(template_id, &json!({})).await;
+            let signed =
+                tessera_tests::api_flows::download(&rig.server, &format!("/v1/pass/{}/download", pass["id"])).await;
+            let (serial, token) =
+                (signed["serialNumber"].as_str().unwrap(), signed["authenticationToken"].as_str().unwrap());
+            assert!(rig.register(&format!("phone-{n}"), serial, token).await.status().is_success());
+            let outbox = rig.server.app.store.list_documents(Collection::CallbackDelivery, "", 10).await.unwrap();
+            assert_eq!(outbox.len(), 1, "one delivery waits");
+            outbox[0].id.clone()
+        }
+    };
+    let message = |delivery: &str| {
+        let body = tessera::aws::sqs_deliveries::retry_message(delivery);
+        json!({"Records": [{"messageId": "message-1", "body": body, "eventSource": "aws:sqs"}]})
+    };
+    // A delivery's document is `<due>#<event id>` (both zero-padded); the receiver sees the
+    // event id.
+    let sent_for = |delivery: &str| {
+        let event_id = delivery.rsplit('#').next().unwrap().trim_start_matches('0');
+        let sent = receiver.received();
+        sent.iter().filter(|r| r.headers.get("tessera-delivery").map(String::as_str) == Some(event_id)).count()
+    };
+    let done = json!({"batchItemFailures": []});
+
+    let delivery = installed(0).await;
+    let before = rig.proxy.requests();
+    let answer = tessera_functions::lambda::run_callback_event(&rig.server.app, &message(&delivery)).await.unwrap();
+    assert_eq!(answer, done);
+    let requests = rig.proxy.requests() - before;
+    assert_eq!(sent_for(&delivery), 1, "{delivery}: {:?}", receiver.received());
+
+    let mut retried = 0;
+    for nth in 1..=requests {
+        for fault in [(Fault::Reset, ATTEMPTS), (Fault::CutAnswer, ATTEMPTS)] {
+            let case = format!("{fault:?} from request {nth}");
+            let delivery = installed(nth).await;
+            rig.proxy.inject(fault.0, nth, fault.1);
+            let answer = tessera_functions::lambda::run_callback_event(&rig.server.app, &message(&delivery)).await;
+            rig.proxy.heal();
+            let answer = answer.unwrap_or_else(|e| panic!("{case}: the function failed: {e}"));
+            if answer != done {
+                assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": "message-1"}]}), "{case}");
+                retried += 1;
+                let again = message(&delivery);
+                let again = tessera_functions::lambda::run_callback_event(&rig.server.app, &again).await;
+                assert_eq!(again.unwrap(), done, "{case}: SQS's retry");
+            }
+            assert!(sent_for(&delivery) >= 1, "{case}: the callback was sent");
+            let outbox = rig.server.app.store.list_documents(Collection::CallbackDelivery, "", 10).await.unwrap();
+            assert!(outbox.is_empty(), "{case}: the outbox is empty: {outbox:?}");
+        }
+    }
+    assert!(retried > 0, "faults on {requests} requests of a delivery never failed it");
+}
