@@ -3,7 +3,11 @@
 mod aws;
 mod doctor;
 mod identity;
+mod issue;
+mod issue_plan;
+mod issue_progress;
 mod keys;
+mod remote;
 mod serve;
 mod sign;
 mod tokens;
@@ -37,6 +41,8 @@ enum Command {
     /// Manage API tokens (`Authorization: Bearer <token>`).
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
+    /// Make a pass for every row of a CSV, on a running Tessera (--url, --key).
+    Issue(issue::IssueArgs),
     /// Work on Tessera's AWS resources.
     #[command(subcommand)]
     Aws(aws::AwsCommand),
@@ -48,6 +54,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         // The doctor's exit code tells errors (1) from bad usage (2).
         Command::Doctor(args) => return doctor::run(args),
+        // Interrupted (130) differs from refused or failed rows (1).
+        Command::Issue(args) => return issue_blocking(args),
         Command::Sign(args) => sign::run(args, &cli.data_dir),
         Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
         Command::Aws(command) => block_on(aws::run(command)),
@@ -64,6 +72,26 @@ pub fn main() -> ExitCode {
                 eprintln!("error: {problem}");
             }
             ExitCode::from(1)
+        }
+    }
+}
+
+fn issue_blocking(args: issue::IssueArgs) -> ExitCode {
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| (1, vec![e.to_string()]))
+        .and_then(|runtime| runtime.block_on(issue::run(args)));
+    match outcome {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err((code, problems)) => {
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            ExitCode::from(code)
         }
     }
 }

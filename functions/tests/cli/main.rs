@@ -2,6 +2,7 @@
 
 mod cli_crash;
 mod cli_doctor;
+mod cli_issue;
 mod cli_serve;
 mod cli_sign;
 mod cli_storage;

@@ -118,6 +118,12 @@ impl Rig {
         async move { request.send().await.unwrap() }
     }
 
+    /// What Wallet on `device` asks for: the serials it is registered for.
+    async fn registrations_of(&self, device: &str) -> reqwest::Response {
+        let path = format!("/v1/devices/{device}/registrations/{PASS_TYPE}");
+        self.server.anonymous(Method::GET, &path).send().await.unwrap()
+    }
+
     /// The pass made under `external_id`, if any.
     async fn by_external_id(&self, external_id: &str) -> Option<Value> {
         let path = format!("/v1/pass/template/{}/id/{external_id}", self.template_id);
@@ -209,12 +215,7 @@ async fn broken_connections_to_aws_answer_success_or_503_and_leave_whole_records
         for fault in FAULTS {
             let device = format!("device-{nth}-{:?}-{}", fault.0, fault.1);
             let outcome = rig.faulted(fault, nth, rig.register(&device, serial, token)).await;
-            let listed = rig
-                .server
-                .anonymous(Method::GET, &format!("/v1/devices/{device}/registrations/{PASS_TYPE}"))
-                .send()
-                .await
-                .unwrap();
+            let listed = rig.registrations_of(&device).await;
             match (outcome, listed.status()) {
                 (Outcome::Done(_), StatusCode::OK)
                 | (Outcome::Unavailable, StatusCode::OK | StatusCode::NO_CONTENT) => {}
@@ -223,12 +224,7 @@ async fn broken_connections_to_aws_answer_success_or_503_and_leave_whole_records
             // Wallet registers again after a failure: that always completes the registration.
             let again = rig.register(&device, serial, token).await;
             assert!(matches!(again.status().as_u16(), 200 | 201), "{device}: {}", again.status());
-            let listed = rig
-                .server
-                .anonymous(Method::GET, &format!("/v1/devices/{device}/registrations/{PASS_TYPE}"))
-                .send()
-                .await
-                .unwrap();
+            let listed = rig.registrations_of(&device).await;
             assert_eq!(expect_json(listed, 200).await["serialNumbers"], json!([serial]), "{device}");
         }
     }

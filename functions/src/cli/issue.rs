@@ -1,0 +1,228 @@
+//! `tessera issue`: makes one pass per CSV row on a running Tessera, a bounded number at a
+//! time, with progress, and writes what became of each row. Rows are keyed by external id:
+//! a pass that exists already (an earlier, interrupted run) is found, not made again, so a
+//! rerun of the same command finishes the job.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use clap::Args;
+use reqwest::Method;
+use tokio::sync::Semaphore;
+
+use super::issue_plan::{self, PlannedPass};
+use super::issue_progress::Progress;
+use super::remote::Remote;
+
+#[derive(Args)]
+pub struct IssueArgs {
+    /// The template: its id, or its external id.
+    #[arg(long)]
+    template: String,
+    /// The rows: a header row naming template fields and externalId (see the README).
+    #[arg(long)]
+    csv: PathBuf,
+    /// Where to write each row's outcome (CSV). Default: <csv>.results.csv.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// A file of `column=field` lines, for columns not named as the template's fields.
+    #[arg(long)]
+    map: Option<PathBuf>,
+    /// The public link each pass gets: multiple (default), single, or none.
+    #[arg(long, default_value = "multiple", value_parser = ["multiple", "single", "none"])]
+    link: String,
+    /// Passes made at a time.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+    /// The Tessera to talk to.
+    #[arg(long, env = "TESSERA_URL", default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Its API key (`id:secret`) or token (`tess_…`).
+    #[arg(long, env = "TESSERA_KEY", hide_env_values = true, default_value = "")]
+    key: String,
+}
+
+/// What became of a row.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Created { id: u64, url: String },
+    Existing { id: u64, url: String },
+    Failed(String),
+    NotRun,
+}
+
+/// Exit: 0 every row done, 1 a row failed or the input was refused, 130 interrupted.
+pub async fn run(args: IssueArgs) -> Result<String, (u8, Vec<String>)> {
+    let refused = |problems: Vec<String>| (1, problems);
+    let remote = Remote::new(&args.url, &args.key).map_err(|e| refused(vec![e]))?;
+    let csv = std::fs::read(&args.csv).map_err(|e| refused(vec![format!("{}: {e}", args.csv.display())]))?;
+    let map = match &args.map {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| refused(vec![format!("{}: {e}", path.display())]))?;
+            issue_plan::parse_map(&text).map_err(refused)?
+        }
+        None => Default::default(),
+    };
+    let (template_id, fields) = template(&remote, &args.template).await.map_err(|e| refused(vec![e]))?;
+    let link = (args.link != "none").then_some(args.link.as_str());
+    let base_dir = args.csv.parent().map(PathBuf::from).unwrap_or_default();
+    let planned = issue_plan::plan(&csv, &fields, &map, link, &base_dir).map_err(refused)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut name = args.csv.clone().into_os_string();
+        name.push(".results.csv");
+        PathBuf::from(name)
+    });
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopper = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            stopper.store(true, Ordering::SeqCst);
+        }
+    });
+    let started = Instant::now();
+    let progress = Progress::new(planned.len(), std::io::stderr().is_terminal());
+    let outcomes = issue_all(&remote, template_id, &planned, args.concurrency, &stop, &progress).await;
+    progress.finish();
+    write_results(&out, &planned, &outcomes).map_err(|e| refused(vec![e]))?;
+    summarize(&planned, &outcomes, &out, started.elapsed(), stop.load(Ordering::SeqCst))
+}
+
+/// The template's id and field names, by id or external id.
+async fn template(remote: &Remote, template: &str) -> Result<(u64, BTreeSet<String>), String> {
+    let path = match template.parse::<u64>() {
+        Ok(id) => format!("/v1/template/{id}"),
+        Err(_) => format!("/v1/template/id/{}", percent_encoding::utf8_percent_encode(template, PATH)),
+    };
+    let answer = remote.call(Method::GET, &path, None).await?;
+    if answer.status != 200 {
+        return Err(format!("template {template:?}: {}", answer.error_message()));
+    }
+    let id = answer.body["id"].as_u64().ok_or_else(|| format!("template {template:?}: no id in {}", answer.body))?;
+    let fields = answer.body["fields"].as_object().map(|f| f.keys().cloned().collect()).unwrap_or_default();
+    Ok((id, fields))
+}
+
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
+async fn issue_all(
+    remote: &Remote,
+    template_id: u64,
+    planned: &[PlannedPass],
+    concurrency: u16,
+    stop: &Arc<AtomicBool>,
+    progress: &Progress,
+) -> Vec<Outcome> {
+    let slots = Arc::new(Semaphore::new(usize::from(concurrency)));
+    let mut tasks = Vec::with_capacity(planned.len());
+    for pass in planned {
+        let Ok(slot) = slots.clone().acquire_owned().await else { break };
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let (remote, pass, progress) = (remote.clone(), pass.clone(), progress.clone());
+        tasks.push(tokio::spawn(async move {
+            let outcome = issue_one(&remote, template_id, &pass).await;
+            progress.done(matches!(outcome, Outcome::Failed(_)));
+            drop(slot);
+            outcome
+        }));
+    }
+    let mut outcomes = Vec::with_capacity(planned.len());
+    for task in tasks {
+        outcomes.push(task.await.unwrap_or_else(|e| Outcome::Failed(format!("the task failed: {e}"))));
+    }
+    outcomes.resize(planned.len(), Outcome::NotRun);
+    outcomes
+}
+
+/// Makes the row's pass, or finds the one an earlier run made.
+async fn issue_one(remote: &Remote, template_id: u64, pass: &PlannedPass) -> Outcome {
+    let external_id = percent_encoding::utf8_percent_encode(&pass.external_id, PATH).to_string();
+    let path = format!("/v1/pass/template/{template_id}/id/{external_id}");
+    let made = match remote.call(Method::POST, &path, Some(&pass.body)).await {
+        Ok(answer) => answer,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let (answer, existing) = match made.status {
+        200 | 201 => (made, false),
+        409 => match remote.call(Method::GET, &path, None).await {
+            Ok(found) if found.status == 200 => (found, true),
+            Ok(found) => return Outcome::Failed(found.error_message()),
+            Err(e) => return Outcome::Failed(e),
+        },
+        _ => return Outcome::Failed(made.error_message()),
+    };
+    let Some(id) = answer.body["id"].as_u64() else {
+        return Outcome::Failed(format!("no pass id in {}", answer.body));
+    };
+    let url = answer.body["publicUrl"]["path"].as_str().unwrap_or_default().to_string();
+    if existing { Outcome::Existing { id, url } } else { Outcome::Created { id, url } }
+}
+
+fn write_results(out: &std::path::Path, planned: &[PlannedPass], outcomes: &[Outcome]) -> Result<(), String> {
+    let problem = |e: &dyn std::fmt::Display| format!("{}: {e}", out.display());
+    let mut writer = csv::Writer::from_path(out).map_err(|e| problem(&e))?;
+    writer.write_record(["row", "externalId", "status", "passId", "url", "error"]).map_err(|e| problem(&e))?;
+    for (pass, outcome) in planned.iter().zip(outcomes) {
+        let row = pass.row.to_string();
+        let (status, id, url, error) = match outcome {
+            Outcome::Created { id, url } => ("created", id.to_string(), url.as_str(), ""),
+            Outcome::Existing { id, url } => ("existing", id.to_string(), url.as_str(), ""),
+            Outcome::Failed(reason) => ("failed", String::new(), "", reason.as_str()),
+            Outcome::NotRun => ("not run", String::new(), "", ""),
+        };
+        let record = [row.as_str(), pass.external_id.as_str(), status, id.as_str(), url, error];
+        writer.write_record(record).map_err(|e| problem(&e))?;
+    }
+    writer.flush().map_err(|e| problem(&e))
+}
+
+fn summarize(
+    planned: &[PlannedPass],
+    outcomes: &[Outcome],
+    out: &std::path::Path,
+    took: std::time::Duration,
+    interrupted: bool,
+) -> Result<String, (u8, Vec<String>)> {
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let created = count(|o| matches!(o, Outcome::Created { .. }));
+    let existing = count(|o| matches!(o, Outcome::Existing { .. }));
+    let not_run = count(|o| matches!(o, Outcome::NotRun));
+    let rate = (outcomes.len() - not_run) as f64 / took.as_secs_f64().max(0.001);
+    let line = format!(
+        "{created} passes made, {existing} found from an earlier run, {} failed, {not_run} not run, of {} rows in {:.1} s ({rate:.0} rows/s); each row's outcome is in {}",
+        outcomes.len() - created - existing - not_run,
+        planned.len(),
+        took.as_secs_f64(),
+        out.display()
+    );
+    let failed: Vec<String> = planned
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(pass, outcome)| match outcome {
+            Outcome::Failed(reason) => Some(format!("row {} ({}): {reason}", pass.row, pass.external_id)),
+            _ => None,
+        })
+        .collect();
+    if interrupted {
+        let mut problems = vec![line, "interrupted: run the same command again to make the rest".into()];
+        problems.extend(failed);
+        return Err((130, problems));
+    }
+    if failed.is_empty() {
+        return Ok(line);
+    }
+    let mut problems = vec![line];
+    const SHOWN: usize = 20;
+    let more = failed.len().saturating_sub(SHOWN);
+    problems.extend(failed.into_iter().take(SHOWN));
+    if more > 0 {
+        problems.push(format!("and {more} more failed rows (see the results file)"));
+    }
+    Err((1, problems))
+}
