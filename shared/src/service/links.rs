@@ -166,7 +166,12 @@ pub async fn open_dynamic(app: &App, token: &str) -> Result<(Pass, Vec<u8>), Ser
             return served_by_winner(app, token, busy).await;
         }
         None => {
-            let made = make_link_pass(app, token, &link).await;
+            // The claim may be won just after an earlier maker finished (it ties its pass to
+            // the link, then drops its claim): that pass is the link's, and none is made.
+            let made = match app.store.get_link(token).await?.and_then(|l| l.pass_id) {
+                Some(id) => passes::pkpass(app, id).await,
+                None => make_link_pass(app, token, &link).await,
+            };
             app.store.delete_document(Collection::LinkMint, token).await?;
             return made;
         }
