@@ -94,7 +94,12 @@ impl Dispatcher {
                 if round > 0 {
                     tokio::time::sleep(later_round_delay(dispatcher.retry_base, round)).await;
                 }
-                match dispatcher.dispatch(change).await {
+                // Google is written once; only the devices' pushes are worth repeating.
+                let dispatched = match round {
+                    0 => dispatcher.dispatch(change).await,
+                    _ => dispatcher.push_devices(change).await,
+                };
+                match dispatched {
                     Ok(report) if report.unanswered == 0 => return,
                     Ok(report) => {
                         tracing::warn!(?change, round, unanswered = report.unanswered, "pushes unanswered")
@@ -108,6 +113,11 @@ impl Dispatcher {
 
     pub async fn dispatch(&self, change: Change) -> Result<DispatchReport, crate::ports::StoreError> {
         self.sync_google(change).await;
+        self.push_devices(change).await
+    }
+
+    /// Tells the change's devices (not Google): what a later round repeats.
+    async fn push_devices(&self, change: Change) -> Result<DispatchReport, crate::ports::StoreError> {
         let registrations = match change {
             Change::Pass(id) => self.store.registrations_for_pass(id).await?,
             Change::Template(id) => self.store.registrations_for_template(id).await?,
