@@ -147,3 +147,12 @@ pub async fn register(server: &TestServer, device: &str, push_token: &str, seria
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED, "registering {device}");
 }
+
+/// A DynamoDB stream record saying pass `id`'s content changed (version 1 → 2), as Lambda
+/// hands it to the push dispatcher.
+pub fn pass_changed(id: u64, sequence: &str) -> serde_json::Value {
+    let image = |ver: &str| json!({"pk": {"S": format!("PASS#{id}")}, "sk": {"S": "PASS"}, "ver": {"N": ver}});
+    json!({"Records": [{"eventName": "MODIFY", "dynamodb": {
+        "SequenceNumber": sequence, "OldImage": image("1"), "NewImage": image("2")
+    }}]})
+}

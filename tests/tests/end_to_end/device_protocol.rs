@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tessera::ports::PushOutcome;
 use tessera_tests::api::{TestServer, event_template, expect_error, expect_json};
-use tessera_tests::device_flows::{Device, pass_life_on_a_device, pushes, register};
+use tessera_tests::device_flows::{Device, pass_changed, pass_life_on_a_device, pushes, register};
 
 #[tokio::test]
 async fn pass_life_on_embedded() {
@@ -344,15 +344,6 @@ async fn stats_count_installed_and_uninstalled_passes_on(server: TestServer) {
     tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
     let missing = server.api(Method::GET, "/v1/template/999999/stats").send().await.unwrap();
     tessera_tests::api::expect_error(missing, 404, "not_found", None).await;
-}
-
-/// A DynamoDB stream record saying pass `id`'s content changed (version 1 → 2), as Lambda
-/// hands it to the push dispatcher.
-fn pass_changed(id: u64, sequence: &str) -> serde_json::Value {
-    let image = |ver: &str| json!({"pk": {"S": format!("PASS#{id}")}, "sk": {"S": "PASS"}, "ver": {"N": ver}});
-    json!({"Records": [{"eventName": "MODIFY", "dynamodb": {
-        "SequenceNumber": sequence, "OldImage": image("1"), "NewImage": image("2")
-    }}]})
 }
 
 /// Pushes APNs leaves unanswered through every attempt are not dropped. In the background

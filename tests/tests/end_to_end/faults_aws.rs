@@ -255,11 +255,7 @@ async fn a_push_dispatch_cut_off_from_aws_is_retried_from_its_record() {
     assert!(rig.register("device-pushed", serial, token).await.status().is_success());
     let pushes = || rig.server.pusher.sent().iter().filter(|p| p.push_token == "push-device-pushed").count();
     let sequence = "5100000000000000000001";
-    let image =
-        |ver: &str| json!({"pk": {"S": format!("PASS#{}", pass["id"])}, "sk": {"S": "PASS"}, "ver": {"N": ver}});
-    let event = json!({"Records": [{"eventName": "MODIFY", "dynamodb": {
-        "SequenceNumber": sequence, "OldImage": image("1"), "NewImage": image("2")
-    }}]});
+    let event = tessera_tests::device_flows::pass_changed(pass["id"].as_u64().unwrap(), sequence);
     let dispatch = || tessera_functions::lambda::run_stream_event(&rig.server.app, &event);
     let done = json!({"batchItemFailures": []});
 
