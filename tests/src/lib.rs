@@ -204,6 +204,7 @@ pub mod google_flows;
 pub mod google_schema;
 pub mod image_host;
 pub mod moto;
+pub mod pass_batch_flows;
 pub mod passentry_flows;
 pub mod schedule_flows;
 pub mod screenshots;

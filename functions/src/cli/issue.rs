@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use clap::Args;
 use reqwest::Method;
+use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::issue_plan::{self, PlannedPass};
@@ -35,8 +36,11 @@ pub struct IssueArgs {
     /// The public link each pass gets: multiple (default), single, or none.
     #[arg(long, default_value = "multiple", value_parser = ["multiple", "single", "none"])]
     link: String,
-    /// Passes made at a time.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Passes sent per request (`POST /v1/pass/batch`); 1 sends each on its own.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=100))]
+    batch: u16,
+    /// Requests in flight at a time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     concurrency: u16,
     /// The Tessera to talk to.
     #[arg(long, env = "TESSERA_URL", default_value = "http://127.0.0.1:8080")]
@@ -86,7 +90,8 @@ pub async fn run(args: IssueArgs) -> Result<String, (u8, Vec<String>)> {
     });
     let started = Instant::now();
     let progress = Progress::new(planned.len(), std::io::stderr().is_terminal());
-    let outcomes = issue_all(&remote, template_id, &planned, args.concurrency, &stop, &progress).await;
+    let sending = Sending { template_id, batch: usize::from(args.batch), concurrency: args.concurrency };
+    let outcomes = issue_all(&remote, sending, &planned, &stop, &progress).await;
     progress.finish();
     write_results(&out, &planned, &outcomes).map_err(|e| refused(vec![e]))?;
     summarize(&planned, &outcomes, &out, started.elapsed(), stop.load(Ordering::SeqCst))
@@ -109,34 +114,83 @@ async fn template(remote: &Remote, template: &str) -> Result<(u64, BTreeSet<Stri
 
 const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
 
+/// How the rows go: to which template, how many per request, how many requests at once.
+#[derive(Clone, Copy)]
+struct Sending {
+    template_id: u64,
+    batch: usize,
+    concurrency: u16,
+}
+
 async fn issue_all(
     remote: &Remote,
-    template_id: u64,
+    sending: Sending,
     planned: &[PlannedPass],
-    concurrency: u16,
     stop: &Arc<AtomicBool>,
     progress: &Progress,
 ) -> Vec<Outcome> {
-    let slots = Arc::new(Semaphore::new(usize::from(concurrency)));
-    let mut tasks = Vec::with_capacity(planned.len());
-    for pass in planned {
+    let slots = Arc::new(Semaphore::new(usize::from(sending.concurrency)));
+    let mut tasks = Vec::new();
+    for chunk in planned.chunks(sending.batch) {
         let Ok(slot) = slots.clone().acquire_owned().await else { break };
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let (remote, pass, progress) = (remote.clone(), pass.clone(), progress.clone());
+        let (remote, chunk, progress) = (remote.clone(), chunk.to_vec(), progress.clone());
         tasks.push(tokio::spawn(async move {
-            let outcome = issue_one(&remote, template_id, &pass).await;
-            progress.done(matches!(outcome, Outcome::Failed(_)));
+            let outcomes = if chunk.len() == 1 {
+                vec![issue_one(&remote, sending.template_id, &chunk[0]).await]
+            } else {
+                issue_batch(&remote, sending.template_id, &chunk).await
+            };
+            for outcome in &outcomes {
+                progress.done(matches!(outcome, Outcome::Failed(_)));
+            }
             drop(slot);
-            outcome
+            outcomes
         }));
     }
     let mut outcomes = Vec::with_capacity(planned.len());
-    for task in tasks {
-        outcomes.push(task.await.unwrap_or_else(|e| Outcome::Failed(format!("the task failed: {e}"))));
+    for (task, chunk) in tasks.into_iter().zip(planned.chunks(sending.batch)) {
+        match task.await {
+            Ok(made) => outcomes.extend(made),
+            Err(e) => outcomes.extend(chunk.iter().map(|_| Outcome::Failed(format!("the task failed: {e}")))),
+        }
     }
     outcomes.resize(planned.len(), Outcome::NotRun);
+    outcomes
+}
+
+/// Makes a chunk's passes in one request. An item the batch could not make for a reason a
+/// single call settles (it exists already: 409; storage was busy: 503) goes again on its own,
+/// and so does the whole chunk when the batch itself is refused (say, too large a body).
+async fn issue_batch(remote: &Remote, template_id: u64, chunk: &[PlannedPass]) -> Vec<Outcome> {
+    let passes: Vec<Value> = chunk
+        .iter()
+        .map(|pass| {
+            let mut body = pass.body.clone();
+            body["externalId"] = Value::String(pass.external_id.clone());
+            body
+        })
+        .collect();
+    let body = serde_json::json!({"templateId": template_id, "passes": passes});
+    let answer = match remote.call(Method::POST, "/v1/pass/batch", Some(&body)).await {
+        Ok(answer) => answer,
+        Err(e) => return chunk.iter().map(|_| Outcome::Failed(e.clone())).collect(),
+    };
+    let results = answer.body["passes"].as_array().filter(|r| answer.status == 200 && r.len() == chunk.len());
+    let mut outcomes = Vec::with_capacity(chunk.len());
+    for (index, pass) in chunk.iter().enumerate() {
+        let outcome = match results.map(|r| &r[index]) {
+            Some(result) if result["status"] == 200 => outcome_of(&result["pass"], false),
+            Some(result) if !matches!(result["status"].as_u64(), Some(409 | 503)) => {
+                let message = result["error"]["message"].as_str().unwrap_or("refused");
+                Outcome::Failed(format!("{message} ({})", result["status"]))
+            }
+            _ => issue_one(remote, template_id, pass).await,
+        };
+        outcomes.push(outcome);
+    }
     outcomes
 }
 
@@ -157,10 +211,15 @@ async fn issue_one(remote: &Remote, template_id: u64, pass: &PlannedPass) -> Out
         },
         _ => return Outcome::Failed(made.error_message()),
     };
-    let Some(id) = answer.body["id"].as_u64() else {
-        return Outcome::Failed(format!("no pass id in {}", answer.body));
+    outcome_of(&answer.body, existing)
+}
+
+/// A pass the API answered, as a row's outcome.
+fn outcome_of(pass: &Value, existing: bool) -> Outcome {
+    let Some(id) = pass["id"].as_u64() else {
+        return Outcome::Failed(format!("no pass id in {pass}"));
     };
-    let url = answer.body["publicUrl"]["path"].as_str().unwrap_or_default().to_string();
+    let url = pass["publicUrl"]["path"].as_str().unwrap_or_default().to_string();
     if existing { Outcome::Existing { id, url } } else { Outcome::Created { id, url } }
 }
 

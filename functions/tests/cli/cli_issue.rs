@@ -92,7 +92,8 @@ async fn a_csv_becomes_passes_resumably() {
     }
     assert_eq!(written[12][2], "failed");
     assert!(written[12][5].contains("tags[0]"), "{:?}", written[12]);
-    let images = issue(&server.base, &["--template", "concert-2027", "--csv"])
+    // One pass per request (--batch 1) takes the single-pass route; the same refusal.
+    let images = issue(&server.base, &["--template", "concert-2027", "--batch", "1", "--csv"])
         .arg(work.path().join("images.csv"))
         .output()
         .unwrap();

@@ -49,16 +49,21 @@ impl ApiError {
         )
     }
 
-    pub fn into_response(self) -> Response<Body> {
+    /// What goes under `error`: code, message, and the field and details when known.
+    pub fn error_json(&self) -> serde_json::Value {
         let mut error = json!({"code": self.code, "message": self.message});
-        if let Some(field) = self.field {
+        if let Some(field) = &self.field {
             error["field"] = json!(field);
         }
-        if let Some(details) = self.details {
-            let (key, value) = *details;
-            error[key] = value;
+        if let Some(details) = &self.details {
+            let (key, value) = &**details;
+            error[*key] = value.clone();
         }
-        let mut response = super::json_response(self.status, &json!({ "error": error }));
+        error
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let mut response = super::json_response(self.status, &json!({ "error": self.error_json() }));
         if let Some(seconds) = self.retry_after_seconds {
             response.headers_mut().insert("retry-after", lambda_http::http::HeaderValue::from(seconds));
         }

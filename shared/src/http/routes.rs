@@ -5,8 +5,8 @@
 use lambda_http::http::Method;
 
 use super::handlers::{
-    adaptive, callbacks, certificates, devices, diagnostics, doctor, openapi, passentry, passes, projects, public,
-    schedules, segments, stats, tags, templates, tokens,
+    adaptive, callbacks, certificates, devices, diagnostics, doctor, openapi, pass_batch, passentry, passes, projects,
+    public, schedules, segments, stats, tags, templates, tokens,
 };
 use super::{Access, Route};
 
@@ -71,6 +71,8 @@ routes! {
     TEMPLATE_STATS = "template_stats", GET "/v1/template/{id}/stats", ApiKey, stats::of_template;
     DUPLICATE_TEMPLATE = "duplicate_template", POST "/v1/template/duplicate/{id}", ApiKey, templates::duplicate;
     DUPLICATE_TEMPLATE_BY_EXTERNAL_ID = "duplicate_template_by_external_id", POST "/v1/template/duplicate/id/{externalId}", ApiKey, templates::duplicate;
+    /// Up to 100 passes of one template in one request, each with its own result.
+    CREATE_PASS_BATCH = "create_pass_batch", POST "/v1/pass/batch", ApiKey, pass_batch::create;
     /// `{id}` is the template id here: API Gateway wants one parameter name per position.
     CREATE_PASS = "create_pass", POST "/v1/pass/{id}", ApiKey, passes::create;
     /// Airship's form; `{id}` is the template id.

@@ -19,6 +19,7 @@ pub mod health;
 pub mod identities;
 pub mod images;
 pub mod links;
+pub mod pass_batch;
 pub mod pass_push;
 pub mod passentry;
 pub mod passes;

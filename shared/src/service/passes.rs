@@ -511,7 +511,15 @@ async fn sign(
     let assets = pass_assets(app, template, content, pass_images).await?;
     let id = ids.for_render(identity.team_id(), &app.config.public_url);
     let pass_json = render(&template.name, &template.content, content, &id)?;
-    match build_pkpass_with_warnings(&pass_json, &assets, &identity, now_seconds) {
+    // Signing is CPU work: on the blocking pool, the passes of a batch (and of concurrent
+    // requests) sign in parallel while the runtime's workers keep serving.
+    let (pass_json, built) = tokio::task::spawn_blocking(move || {
+        let built = build_pkpass_with_warnings(&pass_json, &assets, &identity, now_seconds);
+        (pass_json, built)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("signing stopped: {e}")))?;
+    match built {
         Ok((bytes, warnings)) => Ok((bytes, request_problems(warnings, &pass_json))),
         Err(BuildError::Invalid(issues)) => Err(problems_from_issues(issues, &pass_json)),
         Err(e) => Err(ServiceError::Internal(e.to_string())),

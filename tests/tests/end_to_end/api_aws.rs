@@ -161,3 +161,13 @@ async fn previews_draw_the_pass_on_aws() {
 async fn browsers_get_the_pass_page_on_aws() {
     tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::aws().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_make_each_pass_or_say_why_not_on_aws() {
+    tessera_tests::pass_batch_flows::batches_make_each_pass_or_say_why_not(&TestServer::aws().await).await;
+}
+
+#[tokio::test]
+async fn refused_batches_make_nothing_on_aws() {
+    tessera_tests::pass_batch_flows::refused_batches_make_nothing(&TestServer::aws().await).await;
+}

@@ -712,3 +712,13 @@ async fn browsers_see_passes_before_they_are_made_on_embedded() {
 async fn browsers_get_the_pass_page_on_embedded() {
     tessera_tests::api_flows::browsers_get_the_pass_page(&TestServer::embedded().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_make_each_pass_or_say_why_not_on_embedded() {
+    tessera_tests::pass_batch_flows::batches_make_each_pass_or_say_why_not(&TestServer::embedded().await).await;
+}
+
+#[tokio::test]
+async fn refused_batches_make_nothing_on_embedded() {
+    tessera_tests::pass_batch_flows::refused_batches_make_nothing(&TestServer::embedded().await).await;
+}

@@ -461,6 +461,13 @@ impl Store for DynamoStore {
     }
 
     async fn create_pass(&self, new: &NewPass, now: Millis) -> Result<Pass, StoreError> {
+        // A taken external id (every row of a rerun bulk issue) is refused before an id is
+        // allocated, so it uses none up; only two creates racing for one can still lose one.
+        if let Some(ext) = &new.external_id
+            && self.get(external_claim_key(new.template_id, ext)).await?.is_some()
+        {
+            return Err(StoreError::Duplicate { what: "external id", key: ext.clone() });
+        }
         let id = self.allocate_id(Sequence::Pass).await?;
         let pass = Pass {
             id,

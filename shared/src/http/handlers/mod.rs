@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod doctor;
 pub mod link_page;
 pub mod openapi;
+pub mod pass_batch;
 pub mod passentry;
 pub mod passes;
 pub mod projects;
