@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 
 use super::issue_plan::{self, PlannedPass};
 use super::issue_progress::Progress;
-use super::remote::Remote;
+use super::target::{Target, TargetArgs};
 
 #[derive(Args)]
 pub struct IssueArgs {
@@ -42,12 +42,8 @@ pub struct IssueArgs {
     /// Requests in flight at a time.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     concurrency: u16,
-    /// The Tessera to talk to.
-    #[arg(long, env = "TESSERA_URL", default_value = "http://127.0.0.1:8080")]
-    url: String,
-    /// Its API key (`id:secret`) or token (`tess_…`).
-    #[arg(long, env = "TESSERA_KEY", hide_env_values = true, default_value = "")]
-    key: String,
+    #[command(flatten)]
+    target: TargetArgs,
 }
 
 /// What became of a row.
@@ -60,9 +56,9 @@ pub enum Outcome {
 }
 
 /// Exit: 0 every row done, 1 a row failed or the input was refused, 130 interrupted.
-pub async fn run(args: IssueArgs) -> Result<String, (u8, Vec<String>)> {
+pub async fn run(args: IssueArgs, data_dir: &Path) -> Result<String, (u8, Vec<String>)> {
     let refused = |problems: Vec<String>| (1, problems);
-    let remote = Remote::new(&args.url, &args.key).map_err(|e| refused(vec![e]))?;
+    let target = Arc::new(Target::open(&args.target, data_dir).map_err(|e| refused(vec![e]))?);
     let csv = std::fs::read(&args.csv).map_err(|e| refused(vec![format!("{}: {e}", args.csv.display())]))?;
     let map = match &args.map {
         Some(path) => {
@@ -71,7 +67,7 @@ pub async fn run(args: IssueArgs) -> Result<String, (u8, Vec<String>)> {
         }
         None => Default::default(),
     };
-    let (template_id, fields) = template(&remote, &args.template).await.map_err(|e| refused(vec![e]))?;
+    let (template_id, fields) = template(&target, &args.template).await.map_err(|e| refused(vec![e]))?;
     let link = (args.link != "none").then_some(args.link.as_str());
     let base_dir = args.csv.parent().map(PathBuf::from).unwrap_or_default();
     let planned = issue_plan::plan(&csv, &fields, &map, link, &base_dir).map_err(refused)?;
@@ -91,19 +87,19 @@ pub async fn run(args: IssueArgs) -> Result<String, (u8, Vec<String>)> {
     let started = Instant::now();
     let progress = Progress::new(planned.len(), std::io::stderr().is_terminal());
     let sending = Sending { template_id, batch: usize::from(args.batch), concurrency: args.concurrency };
-    let outcomes = issue_all(&remote, sending, &planned, &stop, &progress).await;
+    let outcomes = issue_all(&target, sending, &planned, &stop, &progress).await;
     progress.finish();
     write_results(&out, &planned, &outcomes).map_err(|e| refused(vec![e]))?;
     summarize(&planned, &outcomes, &out, started.elapsed(), stop.load(Ordering::SeqCst))
 }
 
 /// The template's id and field names, by id or external id.
-async fn template(remote: &Remote, template: &str) -> Result<(u64, BTreeSet<String>), String> {
+async fn template(target: &Target, template: &str) -> Result<(u64, BTreeSet<String>), String> {
     let path = match template.parse::<u64>() {
         Ok(id) => format!("/v1/template/{id}"),
         Err(_) => format!("/v1/template/id/{}", percent_encoding::utf8_percent_encode(template, PATH)),
     };
-    let answer = remote.call(Method::GET, &path, None).await?;
+    let answer = target.call(Method::GET, &path, None).await?;
     if answer.status != 200 {
         return Err(format!("template {template:?}: {}", answer.error_message()));
     }
@@ -123,7 +119,7 @@ struct Sending {
 }
 
 async fn issue_all(
-    remote: &Remote,
+    target: &Arc<Target>,
     sending: Sending,
     planned: &[PlannedPass],
     stop: &Arc<AtomicBool>,
@@ -136,12 +132,12 @@ async fn issue_all(
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let (remote, chunk, progress) = (remote.clone(), chunk.to_vec(), progress.clone());
+        let (target, chunk, progress) = (target.clone(), chunk.to_vec(), progress.clone());
         tasks.push(tokio::spawn(async move {
             let outcomes = if chunk.len() == 1 {
-                vec![issue_one(&remote, sending.template_id, &chunk[0]).await]
+                vec![issue_one(&target, sending.template_id, &chunk[0]).await]
             } else {
-                issue_batch(&remote, sending.template_id, &chunk).await
+                issue_batch(&target, sending.template_id, &chunk).await
             };
             for outcome in &outcomes {
                 progress.done(matches!(outcome, Outcome::Failed(_)));
@@ -164,7 +160,7 @@ async fn issue_all(
 /// Makes a chunk's passes in one request. An item the batch could not make for a reason a
 /// single call settles (it exists already: 409; storage was busy: 503) goes again on its own,
 /// and so does the whole chunk when the batch itself is refused (say, too large a body).
-async fn issue_batch(remote: &Remote, template_id: u64, chunk: &[PlannedPass]) -> Vec<Outcome> {
+async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -> Vec<Outcome> {
     let passes: Vec<Value> = chunk
         .iter()
         .map(|pass| {
@@ -174,7 +170,7 @@ async fn issue_batch(remote: &Remote, template_id: u64, chunk: &[PlannedPass]) -
         })
         .collect();
     let body = serde_json::json!({"templateId": template_id, "passes": passes});
-    let answer = match remote.call(Method::POST, "/v1/pass/batch", Some(&body)).await {
+    let answer = match target.call(Method::POST, "/v1/pass/batch", Some(&body)).await {
         Ok(answer) => answer,
         Err(e) => return chunk.iter().map(|_| Outcome::Failed(e.clone())).collect(),
     };
@@ -187,7 +183,7 @@ async fn issue_batch(remote: &Remote, template_id: u64, chunk: &[PlannedPass]) -
                 let message = result["error"]["message"].as_str().unwrap_or("refused");
                 Outcome::Failed(format!("{message} ({})", result["status"]))
             }
-            _ => issue_one(remote, template_id, pass).await,
+            _ => issue_one(target, template_id, pass).await,
         };
         outcomes.push(outcome);
     }
@@ -195,16 +191,16 @@ async fn issue_batch(remote: &Remote, template_id: u64, chunk: &[PlannedPass]) -
 }
 
 /// Makes the row's pass, or finds the one an earlier run made.
-async fn issue_one(remote: &Remote, template_id: u64, pass: &PlannedPass) -> Outcome {
+async fn issue_one(target: &Target, template_id: u64, pass: &PlannedPass) -> Outcome {
     let external_id = percent_encoding::utf8_percent_encode(&pass.external_id, PATH).to_string();
     let path = format!("/v1/pass/template/{template_id}/id/{external_id}");
-    let made = match remote.call(Method::POST, &path, Some(&pass.body)).await {
+    let made = match target.call(Method::POST, &path, Some(&pass.body)).await {
         Ok(answer) => answer,
         Err(e) => return Outcome::Failed(e),
     };
     let (answer, existing) = match made.status {
         200 | 201 => (made, false),
-        409 => match remote.call(Method::GET, &path, None).await {
+        409 => match target.call(Method::GET, &path, None).await {
             Ok(found) if found.status == 200 => (found, true),
             Ok(found) => return Outcome::Failed(found.error_message()),
             Err(e) => return Outcome::Failed(e),

@@ -7,9 +7,13 @@ mod issue;
 mod issue_plan;
 mod issue_progress;
 mod keys;
+mod output;
+mod profiles;
 mod remote;
+mod resources;
 mod serve;
 mod sign;
+mod target;
 mod tokens;
 
 use std::path::PathBuf;
@@ -41,8 +45,20 @@ enum Command {
     /// Manage API tokens (`Authorization: Bearer <token>`).
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
-    /// Make a pass for every row of a CSV, on a running Tessera (--url, --key).
+    /// Make a pass for every row of a CSV (on a running Tessera, or --local).
     Issue(issue::IssueArgs),
+    /// Templates: list, get, create, update, delete (on a running Tessera, or --local).
+    Templates(resources::ResourceArgs),
+    /// Passes: list, get, create, update, delete.
+    Passes(resources::ResourceArgs),
+    /// Projects: list, get, create, update, delete.
+    Projects(resources::ResourceArgs),
+    /// Tags: list, delete.
+    Tags(resources::ResourceArgs),
+    /// Signing certificates (Apple) and Google accounts: list, get, create, update (renew), delete.
+    Certificates(resources::ResourceArgs),
+    /// Adaptive links (one link, the right wallet per device): list, get, create, delete.
+    Links(resources::ResourceArgs),
     /// Work on Tessera's AWS resources.
     #[command(subcommand)]
     Aws(aws::AwsCommand),
@@ -55,7 +71,13 @@ pub fn main() -> ExitCode {
         // The doctor's exit code tells errors (1) from bad usage (2).
         Command::Doctor(args) => return doctor::run(args),
         // Interrupted (130) differs from refused or failed rows (1).
-        Command::Issue(args) => return issue_blocking(args),
+        Command::Issue(args) => return issue_blocking(args, &cli.data_dir),
+        Command::Templates(args) => resource(&resources::TEMPLATES, args, &cli.data_dir),
+        Command::Passes(args) => resource(&resources::PASSES, args, &cli.data_dir),
+        Command::Projects(args) => resource(&resources::PROJECTS, args, &cli.data_dir),
+        Command::Tags(args) => resource(&resources::TAGS, args, &cli.data_dir),
+        Command::Certificates(args) => resource(&resources::CERTIFICATES, args, &cli.data_dir),
+        Command::Links(args) => resource(&resources::LINKS, args, &cli.data_dir),
         Command::Sign(args) => sign::run(args, &cli.data_dir),
         Command::Keys(command) => block_on(keys::run(command, &cli.data_dir)),
         Command::Aws(command) => block_on(aws::run(command)),
@@ -76,12 +98,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn issue_blocking(args: issue::IssueArgs) -> ExitCode {
+fn issue_blocking(args: issue::IssueArgs, data_dir: &std::path::Path) -> ExitCode {
     let outcome = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| (1, vec![e.to_string()]))
-        .and_then(|runtime| runtime.block_on(issue::run(args)));
+        .and_then(|runtime| runtime.block_on(issue::run(args, data_dir)));
     match outcome {
         Ok(summary) => {
             println!("{summary}");
@@ -94,6 +116,15 @@ fn issue_blocking(args: issue::IssueArgs) -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+fn resource(
+    resource: &resources::Resource,
+    args: resources::ResourceArgs,
+    data_dir: &std::path::Path,
+) -> Result<String, Vec<String>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| vec![e.to_string()])?;
+    runtime.block_on(resources::run(resource, args, data_dir))
 }
 
 fn block_on<T>(work: impl std::future::Future<Output = Result<T, Vec<String>>>) -> Result<T, Vec<String>> {

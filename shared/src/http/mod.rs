@@ -63,10 +63,24 @@ pub const API_REVISION: &str = "1.2";
 /// shares, then its handler; every failure becomes a JSON error response here, once (a Lambda
 /// returning `Err` would lose the body).
 pub async fn handle(app: &App, route: &'static Route, request: Request) -> Response<Body> {
-    crate::work_unit::run(route.name, handle_route(app, route, request)).await
+    handle_as(app, route, request, Caller::Client).await
 }
 
-async fn handle_route(app: &App, route: &Route, request: Request) -> Response<Body> {
+/// Who sends a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// Anyone over the network: keyed routes want an API key or token, and the API revision.
+    Client,
+    /// The operator's own process working on a store it opened itself (the `tessera` CLI on
+    /// the embedded store): whoever can open the store's files owns its data already.
+    Operator,
+}
+
+async fn handle_as(app: &App, route: &'static Route, request: Request, caller: Caller) -> Response<Body> {
+    crate::work_unit::run(route.name, handle_route(app, route, request, caller)).await
+}
+
+async fn handle_route(app: &App, route: &Route, request: Request, caller: Caller) -> Response<Body> {
     let head = request.method() == Method::HEAD && route.answers_head;
     // A browser opening a link that gives no pass gets a page saying why, not JSON.
     let refusal_page_language = (route.access == Access::Public && request::accepts_html(&request))
@@ -78,6 +92,9 @@ async fn handle_route(app: &App, route: &Route, request: Request) -> Response<Bo
                 "payload_too_large",
                 format!("request bodies are limited to {} bytes", app.config.max_body_bytes),
             ));
+        }
+        if caller == Caller::Operator {
+            return (route.handler)(app, request).await;
         }
         if matches!(route.access, Access::ApiKey | Access::Token) {
             auth::authenticate(app, &request).await?;
@@ -196,6 +213,11 @@ pub fn route_for(method: &Method, path: &str) -> Result<(&'static Route, HashMap
 /// Also returns the matched route, so callers can log its pattern rather than the raw path
 /// (paths carry link tokens and device ids).
 pub async fn dispatch(app: &App, request: Request) -> (Response<Body>, Option<&'static Route>) {
+    dispatch_as(app, request, Caller::Client).await
+}
+
+/// [`dispatch`] for a given caller.
+pub async fn dispatch_as(app: &App, request: Request, caller: Caller) -> (Response<Body>, Option<&'static Route>) {
     let path = request.uri().path().to_string();
     match route_for(request.method(), &path) {
         Ok((route, params)) => {
@@ -215,7 +237,7 @@ pub async fn dispatch(app: &App, request: Request) -> (Response<Body>, Option<&'
                 })
                 .unwrap_or_default();
             let request = request.with_path_parameters(params).with_query_string_parameters(query);
-            (handle(app, route, request).await, Some(route))
+            (handle_as(app, route, request, caller).await, Some(route))
         }
         Err(e) => (e.into_response(), None),
     }
