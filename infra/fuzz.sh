@@ -23,6 +23,9 @@ fi
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo "${toolchain[@]}" fuzz list)
+# Every target built in one cargo run (the sanitized crates once, the links in parallel); each
+# run below then finds its binary up to date.
+[ $# -gt 0 ] || cargo "${toolchain[@]}" fuzz build --release
 for target in "${targets[@]}"; do
   work="$(mktemp -d)"
   cp -r "corpus/$target/." "$work/"

@@ -22,36 +22,38 @@ server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for_port 127.0.0.1 "$port" "$server" 60 "$work/serve.log"
 
-# Two templates of the tests' event ticket (the same fields and images), one per way of sending.
-python3 - "$base" "$key" "$rows" "$work" <<'EOF'
-import base64, json, sys, urllib.request
-base, key, rows, work = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-icon = "data:image/png;base64," + base64.b64encode(open("tests/fixtures/passes/event-ticket/icon.png", "rb").read()).decode()
-for external_id in ["bench-batch", "bench-single"]:
-    template = {
-        "name": "Bench", "description": "Bench tickets", "vendor": "apple", "type": "eventTicket",
-        "passTypeIdentifier": "pass.dev.tessera.example", "organizationName": "Example Arena",
-        "headers": {"icon_image": {"value": icon}, "barcode_type": {"value": "PKBarcodeFormatQR"},
-                    "barcode_value": {"value": "TICKET"}, "background_color": {"value": "#3c414c"}},
-        "fields": {"Event": {"fieldType": "primary", "label": "EVENT", "value": "The Tour"},
-                   "Seat": {"fieldType": "auxiliary", "label": "SEAT", "value": "1"}},
-    }
-    project = {"name": external_id, "projectType": "eventTicket", "description": "bench"}
-    def call(path, body):
-        request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST")
-        request.add_header("Authorization", "Basic " + base64.b64encode(key.encode()).decode())
-        request.add_header("Content-Type", "application/json")
-        return json.load(urllib.request.urlopen(request))
-    project_id = call("/v1/project", project)["id"]
-    call(f"/v1/template/{project_id}/id/{external_id}", template)
+# The tests' event ticket (its fields and icon) as two templates, one per way of sending,
+# made with the client commands; the CSV's rows set each pass's seat and a tag.
+python3 - "$rows" "$work" <<'PY'
+import base64, json, sys
+rows, work = int(sys.argv[1]), sys.argv[2]
+with open("tests/fixtures/passes/event-ticket/icon.png", "rb") as png:
+    icon = "data:image/png;base64," + base64.b64encode(png.read()).decode()
+template = {
+    "name": "Bench", "description": "Bench tickets", "vendor": "apple", "type": "eventTicket",
+    "passTypeIdentifier": "pass.dev.tessera.example", "organizationName": "Example Arena",
+    "headers": {"icon_image": {"value": icon}, "barcode_type": {"value": "PKBarcodeFormatQR"},
+                "barcode_value": {"value": "TICKET"}, "background_color": {"value": "#3c414c"}},
+    "fields": {"Event": {"fieldType": "primary", "label": "EVENT", "value": "The Tour"},
+               "Seat": {"fieldType": "auxiliary", "label": "SEAT", "value": "1"}},
+}
+with open(f"{work}/template.json", "w") as out:
+    json.dump(template, out)
+with open(f"{work}/project.json", "w") as out:
+    json.dump({"name": "Bench", "projectType": "eventTicket", "description": "bench"}, out)
 with open(f"{work}/rows.csv", "w") as csv:
     csv.write("externalId,Seat,tags\n")
     for n in range(1, rows + 1):
         csv.write(f"row-{n},{n},bench\n")
-EOF
+PY
+export TESSERA_URL="$base" TESSERA_KEY="$key" TESSERA_PROFILES="$work/no-profiles"
+"$tessera" projects create --file "$work/project.json" --external-id bench --json >/dev/null
+for template in bench-batch bench-single; do
+  "$tessera" templates create --project bench --external-id "$template" --file "$work/template.json" --json >/dev/null
+done
 
 issue() {
-  TESSERA_URL="$base" TESSERA_KEY="$key" "$tessera" issue --csv "$work/rows.csv" --link none "$@" 2>&1 | tail -n 1
+  "$tessera" issue --csv "$work/rows.csv" --link none "$@" 2>&1 | tail -n 1
 }
 echo "== $rows rows through POST /v1/pass/batch (50 per request, 4 requests at a time)"
 issue --template bench-batch --out "$work/batch.csv"

@@ -157,9 +157,9 @@ async fn issue_all(
     outcomes
 }
 
-/// Makes a chunk's passes in one request. An item the batch could not make for a reason a
-/// single call settles (it exists already: 409; storage was busy: 503) goes again on its own,
-/// and so does the whole chunk when the batch itself is refused (say, too large a body).
+/// Makes a chunk's passes in one request. An item that exists already (409: an earlier run
+/// made it) is looked up; one storage was too busy for (503) goes again on its own, and so
+/// does the whole chunk when the batch itself is refused (say, too large a body).
 async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -> Vec<Outcome> {
     let passes: Vec<Value> = chunk
         .iter()
@@ -179,7 +179,8 @@ async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -
     for (index, pass) in chunk.iter().enumerate() {
         let outcome = match results.map(|r| &r[index]) {
             Some(result) if result["status"] == 200 => outcome_of(&result["pass"], false),
-            Some(result) if !matches!(result["status"].as_u64(), Some(409 | 503)) => {
+            Some(result) if result["status"] == 409 => find_existing(target, template_id, pass).await,
+            Some(result) if result["status"] != 503 => {
                 let message = result["error"]["message"].as_str().unwrap_or("refused");
                 Outcome::Failed(format!("{message} ({})", result["status"]))
             }
@@ -192,22 +193,28 @@ async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -
 
 /// Makes the row's pass, or finds the one an earlier run made.
 async fn issue_one(target: &Target, template_id: u64, pass: &PlannedPass) -> Outcome {
-    let external_id = percent_encoding::utf8_percent_encode(&pass.external_id, PATH).to_string();
-    let path = format!("/v1/pass/template/{template_id}/id/{external_id}");
-    let made = match target.call(Method::POST, &path, Some(&pass.body)).await {
-        Ok(answer) => answer,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let (answer, existing) = match made.status {
-        200 | 201 => (made, false),
-        409 => match target.call(Method::GET, &path, None).await {
-            Ok(found) if found.status == 200 => (found, true),
-            Ok(found) => return Outcome::Failed(found.error_message()),
-            Err(e) => return Outcome::Failed(e),
-        },
-        _ => return Outcome::Failed(made.error_message()),
-    };
-    outcome_of(&answer.body, existing)
+    let path = pass_path(template_id, pass);
+    match target.call(Method::POST, &path, Some(&pass.body)).await {
+        Ok(made) if made.status == 200 || made.status == 201 => outcome_of(&made.body, false),
+        Ok(made) if made.status == 409 => find_existing(target, template_id, pass).await,
+        Ok(made) => Outcome::Failed(made.error_message()),
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// The pass an earlier run made for the row.
+async fn find_existing(target: &Target, template_id: u64, pass: &PlannedPass) -> Outcome {
+    match target.call(Method::GET, &pass_path(template_id, pass), None).await {
+        Ok(found) if found.status == 200 => outcome_of(&found.body, true),
+        Ok(found) => Outcome::Failed(found.error_message()),
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// Where the row's pass is made and found: by its template and external id.
+fn pass_path(template_id: u64, pass: &PlannedPass) -> String {
+    let external_id = percent_encoding::utf8_percent_encode(&pass.external_id, PATH);
+    format!("/v1/pass/template/{template_id}/id/{external_id}")
 }
 
 /// A pass the API answered, as a row's outcome.

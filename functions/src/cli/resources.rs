@@ -132,7 +132,6 @@ pub const PASSES: Resource = Resource {
         Column::new("STATUS", "/status"),
         Column::new("TAGS", "/tags"),
         Column::new("UPDATED", "/updatedAt"),
-        Column::new("LINK", "/publicUrl/path"),
     ],
 };
 

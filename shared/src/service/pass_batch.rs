@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use futures_util::stream::{self, StreamExt};
 
 use super::error::ServiceError;
-use super::passes::{self, Issued, PassRequest};
+use super::passes::{self, Issued, PassRequest, SignedCopy};
 use super::templates;
 use crate::service::App;
 
@@ -44,7 +44,7 @@ pub async fn create(
         .map(|(request, repeat)| async move {
             match repeat {
                 Some(refusal) => Err(refusal),
-                None => passes::create(app, template_id, request, None, None).await,
+                None => passes::create_keeping(app, template_id, request, None, None, SignedCopy::NotKept).await,
             }
         })
         .buffered(AT_ONCE)

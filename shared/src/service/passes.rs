@@ -373,6 +373,27 @@ pub async fn create(
     external_id: Option<String>,
     adaptive_link_id: Option<String>,
 ) -> Result<Issued, ServiceError> {
+    create_keeping(app, template_id, request, external_id, adaptive_link_id, SignedCopy::Kept).await
+}
+
+/// Whether a create keeps the .pkpass it signed for the pass's first download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedCopy {
+    /// Kept (the pass is likely opened soon: one bought, one linked).
+    Kept,
+    /// Not kept: bulk-issued passes are opened over days, and writing each one's file now
+    /// costs a third of a batch's time; a first download signs again (about a millisecond).
+    NotKept,
+}
+
+pub async fn create_keeping(
+    app: &App,
+    template_id: u64,
+    request: PassRequest,
+    external_id: Option<String>,
+    adaptive_link_id: Option<String>,
+    signed_copy: SignedCopy,
+) -> Result<Issued, ServiceError> {
     let CheckedCreate { template, mut request, mut content, image_inputs, tags, kind, external_id, serial } =
         check_create(app, template_id, request, external_id).await?;
     let google = template.vendor == Vendor::Google;
@@ -418,7 +439,7 @@ pub async fn create(
     if super::timers::own_expiration(&pass.content).is_some() {
         super::timers::follow_expiration(app, pass.id, &pass.content).await;
     }
-    if let Some(pkpass) = &pkpass {
+    if let Some(pkpass) = pkpass.as_ref().filter(|_| signed_copy == SignedCopy::Kept) {
         cache_pkpass(app, &pkpass_key(&pass, &template), pkpass.clone()).await;
     }
     Ok(Issued { record: PassRecord { pass, template: Some(template), link, google_sync: None }, pkpass, warnings })
