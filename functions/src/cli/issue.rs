@@ -39,9 +39,10 @@ pub struct IssueArgs {
     /// Passes sent per request (`POST /v1/pass/batch`); 1 sends each on its own.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=100))]
     batch: u16,
-    /// Requests in flight at a time.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    concurrency: u16,
+    /// Requests in flight at a time. Default: 4 to a server (it signs on its own cores);
+    /// with --local, one per core of this machine.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: Option<u16>,
     #[command(flatten)]
     target: TargetArgs,
 }
@@ -86,7 +87,11 @@ pub async fn run(args: IssueArgs, data_dir: &Path) -> Result<String, (u8, Vec<St
     });
     let started = Instant::now();
     let progress = Progress::new(planned.len(), std::io::stderr().is_terminal());
-    let sending = Sending { template_id, batch: usize::from(args.batch), concurrency: args.concurrency };
+    let concurrency = args.concurrency.unwrap_or_else(|| match *target {
+        Target::Local(_) => std::thread::available_parallelism().map_or(2, |n| n.get().min(64) as u16),
+        Target::Remote(_) => 4,
+    });
+    let sending = Sending { template_id, batch: usize::from(args.batch), concurrency };
     let outcomes = issue_all(&target, sending, &planned, &stop, &progress).await;
     progress.finish();
     write_results(&out, &planned, &outcomes).map_err(|e| refused(vec![e]))?;
@@ -179,7 +184,9 @@ async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -
     for (index, pass) in chunk.iter().enumerate() {
         let outcome = match results.map(|r| &r[index]) {
             Some(result) if result["status"] == 200 => outcome_of(&result["pass"], false),
-            Some(result) if result["status"] == 409 => find_existing(target, template_id, pass).await,
+            Some(result) if exists_already(result["status"].as_u64(), &result["error"]) => {
+                find_existing(target, template_id, pass).await
+            }
             Some(result) if result["status"] != 503 => {
                 let message = result["error"]["message"].as_str().unwrap_or("refused");
                 Outcome::Failed(format!("{message} ({})", result["status"]))
@@ -196,10 +203,18 @@ async fn issue_one(target: &Target, template_id: u64, pass: &PlannedPass) -> Out
     let path = pass_path(template_id, pass);
     match target.call(Method::POST, &path, Some(&pass.body)).await {
         Ok(made) if made.status == 200 || made.status == 201 => outcome_of(&made.body, false),
-        Ok(made) if made.status == 409 => find_existing(target, template_id, pass).await,
+        Ok(made) if exists_already(Some(made.status.into()), &made.body["error"]) => {
+            find_existing(target, template_id, pass).await
+        }
         Ok(made) => Outcome::Failed(made.error_message()),
         Err(e) => Outcome::Failed(e),
     }
+}
+
+/// Whether a refused create says the pass exists (409 `conflict`: its external id is taken),
+/// rather than some other conflict (a Google template with no Google account, say).
+fn exists_already(status: Option<u64>, error: &Value) -> bool {
+    status == Some(409) && error["code"] == "conflict"
 }
 
 /// The pass an earlier run made for the row.
