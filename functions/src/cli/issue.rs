@@ -17,7 +17,8 @@ use tokio::sync::Semaphore;
 
 use super::issue_plan::{self, PlannedPass};
 use super::issue_progress::Progress;
-use super::target::{Target, TargetArgs};
+use super::remote::Answer;
+use super::target::{Target, TargetArgs, path_segment};
 
 #[derive(Args)]
 pub struct IssueArgs {
@@ -102,7 +103,7 @@ pub async fn run(args: IssueArgs, data_dir: &Path) -> Result<String, (u8, Vec<St
 async fn template(target: &Target, template: &str) -> Result<(u64, BTreeSet<String>), String> {
     let path = match template.parse::<u64>() {
         Ok(id) => format!("/v1/template/{id}"),
-        Err(_) => format!("/v1/template/id/{}", percent_encoding::utf8_percent_encode(template, PATH)),
+        Err(_) => format!("/v1/template/id/{}", path_segment(template)),
     };
     let answer = target.call(Method::GET, &path, None).await?;
     if answer.status != 200 {
@@ -112,8 +113,6 @@ async fn template(target: &Target, template: &str) -> Result<(u64, BTreeSet<Stri
     let fields = answer.body["fields"].as_object().map(|f| f.keys().cloned().collect()).unwrap_or_default();
     Ok((id, fields))
 }
-
-const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
 
 /// How the rows go: to which template, how many per request, how many requests at once.
 #[derive(Clone, Copy)]
@@ -188,8 +187,8 @@ async fn issue_batch(target: &Target, template_id: u64, chunk: &[PlannedPass]) -
                 find_existing(target, template_id, pass).await
             }
             Some(result) if result["status"] != 503 => {
-                let message = result["error"]["message"].as_str().unwrap_or("refused");
-                Outcome::Failed(format!("{message} ({})", result["status"]))
+                let status = result["status"].as_u64().and_then(|s| u16::try_from(s).ok()).unwrap_or_default();
+                Outcome::Failed(Answer { status, body: result.clone() }.error_message())
             }
             _ => issue_one(target, template_id, pass).await,
         };
@@ -228,8 +227,7 @@ async fn find_existing(target: &Target, template_id: u64, pass: &PlannedPass) ->
 
 /// Where the row's pass is made and found: by its template and external id.
 fn pass_path(template_id: u64, pass: &PlannedPass) -> String {
-    let external_id = percent_encoding::utf8_percent_encode(&pass.external_id, PATH);
-    format!("/v1/pass/template/{template_id}/id/{external_id}")
+    format!("/v1/pass/template/{template_id}/id/{}", path_segment(&pass.external_id))
 }
 
 /// A pass the API answered, as a row's outcome.

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::output::{self, Column};
-use super::target::{Target, TargetArgs};
+use super::target::{Target, TargetArgs, path_segment};
 
 #[derive(Args)]
 pub struct ResourceArgs {
@@ -259,9 +259,9 @@ impl Client<'_> {
     fn one(&self, id: &str) -> String {
         let resource = self.resource;
         if resource.external_ids && id.parse::<u64>().is_err() {
-            format!("{}/id/{}", resource.path, segment(id))
+            format!("{}/id/{}", resource.path, path_segment(id))
         } else {
-            format!("{}/{}", resource.path, segment(id))
+            format!("{}/{}", resource.path, path_segment(id))
         }
     }
 
@@ -279,7 +279,7 @@ impl Client<'_> {
             if resource.command != PASSES.command {
                 return Err(vec!["--status filters passes only".into()]);
             }
-            filters.push_str(&format!("&status={}", segment(status)));
+            filters.push_str(&format!("&status={}", path_segment(status)));
         }
         if !resource.paged {
             let answer = self.expect(Method::GET, resource.path, None).await?;
@@ -309,7 +309,7 @@ impl Client<'_> {
     /// under its external id when given.
     async fn create_path(&self, create: &CreateArgs) -> Result<String, Vec<String>> {
         let resource = self.resource;
-        let external = create.external_id.as_deref().map(segment);
+        let external = create.external_id.as_deref().map(path_segment);
         let wrong = |flag: &str, applies: &str| Err(vec![format!("{flag} applies to {applies} only")]);
         if create.template.is_some() && resource.command != PASSES.command {
             return wrong("--template", "passes");
@@ -365,13 +365,6 @@ impl Client<'_> {
 
 fn items_of(answer: &Value, key: &str) -> Vec<Value> {
     answer[key].as_array().cloned().unwrap_or_default()
-}
-
-/// A path segment from what the user typed: percent-encoded, so `a/b` stays one segment.
-fn segment(text: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 
 /// A JSON body from a file, or from standard input for `-`.

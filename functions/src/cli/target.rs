@@ -11,6 +11,7 @@ use serde_json::Value;
 use tessera::app::App;
 use tessera::config::Settings;
 use tessera::http::Caller;
+use tessera::service::AppConfig;
 
 use super::profiles;
 use super::remote::{Answer, Remote};
@@ -33,6 +34,25 @@ pub struct TargetArgs {
     local: bool,
 }
 
+/// Where `tessera serve` listens unless told otherwise.
+pub const LOCAL_URL: &str = "http://127.0.0.1:8080";
+
+/// The environment's settings, and the app config of a command that opens a store itself
+/// (its public URL the environment's, else [`LOCAL_URL`]).
+pub fn command_config() -> Result<(Settings, AppConfig), String> {
+    let settings = Settings::from_env()?;
+    let public_url = settings.public_url.clone().unwrap_or_else(|| LOCAL_URL.into());
+    let config = settings.app_config(&public_url);
+    Ok((settings, config))
+}
+
+/// A path segment from what the user typed: percent-encoded, so `a/b` stays one segment.
+pub fn path_segment(text: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
 pub enum Target {
     Remote(Remote),
     Local(Box<App>),
@@ -41,9 +61,8 @@ pub enum Target {
 impl Target {
     pub fn open(args: &TargetArgs, data_dir: &Path) -> Result<Target, String> {
         if args.local {
-            let settings = Settings::from_env()?;
-            let public_url = settings.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-            let app = App::embedded(data_dir, settings.app_config(&public_url))
+            let (_, config) = command_config()?;
+            let app = App::embedded(data_dir, config)
                 .map_err(|e| format!("the embedded store in {}: {e}", data_dir.display()))?;
             return Ok(Target::Local(Box::new(app)));
         }
@@ -54,7 +73,7 @@ impl Target {
         };
         let url = args.url.clone().or_else(|| profile.as_ref().map(|p| p.url.clone()));
         let key = args.key.clone().or_else(|| profile.map(|p| p.key)).unwrap_or_default();
-        Remote::new(url.as_deref().unwrap_or("http://127.0.0.1:8080"), &key).map(Target::Remote)
+        Remote::new(url.as_deref().unwrap_or(LOCAL_URL), &key).map(Target::Remote)
     }
 
     /// Calls the API; answers its answer, or why none came.

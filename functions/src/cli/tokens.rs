@@ -6,7 +6,6 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use tessera::app::App;
 use tessera::aws::AwsClients;
-use tessera::config::Settings;
 use tessera::model::date::format_millis;
 use tessera::service::api_keys;
 
@@ -46,9 +45,7 @@ pub struct RevokeArgs {
 }
 
 async fn app_for(backend: Backend, data_dir: &Path) -> Result<App, Vec<String>> {
-    let settings = Settings::from_env().map_err(|e| vec![e])?;
-    let public_url = settings.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let config = settings.app_config(&public_url);
+    let (settings, config) = super::target::command_config().map_err(|e| vec![e])?;
     match backend {
         Backend::Embedded => App::embedded(data_dir, config).map_err(|e| vec![e.to_string()]),
         Backend::Aws => Ok(App::aws(&AwsClients::from_env().await, &settings.aws, config)),

@@ -30,9 +30,15 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         Err(Some(refusal)) => return Err(ApiError::bad_request(refusal.field, refusal.reason)),
         Err(None) => return Err(not_json(bytes)),
     };
+    from_json_value(value, "body")
+}
+
+/// Reads a JSON value as `T`; a mistake names its JSON path, or `whole` when it is the value
+/// itself that is wrong.
+pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value, whole: &str) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
+        let field = if path == "." || path.is_empty() { whole.to_string() } else { path };
         ApiError::bad_request(field, format!("malformed JSON: {}", e.into_inner()))
     })
 }

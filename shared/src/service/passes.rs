@@ -192,12 +192,7 @@ pub fn check_serial_number(serial: &str) -> Result<(), ServiceError> {
 /// A `templateId` in a pass body must name the pass's template.
 fn check_template_id(given: Option<&Value>, template_id: u64) -> Result<(), ServiceError> {
     let Some(given) = given else { return Ok(()) };
-    let named = match given {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => crate::model::decimal::parse_decimal(s.trim()),
-        _ => None,
-    };
-    match named {
+    match super::number_or_text(given) {
         Some(id) if id == template_id => Ok(()),
         Some(id) => Err(ServiceError::invalid(
             "templateId",

@@ -6,13 +6,12 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::http::request::json_body;
+use crate::http::request::{from_json_value, json_body};
 use crate::http::views::{self, PassExtras};
 use crate::http::{ApiError, ok_json};
-use crate::model::decimal::parse_decimal;
-use crate::service::App;
 use crate::service::pass_batch::{self, MAX_PASSES};
 use crate::service::passes::PassRequest;
+use crate::service::{App, number_or_text};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -44,38 +43,30 @@ pub async fn create(app: &App, request: Request) -> Result<Response<Body>, ApiEr
     let mut outcomes = pass_batch::create(app, template_id, requests).await?.into_iter();
     let now = app.now();
     let base = &app.config.public_url;
-    let (mut created, mut failures) = (0, 0);
     let passes: Vec<Value> = results
         .into_iter()
         .enumerate()
         .map(|(index, result)| {
-            let result = result.unwrap_or_else(|| match outcomes.next() {
+            result.unwrap_or_else(|| match outcomes.next() {
                 Some(Ok(issued)) => {
                     let pass = views::pass(base, &issued.record, now, &PassExtras::default());
                     json!({"index": index, "status": 200, "pass": views::with_warnings(pass, &issued.warnings)})
                 }
                 Some(Err(e)) => failed(index, ApiError::from(e)),
                 None => failed(index, ApiError::from(crate::service::ServiceError::Internal("no outcome".into()))),
-            });
-            if result["status"] == 200 {
-                created += 1;
-            } else {
-                failures += 1;
-            }
-            result
+            })
         })
         .collect();
+    let created = passes.iter().filter(|p| p["status"] == 200).count();
+    let failures = passes.len() - created;
     ok_json(&json!({"templateId": template_id, "created": created, "failed": failures, "passes": passes}))
 }
 
 fn template_id(given: Option<&Value>) -> Result<u64, ApiError> {
-    let id = match given {
-        None => return Err(ApiError::bad_request("templateId", "is required: the template of every pass")),
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => parse_decimal(s.trim()),
-        Some(_) => None,
-    };
-    id.filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request("templateId", "must be a template id"))
+    let given = given.ok_or_else(|| ApiError::bad_request("templateId", "is required: the template of every pass"))?;
+    number_or_text(given)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::bad_request("templateId", "must be a template id"))
 }
 
 /// One item read as the body of `POST /v1/pass/{templateId}`; a mistake names its path.
@@ -83,11 +74,7 @@ fn pass_request(item: Value) -> Result<PassRequest, ApiError> {
     if !item.is_object() {
         return Err(ApiError::bad_request("", "must be a JSON object (a pass request)"));
     }
-    serde_path_to_error::deserialize(item).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        ApiError::bad_request(field, format!("malformed JSON: {}", e.into_inner()))
-    })
+    from_json_value(item, "")
 }
 
 /// An item's error, its field named from the batch's body (`passes[3].fields.seat`).
